@@ -1,0 +1,115 @@
+import Glibc
+
+/// A file opened for reading with open(2), read with pread(2), closed when released.
+public final class ReadOnlyFile: @unchecked Sendable {
+    // @unchecked: the descriptor is immutable; pread(2) keeps no shared file position.
+    public let path: String
+    private let descriptor: Int32
+    /// The file's size from fstat(2) at open.
+    public let byteCount: Int
+
+    /// Opens `path` with open(2) O_RDONLY | O_CLOEXEC.
+    public init(path: String) throws {
+        self.path = path
+        descriptor = try retryingInterrupts("open") { open(path, O_RDONLY | O_CLOEXEC) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let error = SystemError("fstat")
+            close(descriptor)
+            throw error
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw SystemError("open", errno: EISDIR)
+        }
+        byteCount = Int(status.st_size)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset` with pread(2), looping over short reads; returns the bytes read.
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let got = try retryingInterrupts("pread") {
+                pread(descriptor, buffer.baseAddress.map { $0 + total }, buffer.count - total, off_t(offset + total))
+            }
+            if got == 0 { break }
+            total += got
+        }
+        return total
+    }
+
+    /// Tells the kernel the file will be read sequentially (posix_fadvise POSIX_FADV_SEQUENTIAL).
+    public func adviseSequential() {
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+    }
+}
+
+/// Files and folders by path.
+public enum FileSystem {
+    /// Whether `path` is a directory (stat(2)).
+    public static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Creates `path` and its missing parents with mkdir(2), mode 0755.
+    public static func createDirectory(_ path: String) throws {
+        if isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if !isDirectory(prefix), mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                throw SystemError("mkdir \(prefix)")
+            }
+            prefix += "/"
+        }
+    }
+
+    /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part:
+    /// a temporary file in the same folder, fsync(2), then rename(2).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temporary = "\(path).tmp-\(getpid())"
+        let descriptor = try retryingInterrupts("open \(temporary)") {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        do {
+            var written = 0
+            while written < bytes.count {
+                written += try bytes.withUnsafeBytes { raw in
+                    try retryingInterrupts("write \(temporary)") {
+                        write(descriptor, raw.baseAddress.map { $0 + written }, raw.count - written)
+                    }
+                }
+            }
+            try retryingInterrupts("fsync \(temporary)") { fsync(descriptor) }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let error = SystemError("rename \(temporary) to \(path)")
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Names in a directory (readdir(3)), without "." and "..".
+    public static func contents(ofDirectory path: String) throws -> [String] {
+        guard let directory = opendir(path) else { throw SystemError("opendir \(path)") }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,24 @@
+import Glibc
+
+/// A failed system call: the C function's name and the errno it left.
+public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var function: String
+    public var errno: Int32
+
+    public init(_ function: String, errno: Int32 = Glibc.errno) {
+        self.function = function
+        self.errno = errno
+    }
+
+    public var description: String { "\(function): \(String(cString: strerror(errno)))" }
+}
+
+/// Calls `body` until it does not fail with EINTR; throws a `SystemError` naming `function` on -1.
+@discardableResult
+func retryingInterrupts<T: FixedWidthInteger>(_ function: String, _ body: () -> T) throws -> T {
+    while true {
+        let result = body()
+        if result != -1 { return result }
+        if errno != EINTR { throw SystemError(function) }
+    }
+}

@@ -1,0 +1,124 @@
+import CPlatformShims
+import Glibc
+
+/// A UDP socket (socket(2) SOCK_DGRAM), closed when released.
+public final class UDPSocket: @unchecked Sendable {
+    // @unchecked: the descriptor never changes; the kernel serialises calls on it.
+    public let descriptor: Int32
+    public let family: SocketAddress.Family
+
+    /// Opens a socket of `family` with socket(2).
+    public init(family: SocketAddress.Family) throws {
+        self.family = family
+        descriptor = try retryingInterrupts("socket") {
+            socket(family == .ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Fixes the peer with connect(2): `send` then needs no address, and ICMP errors come back as errno.
+    public func connect(to address: SocketAddress) throws {
+        var storage = address.storage
+        _ = try withUnsafePointer(to: &storage) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                try retryingInterrupts("connect") { Glibc.connect(descriptor, raw, address.length) }
+            }
+        }
+    }
+
+    /// Binds the socket with bind(2), after setting SO_REUSEADDR.
+    public func bind(to address: SocketAddress) throws {
+        var on: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var storage = address.storage
+        _ = try withUnsafePointer(to: &storage) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                try retryingInterrupts("bind \(address)") { Glibc.bind(descriptor, raw, address.length) }
+            }
+        }
+    }
+
+    /// The local address, from getsockname(2).
+    public func localAddress() throws -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try withUnsafeMutablePointer(to: &storage) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                try retryingInterrupts("getsockname") { getsockname(descriptor, raw, &length) }
+            }
+        }
+        return SocketAddress(storage: storage, length: length)
+    }
+
+    /// Sends one datagram on a connected socket with send(2), without blocking.
+    ///
+    /// Allocates nothing and throws nothing: the pacing loop counts failures and goes on.
+    @inline(__always)
+    public func send(_ bytes: UnsafeRawBufferPointer) -> SendResult {
+        while true {
+            if Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT)) >= 0 { return .sent }
+            switch errno {
+            case EINTR: continue
+            case ECONNREFUSED: return .refused
+            default: return .failed(errno: errno)
+            }
+        }
+    }
+
+    /// Sends several datagrams with one sendmmsg(2); returns how many went, or -errno.
+    public func send(batch: UnsafeBufferPointer<shim_datagram>) -> Int {
+        guard let base = batch.baseAddress, !batch.isEmpty else { return 0 }
+        let sent = shim_send_batch(descriptor, base, UInt32(batch.count))
+        return sent >= 0 ? Int(sent) : -Int(errno)
+    }
+
+    /// Sets SO_SNDBUF or SO_RCVBUF; the kernel may round or cap it.
+    public func setBufferSize(send: Int? = nil, receive: Int? = nil) {
+        if var size = send.map(Int32.init) {
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if var size = receive.map(Int32.init) {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
+    /// Sets SO_RCVTIMEO so `receive` gives up after `milliseconds`.
+    public func setReceiveTimeout(milliseconds: Int) {
+        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Turns on kernel receive timestamps (SO_TIMESTAMPNS).
+    public func enableReceiveTimestamps() throws {
+        guard shim_enable_receive_timestamps(descriptor) == 0 else { throw SystemError("setsockopt SO_TIMESTAMPNS") }
+    }
+
+    /// Receives one datagram with its kernel receive time in CLOCK_REALTIME nanoseconds (0 when none).
+    /// Returns nil when the receive timeout expired.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> (count: Int, realtimeNanoseconds: Int64)? {
+        var stamp = timespec()
+        let count = shim_receive_timestamped(descriptor, buffer.baseAddress, buffer.count, &stamp)
+        if count < 0 {
+            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+            throw SystemError("recvmsg")
+        }
+        return (Int(count), Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec))
+    }
+}
+
+/// What became of one datagram.
+public enum SendResult: Sendable, Hashable {
+    case sent
+    /// ICMP port unreachable came back for an earlier datagram (nobody listens yet); this one was not sent.
+    case refused
+    /// Another error (socket buffer full, no route, ...); this one was not sent.
+    case failed(errno: Int32)
+}
+
+/// A readable text for an errno value (strerror(3)).
+public func errorText(_ errno: Int32) -> String {
+    String(cString: strerror(errno))
+}

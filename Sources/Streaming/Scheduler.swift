@@ -1,0 +1,83 @@
+import Platform
+import Synchronization
+
+/// A clock the scheduler reads and sleeps on: the monotonic clock in use, a hand-driven one in tests.
+public protocol PacingClock {
+    /// Now, in nanoseconds on this clock's timeline.
+    func now() -> Int64
+    /// Sleeps until `deadline` on this clock's timeline (returns at once when it has passed).
+    func sleep(until deadline: Int64)
+}
+
+extension MonotonicClock: PacingClock {}
+
+/// A flag another thread sets to stop the scheduler; checked at least every `Scheduler.stopCheckInterval`.
+public final class StopSignal: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func stop() { flag.store(true, ordering: .releasing) }
+    public var isStopped: Bool { flag.load(ordering: .acquiring) }
+}
+
+/// Sends the packets of every track on one absolute timeline: packet n of a track leaves at
+/// start + (first frame of n) / rate, computed from the start in integer nanoseconds and slept to with an
+/// absolute-deadline clock, so errors never accumulate. Behind schedule (the thread was descheduled) it sends
+/// the backlog at once and keeps the original timeline.
+///
+/// One scheduler drives any number of tracks from one thread; packets whose deadlines coincide go out in one
+/// wake-up.
+public final class Scheduler<Clock: PacingClock> {
+    /// The longest single sleep, so a stop request is seen promptly even before a far start time.
+    public static var stopCheckInterval: Int64 { 20_000_000 }
+
+    public let tracks: [Track]
+    let clock: Clock
+    /// Wake this long before a deadline and spin the rest (0: sleep all the way).
+    let spinNanoseconds: Int64
+
+    public init(tracks: [Track], clock: Clock, spinNanoseconds: Int64 = 0) {
+        self.tracks = tracks
+        self.clock = clock
+        self.spinNanoseconds = spinNanoseconds
+    }
+
+    /// Runs until every track has finished or `stop` is set. `start` is the deadline of every track's first packet.
+    public func run(start: Int64, stop: StopSignal) {
+        while !stop.isStopped {
+            var earliest = Int64.max
+            for track in tracks where !track.isFinished {
+                earliest = min(earliest, start + track.nextOffset)
+            }
+            guard earliest != Int64.max else { return }
+            var now = clock.now()
+            if earliest > now {
+                now = wait(until: earliest, now: now)
+                if now < earliest { continue }  // woke early to look at the stop signal
+            }
+            for track in tracks {
+                // Every due packet of this track, oldest first: one in time, the backlog when late.
+                while !track.isFinished {
+                    let deadline = start + track.nextOffset
+                    guard deadline <= now else { break }
+                    track.sendNext(lateness: clock.now() - deadline)
+                }
+            }
+        }
+    }
+
+    /// Sleeps (and spins the last `spinNanoseconds`) towards `deadline`, at most `stopCheckInterval` at once;
+    /// returns the time on waking.
+    private func wait(until deadline: Int64, now: Int64) -> Int64 {
+        let wake = deadline - spinNanoseconds
+        if wake > now {
+            clock.sleep(until: min(wake, now + Self.stopCheckInterval))
+        }
+        var time = clock.now()
+        if spinNanoseconds > 0 && time >= wake {
+            while time < deadline { time = clock.now() }
+        }
+        return time
+    }
+}

@@ -1,0 +1,153 @@
+import Platform
+import RTP
+import Synchronization
+
+/// Where a track's datagrams go: a connected UDP socket, or a recorder in tests.
+public protocol DatagramSink: AnyObject {
+    /// Sends one datagram. Must not allocate or block.
+    func send(_ bytes: UnsafeRawBufferPointer) -> SendResult
+}
+
+/// Counters of one track, written by the pacing thread and read by anyone (relaxed atomics, no locks).
+public final class TrackCounters: Sendable {
+    /// RTP packets handed to the network.
+    public let packets = Atomic<Int>(0)
+    /// RTP payload octets in those packets (RFC 3550's sender octet count).
+    public let payloadOctets = Atomic<Int>(0)
+    /// Frames sent: the media position.
+    public let frames = Atomic<Int>(0)
+    /// Packets that left a whole packet time or more after their deadline.
+    public let latePackets = Atomic<Int>(0)
+    /// The worst lateness seen, in nanoseconds.
+    public let worstLatenessNanoseconds = Atomic<Int64>(0)
+    /// Datagrams refused because nobody listened (ICMP port unreachable); the stream goes on.
+    public let refusedSends = Atomic<Int>(0)
+    /// Datagrams lost to other send errors (buffer full, no route); the stream goes on.
+    public let failedSends = Atomic<Int>(0)
+    /// The errno of the last failed send.
+    public let lastSendError = Atomic<Int32>(0)
+    /// Samples that had to be clipped to fit the payload's width.
+    public let clippedSamples = Atomic<Int>(0)
+
+    public init() {}
+
+    /// A plain copy of the counters.
+    public var snapshot: Snapshot {
+        Snapshot(
+            packets: packets.load(ordering: .relaxed), payloadOctets: payloadOctets.load(ordering: .relaxed),
+            frames: frames.load(ordering: .relaxed), latePackets: latePackets.load(ordering: .relaxed),
+            worstLatenessNanoseconds: worstLatenessNanoseconds.load(ordering: .relaxed),
+            refusedSends: refusedSends.load(ordering: .relaxed), failedSends: failedSends.load(ordering: .relaxed),
+            lastSendError: lastSendError.load(ordering: .relaxed), clippedSamples: clippedSamples.load(ordering: .relaxed))
+    }
+
+    public struct Snapshot: Sendable, Hashable {
+        public var packets: Int
+        public var payloadOctets: Int
+        public var frames: Int
+        public var latePackets: Int
+        public var worstLatenessNanoseconds: Int64
+        public var refusedSends: Int
+        public var failedSends: Int
+        public var lastSendError: Int32
+        public var clippedSamples: Int
+    }
+}
+
+/// One stream: frames from a source, packetized, sent to a sink on its own timeline.
+public final class Track {
+    public let name: String
+    public let source: any FrameSource
+    public let packetizer: Packetizer
+    public let sink: any DatagramSink
+    public let counters = TrackCounters()
+    /// Frames to send before stopping; nil sends the source once (or forever when looping).
+    public let frameLimit: Int?
+    public let loops: Bool
+    /// Why the track stopped early, if it did (a read error).
+    public private(set) var failure: String?
+    public private(set) var isFinished = false
+    let sampleRate: Int
+    let packetNanoseconds: Int64
+
+    public init(
+        name: String, source: any FrameSource, packetizer: Packetizer, sink: any DatagramSink, frameLimit: Int? = nil,
+        loops: Bool = false
+    ) {
+        self.name = name
+        self.source = source
+        self.packetizer = packetizer
+        self.sink = sink
+        self.frameLimit = frameLimit
+        self.loops = loops
+        sampleRate = source.format.sampleRate
+        packetNanoseconds = MediaTime.nanoseconds(frames: packetizer.framesPerPacket, sampleRate: sampleRate)
+    }
+
+    /// Frames this track will send in all, or nil when it runs until stopped.
+    public var plannedFrames: Int? {
+        if let frameLimit { return frameLimit }
+        return loops ? nil : source.frameCount
+    }
+
+    /// Nanoseconds after the start at which the next packet is due: its first frame's media time.
+    var nextOffset: Int64 { MediaTime.nanoseconds(frames: packetizer.framePosition, sampleRate: sampleRate) }
+
+    /// Builds and sends the next packet; marks the track finished at the end of its media.
+    /// `lateness` is how long after its deadline the packet leaves.
+    func sendNext(lateness: Int64) {
+        var wanted = packetizer.framesPerPacket
+        if let frameLimit { wanted = min(wanted, frameLimit - packetizer.framePosition) }
+        guard wanted > 0 else {
+            isFinished = true
+            return
+        }
+        let frames: UnsafeRawBufferPointer
+        do {
+            var read = try source.nextFrames(wanted)
+            if read.isEmpty && loops {
+                source.rewind()
+                read = try source.nextFrames(wanted)
+            }
+            frames = read
+        } catch {
+            failure = "\(error)"
+            isFinished = true
+            return
+        }
+        guard !frames.isEmpty else {
+            isFinished = true
+            return
+        }
+        let (bytes, clipped) = packetizer.packet(from: frames)
+        switch sink.send(bytes) {
+        case .sent:
+            counters.packets.add(1, ordering: .relaxed)
+            counters.payloadOctets.add(bytes.count - RTPHeader.fixedByteCount, ordering: .relaxed)
+        case .refused:
+            counters.refusedSends.add(1, ordering: .relaxed)
+        case .failed(let errno):
+            counters.failedSends.add(1, ordering: .relaxed)
+            counters.lastSendError.store(errno, ordering: .relaxed)
+        }
+        counters.frames.store(packetizer.framePosition, ordering: .relaxed)
+        if clipped > 0 { counters.clippedSamples.add(clipped, ordering: .relaxed) }
+        if lateness >= packetNanoseconds { counters.latePackets.add(1, ordering: .relaxed) }
+        if lateness > counters.worstLatenessNanoseconds.load(ordering: .relaxed) {
+            counters.worstLatenessNanoseconds.store(lateness, ordering: .relaxed)
+        }
+    }
+}
+
+/// Conversions between frame counts and time, in integer nanoseconds.
+public enum MediaTime {
+    /// Nanoseconds of `frames` frames at `sampleRate`, rounded down, without overflow for any run length.
+    @inline(__always)
+    public static func nanoseconds(frames: Int, sampleRate: Int) -> Int64 {
+        let seconds = frames / sampleRate
+        let rest = frames % sampleRate
+        return Int64(seconds) * 1_000_000_000 + Int64(rest) * 1_000_000_000 / Int64(sampleRate)
+    }
+}
+
+extension UDPSocket: DatagramSink {}
