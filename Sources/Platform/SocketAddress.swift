@@ -96,5 +96,11 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
 public struct ResolutionError: Error, Sendable, CustomStringConvertible {
     public var host: String
     public var reason: String
+
+    public init(host: String, reason: String) {
+        self.host = host
+        self.reason = reason
+    }
+
     public var description: String { "cannot resolve '\(host)': \(reason)" }
 }

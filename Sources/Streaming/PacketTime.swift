@@ -1,44 +1,68 @@
 import RTP
 
-/// A packet time in milliseconds as the user wrote it, kept exact as a decimal fraction (`0.125` = 125/1000).
-public struct PacketTime: Sendable, Hashable, CustomStringConvertible {
+/// A non-negative decimal number as the user wrote it, kept exact as a fraction (`0.125` = 125/1000):
+/// packet times in milliseconds, durations in seconds.
+public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
     public let numerator: Int
+    /// A power of ten.
     public let denominator: Int
 
-    /// Parses a non-negative decimal number of milliseconds such as `1`, `0.125` or `2.5`.
-    public init?(milliseconds text: String) {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !text.isEmpty, whole.allSatisfy(\.isASCII) else { return nil }
-        let fraction = parts.count > 1 ? parts[1] : ""
-        guard fraction.count <= 9, (whole + fraction).allSatisfy({ $0.isNumber && $0.isASCII }),
-            !(whole + fraction).isEmpty, whole.count <= 9
-        else { return nil }
-        var denominator = 1
-        for _ in fraction { denominator *= 10 }
-        guard let value = Int(whole + fraction) else { return nil }
-        numerator = value
+    public init(numerator: Int, denominator: Int = 1) {
+        self.numerator = numerator
         self.denominator = denominator
     }
 
-    /// The nearest whole number of frames at `sampleRate`, halves upwards.
-    public func frames(atSampleRate sampleRate: Int) -> Int {
-        let scale = 1000 * denominator
-        return (numerator * sampleRate + scale / 2) / scale
+    /// Parses digits with at most one decimal point (`1`, `0.125`, `2.5`); at most 9 digits on each side.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts.first ?? ""
+        let fraction = parts.count > 1 ? parts[1] : ""
+        let digits = whole + fraction
+        guard !digits.isEmpty, whole.count <= 9, fraction.count <= 9,
+            digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits)
+        else { return nil }
+        numerator = value
+        denominator = fraction.reduce(1) { product, _ in product * 10 }
     }
+
+    /// value x multiplier / divisor, rounded to the nearest whole number, halves upwards.
+    public func scaled(by multiplier: Int, dividedBy divisor: Int = 1) -> Int {
+        let scale = divisor * denominator
+        return (numerator * multiplier + scale / 2) / scale
+    }
+
+    public var isZero: Bool { numerator == 0 }
 
     public var description: String {
         var text = String(numerator)
-        var digits = 0
-        var rest = denominator
-        while rest > 1 {
-            rest /= 10
-            digits += 1
-        }
+        let digits = String(denominator).count - 1
         guard digits > 0 else { return text }
         while text.count <= digits { text = "0" + text }
         text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
         return text
     }
+}
+
+/// A packet time in milliseconds, exact as written.
+public struct PacketTime: Sendable, Hashable, CustomStringConvertible {
+    public let milliseconds: ExactDecimal
+
+    public init(milliseconds: ExactDecimal) {
+        self.milliseconds = milliseconds
+    }
+
+    /// Parses a decimal number of milliseconds such as `1`, `0.125` or `2.5`.
+    public init?(milliseconds text: String) {
+        guard let value = ExactDecimal(text) else { return nil }
+        milliseconds = value
+    }
+
+    /// The nearest whole number of frames at `sampleRate`, halves upwards.
+    public func frames(atSampleRate sampleRate: Int) -> Int {
+        milliseconds.scaled(by: sampleRate, dividedBy: 1000)
+    }
+
+    public var description: String { milliseconds.description }
 
     /// Milliseconds of `frames` frames at `sampleRate`, to the microsecond, without trailing zeros (`5`, `0.125`, `0.333`).
     public static func millisecondsText(frames: Int, sampleRate: Int) -> String {

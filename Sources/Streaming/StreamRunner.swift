@@ -1,0 +1,92 @@
+import Platform
+
+/// How the pacing thread waits.
+public struct PacingSettings: Sendable {
+    /// Wake this long before each deadline and spin the rest: sub-microsecond accuracy for CPU time.
+    public var spinNanoseconds: Int64 = 0
+    /// Ask for SCHED_FIFO; without the privilege it warns and goes on.
+    public var realtime = false
+    /// The first packet leaves this long after `run` is called, time to set the thread up.
+    public var startDelayNanoseconds: Int64 = 20_000_000
+
+    public init() {}
+}
+
+/// Runs tracks on a dedicated pacing thread while the calling thread reports status.
+public final class StreamRunner {
+    public let tracks: [Track]
+    public let settings: PacingSettings
+    public let stop: StopSignal
+    /// Both clocks read at the moment the first packet is due (set by `run`).
+    public private(set) var start = ClockPair(monotonic: 0, wall: 0)
+
+    public init(tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal()) {
+        self.tracks = tracks
+        self.settings = settings
+        self.stop = stop
+    }
+
+    /// Streams until every track ends or `stop` is set. Every `statusInterval` nanoseconds (and once at the end)
+    /// `status` is called on this thread with the seconds elapsed since the start.
+    public func run(
+        statusInterval: Int64 = 500_000_000, warn: @escaping @Sendable (String) -> Void,
+        status: (_ elapsedSeconds: Double, _ final: Bool) -> Void
+    ) throws {
+        let now = ClockPair.now()
+        start = ClockPair(
+            monotonic: now.monotonic + settings.startDelayNanoseconds, wall: now.wall + settings.startDelayNanoseconds)
+        let finished = StopSignal()
+        let scheduler = Scheduler(tracks: tracks, clock: MonotonicClock(), spinNanoseconds: settings.spinNanoseconds)
+        let job = PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: finished)
+        let settings = self.settings
+        let thread = try PacingThread {
+            do {
+                try ThreadTuning.setTimerSlack(nanoseconds: 1)
+            } catch {
+                warn("warning: \(error); wake-ups may be up to 50 us late")
+            }
+            if settings.realtime {
+                do {
+                    try ThreadTuning.requestRealtimePriority()
+                } catch {
+                    warn("warning: --realtime: \(error); pacing with normal priority")
+                }
+            }
+            job.run()
+        }
+        let clock = MonotonicClock()
+        var nextStatus = start.monotonic + statusInterval
+        while !finished.isStopped {
+            let wake = min(nextStatus, clock.now() + 50_000_000)
+            clock.sleep(until: wake)
+            let time = clock.now()
+            if time >= nextStatus && !finished.isStopped {
+                status(Double(time - start.monotonic) / 1e9, false)
+                nextStatus += statusInterval
+            }
+        }
+        thread.join()
+        status(Double(clock.now() - start.monotonic) / 1e9, true)
+    }
+}
+
+/// What the pacing thread runs; @unchecked because the scheduler and its tracks belong to that thread
+/// alone from the moment it starts until it is joined.
+private final class PacingJob: @unchecked Sendable {
+    let scheduler: Scheduler<MonotonicClock>
+    let start: Int64
+    let stop: StopSignal
+    let finished: StopSignal
+
+    init(scheduler: Scheduler<MonotonicClock>, start: Int64, stop: StopSignal, finished: StopSignal) {
+        self.scheduler = scheduler
+        self.start = start
+        self.stop = stop
+        self.finished = finished
+    }
+
+    func run() {
+        scheduler.run(start: start, stop: stop)
+        finished.stop()
+    }
+}

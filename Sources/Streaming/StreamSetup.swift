@@ -1,0 +1,187 @@
+import PCM
+import Platform
+import RTP
+import SDP
+import WAV
+
+/// How to send: everything the command line can say about a stream.
+public struct StreamOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 5004
+    public var packetTime = PacketTime(milliseconds: ExactDecimal(numerator: 1))
+    /// The flag the packet time came from, for messages (`--ptime` or `--delay_ms`).
+    public var packetTimeFlag = "--ptime"
+    public var encoding: AudioPayloadEncoding?
+    public var payloadType: UInt8?
+    public var ssrc: UInt32?
+    public var initialSequenceNumber: UInt16?
+    public var initialTimestamp: UInt32?
+    public var mtu = 1500
+    public var fragmentation = FragmentationPolicy.fit
+    public var sdpDirectory = "sdp"
+    /// Media seconds to send, as frames are counted: nil sends the whole source (forever when looping).
+    public var durationSeconds: ExactDecimal?
+    public var loops = false
+
+    public init() {}
+}
+
+/// A track ready to stream: its packetizer and socket set up, its SDP written.
+public struct PreparedTrack {
+    public var track: Track
+    public var announcement: StreamAnnouncement
+    public var sdpPath: String
+    public var sizing: PacketSizing
+    public var destination: SocketAddress
+}
+
+/// Why a stream could not be set up, sorted by what the user must fix (and which exit code says it).
+public enum SetupError: Error, CustomStringConvertible {
+    /// A flag's value cannot work for this input.
+    case configuration(StreamConfigurationError)
+    /// The input file is missing or unreadable.
+    case inputUnreadable(path: String, reason: String)
+    /// The input file is not a WAV that can be streamed.
+    case inputInvalid(path: String, reason: String)
+    /// The destination host does not resolve.
+    case unknownHost(ResolutionError)
+    /// A socket could not be opened or connected.
+    case network(SystemError)
+    /// The SDP file could not be written.
+    case sdpNotWritten(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let error): "\(error)"
+        case .inputUnreadable(let path, let reason), .inputInvalid(let path, let reason): "\(path): \(reason)"
+        case .unknownHost(let error): "--ip: \(error)"
+        case .network(let error): "network: \(error)"
+        case .sdpNotWritten(let path, let reason): "\(path): cannot write SDP: \(reason)"
+        }
+    }
+}
+
+/// Opens inputs, plans packets, opens sockets and writes SDP files: everything before the first packet.
+public enum StreamSetup {
+    /// Opens a WAV file and walks its chunks; `warn` hears about a data chunk longer than the file.
+    public static func openWAV(path: String, warn: (String) -> Void) throws(SetupError) -> WAVFrameReader {
+        let file: ReadOnlyFile
+        do {
+            file = try ReadOnlyFile(path: path)
+        } catch {
+            throw .inputUnreadable(path: path, reason: "\(error)")
+        }
+        return try openWAV(source: file, named: path, warn: warn)
+    }
+
+    /// Walks the chunks of WAV bytes from any source.
+    public static func openWAV(source: any ByteSource, named path: String, warn: (String) -> Void) throws(SetupError)
+        -> WAVFrameReader
+    {
+        let layout: WAVLayout
+        do {
+            layout = try WAVLayout(reading: source)
+        } catch {
+            throw .inputInvalid(path: path, reason: error.description)
+        }
+        if layout.isTruncated {
+            warn(
+                "warning: \(path): data chunk claims \(layout.declaredDataByteCount) bytes, the file holds \(layout.dataByteCount); streaming what is there"
+            )
+        }
+        if let file = source as? ReadOnlyFile { file.adviseSequential() }
+        return WAVFrameReader(source: source, layout: layout)
+    }
+
+    /// Plans, connects and announces one track; writes its SDP file before returning.
+    public static func prepare(
+        name: String, source: any FrameSource, options: StreamOptions, sessionID: UInt64,
+        random: inout some RandomNumberGenerator, warn: (String) -> Void
+    ) throws(SetupError) -> PreparedTrack {
+        let format = source.format
+        let encoding = options.encoding ?? (format.encoding.naturalNetworkWidth == .bits16 ? .l16 : .l24)
+        let destination: SocketAddress
+        do {
+            destination = try SocketAddress.resolve(host: options.host, port: options.port)
+        } catch let error as ResolutionError {
+            throw .unknownHost(error)
+        } catch {
+            throw .unknownHost(ResolutionError(host: options.host, reason: "\(error)"))
+        }
+        let sizing: PacketSizing
+        do {
+            sizing = try PacketSizing(
+                packetTime: options.packetTime, sampleRate: format.sampleRate,
+                bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: options.mtu,
+                ipOverhead: destination.family == .ipv6 ? PacketSizing.ipv6Overhead : PacketSizing.ipv4Overhead,
+                policy: options.fragmentation)
+        } catch {
+            throw .configuration(error)
+        }
+        if sizing.wasReduced {
+            let bytesPerFrame = format.channelCount * encoding.bytesPerSample
+            warn(
+                "warning: \(options.packetTimeFlag) \(options.packetTime) needs \(sizing.requestedFrames * bytesPerFrame) bytes per packet, more than the \(sizing.payloadLimit) that --mtu \(options.mtu) allows; sending \(PacketTime.millisecondsText(frames: sizing.framesPerPacket, sampleRate: format.sampleRate)) ms packets (\(sizing.framesPerPacket) frames, \(sizing.payloadBytes) bytes) instead"
+            )
+        }
+        let payloadType =
+            options.payloadType
+            ?? RTPPayloadType.staticType(
+                encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
+            ?? RTPPayloadType.firstDynamic
+        guard
+            RTPPayloadType.allows(
+                payloadType, encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
+        else {
+            throw .configuration(
+                .payloadTypeNotAllowed(
+                    payloadType: Int(payloadType), encoding: encoding.name, sampleRate: format.sampleRate,
+                    channels: format.channelCount))
+        }
+        let socket: UDPSocket
+        let origin: SocketAddress
+        do {
+            socket = try UDPSocket(family: destination.family)
+            socket.setBufferSize(send: 1 << 20)
+            try socket.connect(to: destination)
+            origin = try socket.localAddress()
+        } catch let error as SystemError {
+            throw .network(error)
+        } catch {
+            throw .network(SystemError("socket", errno: 0))
+        }
+        if options.port % 2 == 1 {
+            warn("warning: --port \(options.port) is odd; receivers expect RTP on an even port and RTCP on the next")
+        }
+        let packetizer = Packetizer(
+            source: format.encoding, encoding: encoding, channelCount: format.channelCount,
+            framesPerPacket: sizing.framesPerPacket, payloadType: payloadType,
+            ssrc: options.ssrc ?? UInt32.random(in: .min ... .max, using: &random),
+            initialSequenceNumber: options.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random),
+            initialTimestamp: options.initialTimestamp ?? UInt32.random(in: .min ... .max, using: &random))
+        let frameLimit = options.durationSeconds.map { $0.scaled(by: format.sampleRate) }
+        let track = Track(
+            name: name, source: source, packetizer: packetizer, sink: socket, frameLimit: frameLimit,
+            loops: options.loops)
+        let announcement = StreamAnnouncement(
+            name: name, destinationHost: destination.host, port: options.port, payloadType: payloadType,
+            encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
+            framesPerPacket: sizing.framesPerPacket, originHost: origin.host, sessionID: sessionID)
+        let path = options.sdpDirectory + "/" + name + ".sdp"
+        do {
+            try FileSystem.createDirectory(options.sdpDirectory)
+            try FileSystem.writeAtomically(Array(announcement.sessionDescription.rendered().utf8), to: path)
+        } catch {
+            throw .sdpNotWritten(path: path, reason: "\(error)")
+        }
+        return PreparedTrack(
+            track: track, announcement: announcement, sdpPath: path, sizing: sizing, destination: destination)
+    }
+
+    /// The track name of a WAV path: its file name without folder and `.wav`.
+    public static func trackName(forPath path: String) -> String {
+        var name = String(path.split(separator: "/").last ?? Substring(path))
+        if name.lowercased().hasSuffix(".wav") { name.removeLast(4) }
+        return name.isEmpty ? "track" : name
+    }
+}
