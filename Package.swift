@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "StreamingTests", dependencies: ["Streaming"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Streaming", "audiostreamer"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "audiostreamer"]),
     ],
     swiftLanguageModes: [.v6]
 )
