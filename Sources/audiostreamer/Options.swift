@@ -148,8 +148,12 @@ struct Options {
                 stream.initialTimestamp = UInt32(
                     try Self.integer(try value(for: written, inline: inline), written, 0...0xFFFF_FFFF))
             case "--mtu": stream.mtu = try Self.integer(try value(for: written, inline: inline), written, 576...65535)
-            case "--allow-fragmentation": stream.fragmentation = .allowFragmentation
-            case "--strict": stream.fragmentation = .strict
+            case "--allow-fragmentation", "--strict":
+                let policy: FragmentationPolicy = name == "--strict" ? .strict : .allowFragmentation
+                if stream.fragmentation != .fit && stream.fragmentation != policy {
+                    throw UsageError(description: "--strict and --allow-fragmentation contradict each other")
+                }
+                stream.fragmentation = policy
             case "--sdp-dir":
                 stream.sdpDirectory = try value(for: written, inline: inline)
                 guard !stream.sdpDirectory.isEmpty else { throw UsageError(description: "--sdp-dir needs a folder") }
@@ -168,9 +172,6 @@ struct Options {
             case "--version": showVersion = true
             default: throw UsageError(description: "unknown option \(written)")
             }
-        }
-        if stream.fragmentation == .strict && arguments.contains(where: { $0.hasPrefix("--allow-fragmentation") }) {
-            throw UsageError(description: "--strict and --allow-fragmentation contradict each other")
         }
         if help || showVersion { return }
         if demo && !files.isEmpty {
