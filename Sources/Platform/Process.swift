@@ -18,6 +18,13 @@ public struct ResourceUsage: Sendable, Hashable {
     }
 }
 
+/// CPU time the calling thread has used, from clock_gettime(CLOCK_THREAD_CPUTIME_ID), in nanoseconds.
+public func currentThreadCPUNanoseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}
+
 /// The process's standard streams and environment.
 public enum Console {
     /// Writes `text` to standard error with write(2), unbuffered.

@@ -99,6 +99,18 @@ public enum FileSystem {
         }
     }
 
+    /// Creates a file of `size` bytes that starts with `header` and holds zeros after it without using disk
+    /// space (ftruncate(2) leaves a hole): a large input for benchmarks.
+    public static func createSparseFile(path: String, header: [UInt8], size: Int) throws {
+        try writeAtomically(header, to: path)
+        guard truncate(path, off_t(size)) == 0 else { throw SystemError("truncate \(path)") }
+    }
+
+    /// Removes a file (unlink(2)), ignoring a missing one.
+    public static func remove(_ path: String) {
+        unlink(path)
+    }
+
     /// Names in a directory (readdir(3)), without "." and "..".
     public static func contents(ofDirectory path: String) throws -> [String] {
         guard let directory = opendir(path) else { throw SystemError("opendir \(path)") }

@@ -19,6 +19,9 @@ public final class StreamRunner {
     public let stop: StopSignal
     /// Both clocks read at the moment the first packet is due (set by `run`).
     public private(set) var start = ClockPair(monotonic: 0, wall: 0)
+    /// CPU time the pacing thread used, known once `run` returns.
+    public var pacingCPUNanoseconds: Int64 { job?.cpuNanoseconds ?? 0 }
+    private var job: PacingJob?
 
     public init(tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal()) {
         self.tracks = tracks
@@ -38,6 +41,7 @@ public final class StreamRunner {
         let finished = StopSignal()
         let scheduler = Scheduler(tracks: tracks, clock: MonotonicClock(), spinNanoseconds: settings.spinNanoseconds)
         let job = PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: finished)
+        self.job = job
         let settings = self.settings
         let thread = try PacingThread {
             do {
@@ -77,6 +81,8 @@ private final class PacingJob: @unchecked Sendable {
     let start: Int64
     let stop: StopSignal
     let finished: StopSignal
+    /// Written by the pacing thread before it signals `finished`, read after the join.
+    var cpuNanoseconds: Int64 = 0
 
     init(scheduler: Scheduler<MonotonicClock>, start: Int64, stop: StopSignal, finished: StopSignal) {
         self.scheduler = scheduler
@@ -87,6 +93,7 @@ private final class PacingJob: @unchecked Sendable {
 
     func run() {
         scheduler.run(start: start, stop: stop)
+        cpuNanoseconds = currentThreadCPUNanoseconds()
         finished.stop()
     }
 }

@@ -1,1 +1,198 @@
-print("x")
+import PCM
+import Platform
+import Streaming
+import WAV
+
+/// audiostreamer-bench: how well audiostreamer keeps time, measured from the receiving side.
+///
+/// It streams a WAV (48 kHz stereo 24-bit, L24) to a receiver on 127.0.0.1 that takes kernel receive
+/// timestamps (SO_TIMESTAMPNS), and prints per packet time the send-time error against the ideal schedule
+/// (p50/p99/p99.9/max), the drift of that error over the run, late packets, CPU of the pacing thread in % of
+/// one core, and peak RSS. Then it reads a large sparse WAV through the same frame reader to show that
+/// memory does not grow with the file.
+struct BenchOptions {
+    var seconds = 10
+    var packetTimes = ["1", "0.125"]
+    var spinMicroseconds = 0
+    var realtime = false
+    var bigWAVGigabytes = 2
+    var port = 47_000
+
+    init(arguments: [String]) {
+        var index = 0
+        func next() -> String {
+            index += 1
+            return index < arguments.count ? arguments[index] : ""
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--seconds": seconds = Int(next()) ?? seconds
+            case "--ptimes": packetTimes = next().split(separator: ",").map(String.init)
+            case "--spin-us": spinMicroseconds = Int(next()) ?? 0
+            case "--realtime": realtime = true
+            case "--big-wav-gb": bigWAVGigabytes = Int(next()) ?? bigWAVGigabytes
+            case "--port": port = Int(next()) ?? port
+            default:
+                Console.error(
+                    "usage: audiostreamer-bench [--seconds N] [--ptimes 1,0.125] [--spin-us N] [--realtime] [--big-wav-gb N] [--port P]\n"
+                )
+                Console.exit(64)
+            }
+            index += 1
+        }
+    }
+}
+
+/// Kernel receive times of the packets, indexed by sequence number offset from the first.
+final class TimestampCollector: @unchecked Sendable {
+    // @unchecked: written by the receiver thread only, read after it is joined.
+    var arrivals: [Int64]
+    var received = 0
+
+    init(capacity: Int) {
+        arrivals = [Int64](repeating: 0, count: capacity)
+    }
+
+    func run(socket: UDPSocket, firstSequence: UInt16) {
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        var lastSequence = firstSequence
+        var index = 0
+        while true {
+            let got = try? buffer.withUnsafeMutableBytes { try socket.receive(into: $0) }
+            guard let (count, stamp) = got ?? nil else { return }
+            guard count >= 12 else { continue }
+            let sequence = UInt16(buffer[2]) << 8 | UInt16(buffer[3])
+            // Extend the 16-bit sequence number across wraps: step from the last one by the signed difference.
+            index += Int(Int16(bitPattern: sequence &- lastSequence))
+            lastSequence = sequence
+            if index >= 0 && index < arrivals.count && arrivals[index] == 0 {
+                arrivals[index] = stamp
+                received += 1
+            }
+        }
+    }
+}
+
+func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    let position = Int((fraction * Double(sorted.count - 1)).rounded())
+    return sorted[position]
+}
+
+func fixed(_ value: Double, _ digits: Int = 1) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = Int((abs(value) * scale).rounded())
+    var fraction = String(scaled % Int(scale))
+    while fraction.count < digits { fraction = "0" + fraction }
+    return (value < 0 ? "-" : "") + "\(scaled / Int(scale))" + (digits > 0 ? ".\(fraction)" : "")
+}
+
+func measure(packetTime text: String, options: BenchOptions) throws {
+    guard let packetTime = PacketTime(milliseconds: text) else {
+        Console.error("audiostreamer-bench: bad packet time \(text)\n")
+        Console.exit(64)
+    }
+    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+    let frames = format.sampleRate * options.seconds
+    // Silence is enough: pacing does not depend on the samples. The header says what follows.
+    let wav = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
+        + [UInt8](repeating: 0, count: frames * format.bytesPerFrame)
+    let source = try StreamSetup.openWAV(source: MemoryByteSource(wav), named: "bench", warn: { Console.error($0 + "\n") })
+    let framesPerPacket = packetTime.frames(atSampleRate: format.sampleRate)
+    let packets = (frames + framesPerPacket - 1) / framesPerPacket
+
+    let receiver = try UDPSocket(family: .ipv4)
+    try receiver.bind(to: SocketAddress.loopback(.ipv4, port: options.port))
+    try receiver.enableReceiveTimestamps()
+    receiver.setBufferSize(receive: 8 << 20)
+    receiver.setReceiveTimeout(milliseconds: 500)
+    let sender = try UDPSocket(family: .ipv4)
+    try sender.connect(to: SocketAddress.loopback(.ipv4, port: options.port))
+    let firstSequence: UInt16 = 1000
+    let packetizer = Packetizer(
+        source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: framesPerPacket, payloadType: 96,
+        ssrc: 0xBE0C_BE0C, initialSequenceNumber: firstSequence, initialTimestamp: 0)
+    let track = Track(name: "bench", source: source, packetizer: packetizer, sink: sender)
+    let collector = TimestampCollector(capacity: packets)
+    let receiving = try PacingThread { collector.run(socket: receiver, firstSequence: firstSequence) }
+
+    var settings = PacingSettings()
+    settings.spinNanoseconds = Int64(options.spinMicroseconds) * 1000
+    settings.realtime = options.realtime
+    let runner = StreamRunner(tracks: [track], settings: settings)
+    let before = MonotonicClock().now()
+    try runner.run(warn: { Console.error($0 + "\n") }) { _, _ in }
+    let wallSeconds = Double(MonotonicClock().now() - before) / 1e9
+    receiving.join()
+
+    // Error of packet n: kernel receive time minus start + n x packet duration, both on CLOCK_REALTIME.
+    var errors: [Double] = []
+    errors.reserveCapacity(packets)
+    var firstTenth: [Double] = []
+    var lastTenth: [Double] = []
+    for index in 0..<packets where collector.arrivals[index] != 0 {
+        let ideal = runner.start.wall + MediaTime.nanoseconds(frames: index * framesPerPacket, sampleRate: format.sampleRate)
+        let error = Double(collector.arrivals[index] - ideal) / 1000
+        errors.append(error)
+        if index < packets / 10 { firstTenth.append(error) }
+        if index >= packets - packets / 10 { lastTenth.append(error) }
+    }
+    let sorted = errors.sorted()
+    let drift = percentile(lastTenth.sorted(), 0.5) - percentile(firstTenth.sorted(), 0.5)
+    let counts = track.counters.snapshot
+    let cpu = Double(runner.pacingCPUNanoseconds) / 1e9 / wallSeconds * 100
+    Console.output(
+        """
+        ptime \(text) ms: \(collector.received)/\(packets) packets received over \(options.seconds) s
+          send-time error (us): p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))) max \(fixed(sorted.last ?? 0))
+          drift (median error, last tenth - first tenth): \(fixed(drift)) us
+          late packets (>= one packet time): \(counts.latePackets), worst lateness \(fixed(Double(counts.worstLatenessNanoseconds) / 1000)) us
+          pacing thread CPU: \(fixed(cpu))% of one core; peak RSS \(fixed(Double(ResourceUsage.current().peakResidentBytes) / 1_048_576)) MB
+
+        """)
+}
+
+/// Reads a sparse WAV of `gigabytes` through the frame reader, packet by packet, as fast as it goes.
+func measureLargeFile(gigabytes: Int) throws {
+    guard gigabytes > 0 else { return }
+    let path = "/tmp/audiostreamer-bench-\(Console.processID).wav"
+    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+    let dataBytes = gigabytes << 30 - (gigabytes << 30) % format.bytesPerFrame
+    let header = WAVHeader.bytes(format: format, dataByteCount: dataBytes)
+    try FileSystem.createSparseFile(path: path, header: header, size: header.count + dataBytes)
+    defer { FileSystem.remove(path) }
+    let before = ResourceUsage.current().peakResidentBytes
+    let reader = try StreamSetup.openWAV(path: path, warn: { _ in })
+    let packetizer = Packetizer(
+        source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: 48, payloadType: 96, ssrc: 1,
+        initialSequenceNumber: 0, initialTimestamp: 0)
+    var frames = 0
+    let clock = MonotonicClock()
+    let start = clock.now()
+    while true {
+        let chunk = try reader.nextFrames(48)
+        if chunk.isEmpty { break }
+        _ = packetizer.packet(from: chunk)
+        frames += chunk.count / format.bytesPerFrame
+    }
+    let seconds = Double(clock.now() - start) / 1e9
+    let peak = ResourceUsage.current().peakResidentBytes
+    Console.output(
+        """
+        large file: \(gigabytes) GB WAV (\(fixed(Double(frames) / 48_000 / 3600, 2)) h of 48 kHz stereo 24-bit) read and packetized in \(fixed(seconds)) s
+          peak RSS \(fixed(Double(peak) / 1_048_576)) MB (before opening it: \(fixed(Double(before) / 1_048_576)) MB)
+
+        """)
+}
+
+let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+do {
+    for packetTime in options.packetTimes {
+        try measure(packetTime: packetTime, options: options)
+    }
+    try measureLargeFile(gigabytes: options.bigWAVGigabytes)
+} catch {
+    Console.error("audiostreamer-bench: \(error)\n")
+    Console.exit(74)
+}
