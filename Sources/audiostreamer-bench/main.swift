@@ -7,7 +7,7 @@ import WAV
 ///
 /// It streams a WAV (48 kHz stereo 24-bit, L24) to a receiver on 127.0.0.1 that takes kernel receive
 /// timestamps (SO_TIMESTAMPNS), and prints per packet time the send-time error against the ideal schedule
-/// (p50/p99/p99.9/max), the drift of that error over the run, late packets, CPU of the pacing thread in % of
+/// (p50/p99/p99.9/max), next to the machine's own timer floor, the drift of that error over the run, late packets, CPU of the pacing thread in % of
 /// one core, and peak RSS. Then it reads a large sparse WAV through the same frame reader to show that
 /// memory does not grow with the file.
 struct BenchOptions {
@@ -186,8 +186,30 @@ func measureLargeFile(gigabytes: Int) throws {
         """)
 }
 
+/// The machine's own floor: how late a bare absolute sleep wakes (timer slack 1 ns), sending nothing.
+func measureTimerFloor(seconds: Int) throws {
+    let count = seconds * 1000
+    let thread = try PacingThread {
+        try? ThreadTuning.setTimerSlack(nanoseconds: 1)
+        let clock = MonotonicClock()
+        var lateness = [Double](repeating: 0, count: count)
+        let start = clock.now() + 1_000_000
+        for index in 0..<count {
+            let deadline = start + Int64(index) * 1_000_000
+            clock.sleep(until: deadline)
+            lateness[index] = Double(clock.now() - deadline) / 1000
+        }
+        let sorted = lateness.sorted()
+        Console.output(
+            "timer floor (bare clock_nanosleep, 1 ms, \(seconds) s): wake-up lateness p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))) max \(fixed(sorted.last ?? 0)) us\n\n"
+        )
+    }
+    thread.join()
+}
+
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
 do {
+    try measureTimerFloor(seconds: options.seconds)
     for packetTime in options.packetTimes {
         try measure(packetTime: packetTime, options: options)
     }
