@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(name: "WAVTests", dependencies: ["WAV"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
-        .testTarget(name: "StreamingTests", dependencies: ["Streaming"]),
+        .testTarget(name: "StreamingTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "audiostreamer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -19,7 +19,7 @@ public final class WAVFrameReader: FrameSource {
     public let format: PCMFormat
     public let layout: WAVLayout
     private let source: any ByteSource
-    private let buffer: UnsafeMutableRawBufferPointer
+    private var buffer: UnsafeMutableRawBufferPointer
     /// Next byte of the data chunk to be handed out, relative to its start.
     private var position = 0
     /// Valid bytes in `buffer` start at `bufferStart`, end at `bufferEnd`; they hold data from `position` on.
@@ -45,8 +45,11 @@ public final class WAVFrameReader: FrameSource {
 
     public func nextFrames(_ count: Int) throws -> UnsafeRawBufferPointer {
         let bytesPerFrame = format.bytesPerFrame
+        if count * bytesPerFrame > buffer.count {
+            grow(to: 2 * count * bytesPerFrame)
+        }
         let remaining = layout.dataByteCount - position
-        let wanted = min(count * bytesPerFrame, remaining, buffer.count - buffer.count % bytesPerFrame)
+        let wanted = min(count * bytesPerFrame, remaining)
         if bufferEnd - bufferStart < wanted {
             try refill()
         }
@@ -62,6 +65,20 @@ public final class WAVFrameReader: FrameSource {
         position = 0
         bufferStart = 0
         bufferEnd = 0
+    }
+
+    /// Makes the read-ahead buffer hold `capacity` bytes, keeping what it holds: once, when a packet is larger
+    /// than the read-ahead, never again after.
+    private func grow(to capacity: Int) {
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        let kept = bufferEnd - bufferStart
+        if kept > 0, let base = buffer.baseAddress, let target = larger.baseAddress {
+            target.copyMemory(from: base + bufferStart, byteCount: kept)
+        }
+        buffer.deallocate()
+        buffer = larger
+        bufferStart = 0
+        bufferEnd = kept
     }
 
     /// Moves what is left to the front and fills the rest with the next bytes of the data chunk.

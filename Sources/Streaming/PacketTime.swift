@@ -28,7 +28,10 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
     /// value x multiplier / divisor, rounded to the nearest whole number, halves upwards.
     public func scaled(by multiplier: Int, dividedBy divisor: Int = 1) -> Int {
         let scale = divisor * denominator
-        return (numerator * multiplier + scale / 2) / scale
+        // Whole part and remainder apart, so a long duration times a sample rate cannot overflow.
+        let whole = numerator / scale
+        let rest = numerator % scale
+        return whole * multiplier + (rest * multiplier + scale / 2) / scale
     }
 
     public var isZero: Bool { numerator == 0 }

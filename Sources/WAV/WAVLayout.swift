@@ -12,19 +12,25 @@ public struct WAVLayout: Sendable, Hashable {
     public var dataByteCount: Int
     /// What the data chunk header claims.
     public var declaredDataByteCount: Int
+    /// Bytes of the data chunk the file really holds, a partial last frame included.
+    public var heldDataByteCount: Int
 
-    public init(format: PCMFormat, dataOffset: Int, dataByteCount: Int, declaredDataByteCount: Int) {
+    public init(
+        format: PCMFormat, dataOffset: Int, dataByteCount: Int, declaredDataByteCount: Int,
+        heldDataByteCount: Int? = nil
+    ) {
         self.format = format
         self.dataOffset = dataOffset
         self.dataByteCount = dataByteCount
         self.declaredDataByteCount = declaredDataByteCount
+        self.heldDataByteCount = heldDataByteCount ?? dataByteCount
     }
 
     /// Frames that can be streamed.
     public var frameCount: Int { dataByteCount / format.bytesPerFrame }
 
     /// True when the data chunk claims more bytes than the file holds.
-    public var isTruncated: Bool { declaredDataByteCount > dataByteCount + format.bytesPerFrame - 1 }
+    public var isTruncated: Bool { declaredDataByteCount > heldDataByteCount }
 
     /// Walks the chunks of `source`.
     public init(reading source: some ByteSource) throws(WAVError) {
@@ -52,7 +58,7 @@ public struct WAVLayout: Sendable, Hashable {
                 self.init(
                     format: format, dataOffset: body,
                     dataByteCount: held - held % format.bytesPerFrame,
-                    declaredDataByteCount: chunkSize)
+                    declaredDataByteCount: chunkSize, heldDataByteCount: held)
                 return
             }
             offset = body + chunkSize + (chunkSize & 1)

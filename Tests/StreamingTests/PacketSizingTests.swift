@@ -1,0 +1,224 @@
+import Streaming
+import Testing
+
+// Packet times as the user writes them (exact decimals of milliseconds), their length in frames, and how
+// many frames fit one datagram. The datagram limit is MTU - IP header - UDP header (8) - RTP header (12):
+// IPv4 20, IPv6 40 (RFC 791, RFC 8200, RFC 768, RFC 3550 section 5.1).
+
+@Suite struct ExactDecimalTests {
+    @Test(arguments: [
+        ("1", 1, 1), ("0.125", 125, 1_000), ("10", 10, 1), ("2.5", 25, 10), ("0", 0, 1),
+        ("123456789.123456789", 123_456_789_123_456_789, 1_000_000_000),
+    ])
+    func parses(text: String, numerator: Int, denominator: Int) throws {
+        let value = try #require(ExactDecimal(text))
+        #expect(value.numerator == numerator)
+        #expect(value.denominator == denominator)
+        #expect(value == ExactDecimal(numerator: numerator, denominator: denominator))
+    }
+
+    @Test(arguments: [
+        "", ".", "1.2.3", "-1", "abc", "+1", " 1", "1 ", "1e3", "1,5", "0x10",
+        "\u{FF11}",  // FULLWIDTH DIGIT ONE: a number, but not ASCII
+        "1234567890",  // ten digits before the point
+        "0.1234567890",  // ten digits after the point
+    ])
+    func rejects(text: String) {
+        #expect(ExactDecimal(text) == nil)
+        #expect(PacketTime(milliseconds: text) == nil)
+    }
+
+    @Test(arguments: [("1", "1"), ("0.125", "0.125"), ("10", "10"), ("2.5", "2.5"), ("0.005", "0.005")])
+    func describesAsWritten(text: String, description: String) throws {
+        #expect(try #require(ExactDecimal(text)).description == description)
+    }
+
+    @Test func describesFractionsWithLeadingZeros() {
+        // 5/1000 = 0.005; 0/10 = 0.0.
+        #expect(ExactDecimal(numerator: 5, denominator: 1_000).description == "0.005")
+        #expect(ExactDecimal(numerator: 0, denominator: 10).description == "0.0")
+    }
+
+    @Test func scalesRoundingHalvesUp() {
+        // 2.5 x 3 = 7.5 -> 8; 2.5 x 1 = 2.5 -> 3; 0.125 x 4 = 0.5 -> 1; 0.125 x 3 = 0.375 -> 0.
+        let twoAndAHalf = ExactDecimal(numerator: 25, denominator: 10)
+        #expect(twoAndAHalf.scaled(by: 3) == 8)
+        #expect(twoAndAHalf.scaled(by: 1) == 3)
+        #expect(ExactDecimal(numerator: 125, denominator: 1_000).scaled(by: 4) == 1)
+        #expect(ExactDecimal(numerator: 125, denominator: 1_000).scaled(by: 3) == 0)
+        // 10 x 44100 / 1000 = 441.
+        #expect(ExactDecimal(numerator: 10).scaled(by: 44_100, dividedBy: 1_000) == 441)
+    }
+
+    /// `--duration 99999999.9999999` passes the parser (8 + 7 digits); in frames at 48 kHz it is
+    /// 99 999 999.9999999 x 48 000 = 4 799 999 999 999.9952 -> 4 800 000 000 000, well inside Int.
+    /// The conversion must give that number, not trap on the intermediate numerator x rate
+    /// (999 999 999 999 999 x 48 000 = 4.8e19 > Int.max = 9.2e18).
+    @Test func scalingALongAcceptedDurationDoesNotTrap() async {
+        await #expect(processExitsWith: .success) {
+            let duration = ExactDecimal("99999999.9999999")
+            precondition(duration != nil, "the parser accepts 8 + 7 digits")
+            precondition(duration?.scaled(by: 48_000) == 4_800_000_000_000)
+        }
+    }
+}
+
+@Suite struct PacketTimeTests {
+    @Test(arguments: [
+        ("1", 44_100, 44),  // 44.1 -> 44
+        ("1", 48_000, 48),
+        ("1", 96_000, 96),
+        ("0.125", 48_000, 6),
+        ("0.125", 44_100, 6),  // 5.5125 -> 6
+        ("0.125", 96_000, 12),
+        ("2.5", 44_100, 110),  // 110.25 -> 110
+        ("2.5", 48_000, 120),
+        ("10", 44_100, 441),
+        ("10", 48_000, 480),
+        ("10", 96_000, 960),
+        ("0.03125", 48_000, 2),  // exactly 1.5 frames: halves round up
+        ("0.01", 48_000, 0),  // 0.48 of a frame
+    ])
+    func frames(text: String, sampleRate: Int, frames: Int) throws {
+        let time = try #require(PacketTime(milliseconds: text))
+        #expect(time.frames(atSampleRate: sampleRate) == frames)
+        #expect(time.description == text)
+    }
+
+    @Test(arguments: [
+        (240, 48_000, "5"),  // 5000 us
+        (6, 48_000, "0.125"),  // 125 us
+        (16, 48_000, "0.333"),  // 333.33 us -> 333
+        (44, 44_100, "0.998"),  // 997.73 us -> 998
+        (48, 48_000, "1"),
+        (441, 44_100, "10"),
+        (120, 48_000, "2.5"),  // 2500 us: trailing zeros dropped
+        (1, 48_000, "0.021"),  // 20.83 us -> 21: a leading zero kept
+        (48_000, 48_000, "1000"),
+    ])
+    func millisecondsText(frames: Int, sampleRate: Int, text: String) {
+        #expect(PacketTime.millisecondsText(frames: frames, sampleRate: sampleRate) == text)
+    }
+}
+
+@Suite struct PacketSizingTests {
+    private static func sizing(
+        _ milliseconds: String, rate: Int, bytesPerFrame: Int, mtu: Int = 1500,
+        overhead: Int = PacketSizing.ipv4Overhead, policy: FragmentationPolicy = .fit
+    ) throws -> PacketSizing {
+        let time = try #require(PacketTime(milliseconds: milliseconds))
+        return try PacketSizing(
+            packetTime: time, sampleRate: rate, bytesPerFrame: bytesPerFrame, mtu: mtu, ipOverhead: overhead,
+            policy: policy)
+    }
+
+    @Test func overheads() {
+        // IPv4 header 20 + UDP 8; IPv6 header 40 + UDP 8.
+        #expect(PacketSizing.ipv4Overhead == 28)
+        #expect(PacketSizing.ipv6Overhead == 48)
+    }
+
+    /// The seed's `--delay_ms 10`: 48 kHz stereo L16 is 480 frames x 4 bytes = 1920 bytes, over the
+    /// 1500 - 28 - 12 = 1460 an IPv4 datagram carries. 365 frames would fit; 240 (5 ms) divides 480 and
+    /// is at least half of 365, so two packets tile each 10 ms.
+    @Test func seedDelayIsHalved() throws {
+        let plan = try Self.sizing("10", rate: 48_000, bytesPerFrame: 4)
+        #expect(plan.requestedFrames == 480)
+        #expect(plan.payloadLimit == 1460)
+        #expect(plan.framesPerPacket == 240)
+        #expect(plan.payloadBytes == 960)
+        #expect(plan.wasReduced)
+        #expect(PacketTime.millisecondsText(frames: plan.framesPerPacket, sampleRate: 48_000) == "5")
+    }
+
+    /// 96 kHz, 8 channels of L24: 24 bytes a frame; 1 ms = 96 frames = 2304 bytes > 1460. 60 fit;
+    /// 48 divides 96 and is at least half of 60.
+    @Test func eightChannels24BitAt96kHz() throws {
+        let plan = try Self.sizing("1", rate: 96_000, bytesPerFrame: 24)
+        #expect(plan.requestedFrames == 96)
+        #expect(plan.framesPerPacket == 48)
+        #expect(plan.payloadBytes == 1152)
+        #expect(plan.wasReduced)
+    }
+
+    /// A packet that fits is kept as asked.
+    @Test func fittingPacketIsKept() throws {
+        // 1 ms of 48 kHz stereo L24 = 48 x 6 = 288 bytes.
+        let plan = try Self.sizing("1", rate: 48_000, bytesPerFrame: 6)
+        #expect(plan.framesPerPacket == 48)
+        #expect(plan.payloadBytes == 288)
+        #expect(!plan.wasReduced)
+    }
+
+    /// IPv6 carries 20 bytes less: 1500 - 48 - 12 = 1440.
+    @Test func ipv6Overhead() throws {
+        // 15 ms of 48 kHz mono L16 = 720 frames x 2 = 1440 bytes: exactly the IPv6 limit, kept.
+        let exact = try Self.sizing("15", rate: 48_000, bytesPerFrame: 2, overhead: PacketSizing.ipv6Overhead)
+        #expect(exact.payloadLimit == 1440)
+        #expect(exact.framesPerPacket == 720)
+        #expect(!exact.wasReduced)
+        // 15.1 ms = 724.8 -> 725 frames = 1450 bytes: fits IPv4's 1460 ...
+        let v4 = try Self.sizing("15.1", rate: 48_000, bytesPerFrame: 2)
+        #expect(v4.framesPerPacket == 725)
+        #expect(!v4.wasReduced)
+        // ... but not IPv6's 1440. 720 fit; the largest divisor of 725 (= 5 x 5 x 29) up to 720 is 145,
+        // less than half of 720, so the most that fits is taken.
+        let v6 = try Self.sizing("15.1", rate: 48_000, bytesPerFrame: 2, overhead: PacketSizing.ipv6Overhead)
+        #expect(v6.framesPerPacket == 720)
+        #expect(v6.wasReduced)
+    }
+
+    @Test func strictRefuses() {
+        #expect(
+            throws: StreamConfigurationError.packetExceedsMTU(packetTime: "10", bytes: 1920, mtu: 1500, limit: 1460)
+        ) {
+            try Self.sizing("10", rate: 48_000, bytesPerFrame: 4, policy: .strict)
+        }
+    }
+
+    @Test func strictAcceptsWhatFits() throws {
+        // 5 ms = 960 bytes of 48 kHz stereo L16.
+        let plan = try Self.sizing("5", rate: 48_000, bytesPerFrame: 4, policy: .strict)
+        #expect(plan.framesPerPacket == 240)
+    }
+
+    @Test func allowFragmentationKeepsThePacketTime() throws {
+        let plan = try Self.sizing("10", rate: 48_000, bytesPerFrame: 4, policy: .allowFragmentation)
+        #expect(plan.framesPerPacket == 480)
+        #expect(plan.payloadBytes == 1920)
+        #expect(!plan.wasReduced)
+    }
+
+    @Test func fragmentationStillBoundedByUDP() {
+        // 1000 ms of 96 kHz 8-channel L24 = 96000 x 24 = 2 304 000 bytes; UDP over IPv4 carries at most
+        // 65535 - 20 - 8 = 65507, less 12 for RTP = 65495.
+        #expect(throws: StreamConfigurationError.packetLargerThanUDP(bytes: 2_304_000, limit: 65_495)) {
+            try Self.sizing("1000", rate: 96_000, bytesPerFrame: 24, policy: .allowFragmentation)
+        }
+    }
+
+    @Test func frameLargerThanTheMTU() {
+        // 64 channels of L24 = 192 bytes a frame; MTU 100 leaves 100 - 28 - 12 = 60.
+        #expect(throws: StreamConfigurationError.frameExceedsMTU(bytesPerFrame: 192, mtu: 100, limit: 60)) {
+            try Self.sizing("1", rate: 48_000, bytesPerFrame: 192, mtu: 100)
+        }
+    }
+
+    @Test func packetTimeBelowOneFrame() {
+        // 0.01 ms at 48 kHz = 0.48 frames, rounds to 0.
+        #expect(throws: StreamConfigurationError.packetTimeBelowOneFrame(packetTime: "0.01", sampleRate: 48_000)) {
+            try Self.sizing("0.01", rate: 48_000, bytesPerFrame: 4)
+        }
+        // 0.0104 ms = 0.4992 frames, still 0, whatever the policy.
+        #expect(throws: StreamConfigurationError.packetTimeBelowOneFrame(packetTime: "0.0104", sampleRate: 48_000)) {
+            try Self.sizing("0.0104", rate: 48_000, bytesPerFrame: 4, policy: .allowFragmentation)
+        }
+    }
+
+    /// Exactly half a frame rounds up to one frame: allowed.
+    @Test func halfAFrameIsOneFrame() throws {
+        // 0.0125 ms x 40 kHz = 0.5 frames -> 1.
+        let plan = try Self.sizing("0.0125", rate: 40_000, bytesPerFrame: 4)
+        #expect(plan.framesPerPacket == 1)
+    }
+}
