@@ -75,6 +75,26 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return SocketAddress(storage: storage, length: length)
     }
 
+    /// The same host with another port.
+    public func withPort(_ port: Int) -> SocketAddress {
+        var copy = self
+        withUnsafeMutablePointer(to: &copy.storage) { pointer in
+            switch family {
+            case .ipv4:
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port = UInt16(port).bigEndian }
+            case .ipv6:
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port = UInt16(port).bigEndian }
+            }
+        }
+        return copy
+    }
+
+    /// The wildcard address of a family (0.0.0.0 or ::) with a port, for sockets that receive from anyone.
+    public static func wildcard(_ family: Family, port: Int) -> SocketAddress {
+        (try? resolve(host: family == .ipv6 ? "::" : "0.0.0.0", port: port))
+            ?? SocketAddress(storage: sockaddr_storage(), length: 0)
+    }
+
     /// The wildcard or loopback address of a family with a port, for binding receivers.
     public static func loopback(_ family: Family, port: Int) -> SocketAddress {
         // Numeric addresses always resolve.

@@ -75,6 +75,46 @@ public final class UDPSocket: @unchecked Sendable {
         return sent >= 0 ? Int(sent) : -Int(errno)
     }
 
+    /// Sends one datagram to `address` with sendto(2), without blocking.
+    public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress) -> SendResult {
+        var storage = address.storage
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                while true {
+                    let sent = sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, address.length)
+                    if sent >= 0 { return .sent }
+                    switch errno {
+                    case EINTR: continue
+                    case ECONNREFUSED: return .refused
+                    default: return .failed(errno: errno)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Receives one datagram without waiting (recvfrom(2), MSG_DONTWAIT): its length and sender, or nil when
+    /// none is queued.
+    public func receiveNow(into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, source: SocketAddress)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let count = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                recvfrom(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), raw, &length)
+            }
+        }
+        guard count >= 0 else { return nil }
+        return (count, SocketAddress(storage: storage, length: length))
+    }
+
+    /// Waits with poll(2) until one of `sockets` has a datagram or `milliseconds` pass; returns the readable ones.
+    public static func waitForReadable(_ sockets: [UDPSocket], milliseconds: Int) -> [UDPSocket] {
+        var descriptors = sockets.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+        let result = poll(&descriptors, nfds_t(descriptors.count), Int32(max(0, milliseconds)))
+        guard result > 0 else { return [] }
+        return zip(sockets, descriptors).filter { $0.1.revents & Int16(POLLIN) != 0 }.map(\.0)
+    }
+
     /// Sets SO_SNDBUF or SO_RCVBUF; the kernel may round or cap it.
     public func setBufferSize(send: Int? = nil, receive: Int? = nil) {
         if var size = send.map(Int32.init) {

@@ -17,13 +17,16 @@ public final class StreamRunner {
     public let tracks: [Track]
     public let settings: PacingSettings
     public let stop: StopSignal
+    /// Sends RTCP for the tracks on its own thread; nil sends none.
+    public let reporter: RTCPReporter?
     /// Both clocks read at the moment the first packet is due (set by `run`).
     public private(set) var start = ClockPair(monotonic: 0, wall: 0)
     /// CPU time the pacing thread used, known once `run` returns.
     public var pacingCPUNanoseconds: Int64 { job?.cpuNanoseconds ?? 0 }
     private var job: PacingJob?
 
-    public init(tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal()) {
+    public init(tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal(), reporter: RTCPReporter? = nil) {
+        self.reporter = reporter
         self.tracks = tracks
         self.settings = settings
         self.stop = stop
@@ -58,6 +61,11 @@ public final class StreamRunner {
             }
             job.run()
         }
+        let start = self.start
+        let stop = self.stop
+        let reporting = try reporter.map { reporter in
+            try PacingThread { reporter.run(start: start, pacingFinished: finished, stop: stop) }
+        }
         let clock = MonotonicClock()
         var nextStatus = start.monotonic + statusInterval
         while !finished.isStopped {
@@ -70,6 +78,7 @@ public final class StreamRunner {
             }
         }
         thread.join()
+        reporting?.join()
         status(Double(clock.now() - start.monotonic) / 1e9, true)
     }
 }

@@ -16,11 +16,17 @@ public struct StreamAnnouncement: Sendable, Hashable {
     public var originHost: String
     /// Session ID and version for `o=`: RFC 8866 suggests an NTP timestamp.
     public var sessionID: UInt64
+    /// Where RTCP goes, and whether it shares the RTP port (RFC 5761).
+    public var rtcpPort: Int
+    public var rtcpMultiplexed: Bool
 
     public init(
         name: String, destinationHost: String, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
-        sampleRate: Int, channelCount: Int, framesPerPacket: Int, originHost: String, sessionID: UInt64
+        sampleRate: Int, channelCount: Int, framesPerPacket: Int, originHost: String, sessionID: UInt64,
+        rtcpPort: Int? = nil, rtcpMultiplexed: Bool = false
     ) {
+        self.rtcpPort = rtcpPort ?? port + 1
+        self.rtcpMultiplexed = rtcpMultiplexed
         self.name = name
         self.destinationHost = destinationHost
         self.port = port
@@ -45,14 +51,19 @@ public struct StreamAnnouncement: Sendable, Hashable {
             media: [mediaDescription])
     }
 
-    /// The `m=` section: format, rate, channels, packet time, and that the sender only sends.
+    /// The `m=` section: format, rate, channels, packet time, where RTCP goes when not on port + 1
+    /// (RFC 3605 `a=rtcp`, RFC 5761 `a=rtcp-mux`), and that the sender only sends.
     public var mediaDescription: MediaDescription {
-        MediaDescription(
-            port: port, formats: [String(payloadType)],
-            attributes: [
-                Attribute("rtpmap", "\(payloadType) \(encoding.name)/\(sampleRate)/\(channelCount)"),
-                Attribute("ptime", packetTimeText),
-                Attribute("recvonly"),
-            ])
+        var attributes = [
+            Attribute("rtpmap", "\(payloadType) \(encoding.name)/\(sampleRate)/\(channelCount)"),
+            Attribute("ptime", packetTimeText),
+        ]
+        if rtcpMultiplexed {
+            attributes.append(Attribute("rtcp-mux"))
+        } else if rtcpPort != port + 1 {
+            attributes.append(Attribute("rtcp", String(rtcpPort)))
+        }
+        attributes.append(Attribute("recvonly"))
+        return MediaDescription(port: port, formats: [String(payloadType)], attributes: attributes)
     }
 }

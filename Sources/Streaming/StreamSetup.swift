@@ -22,8 +22,17 @@ public struct StreamOptions: Sendable {
     /// Media seconds to send, as frames are counted: nil sends the whole source (forever when looping).
     public var durationSeconds: ExactDecimal?
     public var loops = false
+    /// Where RTCP goes: nil is the RTP port + 1.
+    public var rtcpPort: Int?
+    /// RTCP on the RTP port (RFC 5761).
+    public var rtcpMultiplexed = false
+    /// The CNAME of every track of this process; nil makes one from the user and the local address.
+    public var canonicalName: String?
 
     public init() {}
+
+    /// The port RTCP goes to.
+    public var effectiveRTCPPort: Int { rtcpMultiplexed ? port : rtcpPort ?? port + 1 }
 }
 
 /// A track ready to stream: its packetizer and socket set up, its SDP written.
@@ -33,6 +42,7 @@ public struct PreparedTrack {
     public var sdpPath: String
     public var sizing: PacketSizing
     public var destination: SocketAddress
+    public var rtcp: RTCPSession
 }
 
 /// Why a stream could not be set up, sorted by what the user must fix (and which exit code says it).
@@ -139,12 +149,20 @@ public enum StreamSetup {
                     channels: format.channelCount))
         }
         let socket: UDPSocket
+        let rtcpSocket: UDPSocket
         let origin: SocketAddress
         do {
             socket = try UDPSocket(family: destination.family)
             socket.setBufferSize(send: 1 << 20)
             try socket.connect(to: destination)
             origin = try socket.localAddress()
+            if options.rtcpMultiplexed {
+                rtcpSocket = socket
+            } else {
+                // Bound to a port of its own so receivers' reports come back to it.
+                rtcpSocket = try UDPSocket(family: destination.family)
+                try rtcpSocket.bind(to: SocketAddress.wildcard(destination.family, port: 0))
+            }
         } catch let error as SystemError {
             throw .network(error)
         } catch {
@@ -166,7 +184,12 @@ public enum StreamSetup {
         let announcement = StreamAnnouncement(
             name: name, destinationHost: destination.host, port: options.port, payloadType: payloadType,
             encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
-            framesPerPacket: sizing.framesPerPacket, originHost: origin.host, sessionID: sessionID)
+            framesPerPacket: sizing.framesPerPacket, originHost: origin.host, sessionID: sessionID,
+            rtcpPort: options.effectiveRTCPPort, rtcpMultiplexed: options.rtcpMultiplexed)
+        let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? "audiostreamer"
+        let rtcp = RTCPSession(
+            track: track, socket: rtcpSocket, destination: destination.withPort(options.effectiveRTCPPort),
+            canonicalName: options.canonicalName ?? "\(user)@\(origin.host)", isMultiplexed: options.rtcpMultiplexed)
         let path = options.sdpDirectory + "/" + name + ".sdp"
         do {
             try FileSystem.createDirectory(options.sdpDirectory)
@@ -175,7 +198,8 @@ public enum StreamSetup {
             throw .sdpNotWritten(path: path, reason: "\(error)")
         }
         return PreparedTrack(
-            track: track, announcement: announcement, sdpPath: path, sizing: sizing, destination: destination)
+            track: track, announcement: announcement, sdpPath: path, sizing: sizing, destination: destination,
+            rtcp: rtcp)
     }
 
     /// The track name of a WAV path: its file name without folder and `.wav`.

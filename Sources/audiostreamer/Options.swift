@@ -27,6 +27,11 @@ struct Options {
     var pacing = PacingSettings()
     var files: [String] = []
     var demo = false
+    /// Where to write the statistics JSON, if anywhere.
+    var statsPath: String?
+    /// The RTCP interval's minimum in seconds; nil is RFC 3550's 5 s.
+    var rtcpMinimumSeconds: ExactDecimal?
+    var rtcpReducedMinimum = false
     var verbose = false
     var help = false
     var showVersion = false
@@ -48,6 +53,12 @@ struct Options {
         ("--sdp-dir", true, "folder for the SDP files, one <track>.sdp per stream (default sdp)"),
         ("--duration", true, "stop after this many seconds of media, fractions allowed"),
         ("--loop", false, "start the file again at its end (until --duration or Ctrl-C)"),
+        ("--rtcp-port", true, "destination RTCP port (default: RTP port + 1); the SDP then carries a=rtcp"),
+        ("--rtcp-mux", false, "send RTCP on the RTP port (RFC 5761); the SDP carries a=rtcp-mux"),
+        ("--rtcp-interval", true, "minimum seconds between RTCP reports before randomisation (default 5, RFC 3550)"),
+        ("--rtcp-reduced-minimum", false, "use RFC 3550's reduced minimum interval, 360 / session kbit/s"),
+        ("--cname", true, "RTCP CNAME for every stream of this process (default user@local-address)"),
+        ("--stats", true, "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"),
         ("--spin-us", true, "wake this many microseconds before each deadline and spin the rest (default 0)"),
         ("--realtime", false, "pace with SCHED_FIFO priority where permitted"),
         ("--verbose", false, "show a live status line per stream (also -v)"),
@@ -164,6 +175,24 @@ struct Options {
                 }
                 stream.durationSeconds = seconds
             case "--loop": stream.loops = true
+            case "--rtcp-port":
+                stream.rtcpPort = try Self.integer(try value(for: written, inline: inline), written, 1...65535)
+            case "--rtcp-mux": stream.rtcpMultiplexed = true
+            case "--rtcp-interval":
+                let text = try value(for: written, inline: inline)
+                guard let seconds = ExactDecimal(text), seconds.scaled(by: 1000) >= 10 else {
+                    throw UsageError(description: "--rtcp-interval '\(text)': expected seconds, at least 0.01")
+                }
+                rtcpMinimumSeconds = seconds
+            case "--rtcp-reduced-minimum": rtcpReducedMinimum = true
+            case "--cname":
+                let text = try value(for: written, inline: inline)
+                guard !text.isEmpty, text.utf8.count <= 255 else {
+                    throw UsageError(description: "--cname needs 1 to 255 bytes")
+                }
+                stream.canonicalName = text
+            case "--stats":
+                statsPath = try value(for: written, inline: inline)
             case "--spin-us":
                 pacing.spinNanoseconds = Int64(try Self.integer(try value(for: written, inline: inline), written, 0...10_000)) * 1000
             case "--realtime": pacing.realtime = true
@@ -174,6 +203,12 @@ struct Options {
             }
         }
         if help || showVersion { return }
+        if stream.rtcpMultiplexed && stream.rtcpPort != nil {
+            throw UsageError(description: "--rtcp-mux and --rtcp-port contradict each other")
+        }
+        if rtcpReducedMinimum && rtcpMinimumSeconds != nil {
+            throw UsageError(description: "--rtcp-interval and --rtcp-reduced-minimum contradict each other")
+        }
         if demo && !files.isEmpty {
             throw UsageError(description: "demo streams its own signal; give no FILE")
         }
