@@ -59,8 +59,8 @@ struct ReceiverInteropTests {
         return (wavPath, sdpPath, wav)
     }
 
-    /// Streams the file to `port` while `receiver` runs, then stops the receiver: ffmpeg stops by itself 10 s
-    /// after the last packet (its RTP read timeout; a SIGINT would cut its output short), GStreamer on SIGINT.
+    /// Streams the file to `port` while `receiver` runs, then stops the receiver: ffmpeg stops by itself on the
+    /// RTCP BYE that follows the last packet (without it, only its 10 s read timeout would end it), GStreamer on SIGINT.
     static func stream(
         _ wavPath: String, port: Int, arguments: [String], folder: ScratchFolder, receiver: Subprocess,
         receiverStopsByItself: Bool = false
@@ -72,7 +72,8 @@ struct ReceiverInteropTests {
             label: "sender", timeout: seconds + 20)
         #expect(sender.status == 0, "sender failed: \(sender.error)")
         if receiverStopsByItself {
-            #expect(receiver.wait(seconds: 30) != nil, "\(receiver.command) did not stop within 30 s")
+            // Well under ffmpeg's 10 s timeout: only the BYE can end it this soon.
+            #expect(receiver.wait(seconds: 5) != nil, "\(receiver.command) did not stop within 5 s of the BYE")
         } else {
             // Let the receiver drain its buffers (GStreamer's jitter buffer holds 200 ms), then stop it.
             Thread.sleep(forTimeInterval: 1.0)
@@ -187,8 +188,7 @@ struct ReceiverInteropTests {
         #expect(sender.error.contains("400 packets"), "expected 400 packets of 5 ms: \(sender.error)")
         let written = try String(contentsOfFile: sdpPath, encoding: .utf8)
         #expect(written.contains("a=ptime:5\r\n"), "the SDP must carry the packet time used:\n\(written)")
-        Thread.sleep(forTimeInterval: 1.0)
-        receiver.interrupt()
+        #expect(receiver.wait(seconds: 5) != nil, "ffmpeg did not stop on the BYE")
         Self.expectBitExact(try Data(contentsOf: URL(fileURLWithPath: output)), wav.expectedBigEndian, "seed command")
     }
 }
