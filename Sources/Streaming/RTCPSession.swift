@@ -130,8 +130,8 @@ public final class RTCPSession: @unchecked Sendable {
         receivers.withLock { Array($0.values) }.sorted { $0.ssrc < $1.ssrc }
     }
 
-    /// The stream's figures and its receivers' as a JSON object.
-    public var statisticsJSON: String {
+    /// The stream's figures and its receivers' as a JSON object; `start` is when its first frame was due.
+    public func statisticsJSON(start: ClockPair) -> String {
         let counts = track.counters.snapshot
         let receivers = receiverStatistics.map { receiver in
             JSON.object([
@@ -149,6 +149,9 @@ public final class RTCPSession: @unchecked Sendable {
             ("track", JSON.string(track.name)),
             ("ssrc", String(ssrc)),
             ("cname", JSON.string(canonicalName)),
+            ("start_unix_ns", String(start.wall)),
+            ("first_rtp_timestamp", String(track.packetizer.initialTimestamp)),
+            ("sample_rate", String(sampleRate)),
             ("packets_sent", String(counts.packets)),
             ("octets_sent", String(counts.payloadOctets)),
             ("late_packets", String(counts.latePackets)),

@@ -28,6 +28,8 @@ public struct StreamOptions: Sendable {
     public var rtcpMultiplexed = false
     /// The CNAME of every track of this process; nil makes one from the user and the local address.
     public var canonicalName: String?
+    /// The local port RTP leaves from (RTCP from the next one); nil lets the system choose.
+    public var sourcePort: Int?
 
     public init() {}
 
@@ -154,6 +156,9 @@ public enum StreamSetup {
         do {
             socket = try UDPSocket(family: destination.family)
             socket.setBufferSize(send: 1 << 20)
+            if let sourcePort = options.sourcePort {
+                try socket.bind(to: SocketAddress.wildcard(destination.family, port: sourcePort))
+            }
             try socket.connect(to: destination)
             origin = try socket.localAddress()
             if options.rtcpMultiplexed {
@@ -161,7 +166,8 @@ public enum StreamSetup {
             } else {
                 // Bound to a port of its own so receivers' reports come back to it.
                 rtcpSocket = try UDPSocket(family: destination.family)
-                try rtcpSocket.bind(to: SocketAddress.wildcard(destination.family, port: 0))
+                try rtcpSocket.bind(
+                    to: SocketAddress.wildcard(destination.family, port: options.sourcePort.map { $0 + 1 } ?? 0))
             }
         } catch let error as SystemError {
             throw .network(error)

@@ -95,10 +95,13 @@ func measure(packetTime text: String, options: BenchOptions) throws {
     }
     let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
     let frames = format.sampleRate * options.seconds
-    // Silence is enough: pacing does not depend on the samples. The header says what follows.
-    let wav = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
-        + [UInt8](repeating: 0, count: frames * format.bytesPerFrame)
-    let source = try StreamSetup.openWAV(source: MemoryByteSource(wav), named: "bench", warn: { Console.error($0 + "\n") })
+    // Silence is enough: pacing does not depend on the samples. A sparse file on disk, read as any WAV is,
+    // so peak RSS is the streamer's own.
+    let path = "/tmp/audiostreamer-bench-\(Console.processID)-stream.wav"
+    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
+    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    defer { FileSystem.remove(path) }
+    let source = try StreamSetup.openWAV(path: path, warn: { Console.error($0 + "\n") })
     let framesPerPacket = packetTime.frames(atSampleRate: format.sampleRate)
     let packets = (frames + framesPerPacket - 1) / framesPerPacket
 
@@ -209,11 +212,12 @@ func measureTimerFloor(seconds: Int) throws {
 
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
 do {
+    // The large file first, so its peak RSS is not hidden by anything measured before it.
+    try measureLargeFile(gigabytes: options.bigWAVGigabytes)
     try measureTimerFloor(seconds: options.seconds)
     for packetTime in options.packetTimes {
         try measure(packetTime: packetTime, options: options)
     }
-    try measureLargeFile(gigabytes: options.bigWAVGigabytes)
 } catch {
     Console.error("audiostreamer-bench: \(error)\n")
     Console.exit(74)

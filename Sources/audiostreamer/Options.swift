@@ -57,6 +57,7 @@ struct Options {
         ("--rtcp-mux", false, "send RTCP on the RTP port (RFC 5761); the SDP carries a=rtcp-mux"),
         ("--rtcp-interval", true, "minimum seconds between RTCP reports before randomisation (default 5, RFC 3550)"),
         ("--rtcp-reduced-minimum", false, "use RFC 3550's reduced minimum interval, 360 / session kbit/s"),
+        ("--source-port", true, "local port RTP leaves from, RTCP from the next one (default: chosen by the system)"),
         ("--cname", true, "RTCP CNAME for every stream of this process (default user@local-address)"),
         ("--stats", true, "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"),
         ("--spin-us", true, "wake this many microseconds before each deadline and spin the rest (default 0)"),
@@ -178,6 +179,8 @@ struct Options {
             case "--rtcp-port":
                 stream.rtcpPort = try Self.integer(try value(for: written, inline: inline), written, 1...65535)
             case "--rtcp-mux": stream.rtcpMultiplexed = true
+            case "--source-port":
+                stream.sourcePort = try Self.integer(try value(for: written, inline: inline), written, 1...65534)
             case "--rtcp-interval":
                 let text = try value(for: written, inline: inline)
                 guard let seconds = ExactDecimal(text), seconds.scaled(by: 1000) >= 10 else {

@@ -87,7 +87,7 @@ func play(_ prepared: PreparedTrack, options: Options, stop: StopSignal) -> Int3
     do {
         try runner.run(warn: { Console.error($0 + "\n") }) { elapsed, final in
             if let path = options.statsPath, final || elapsed >= nextStats {
-                writeStatistics([prepared.rtcp], to: path)
+                writeStatistics([prepared.rtcp], start: runner.start, to: path)
                 nextStats = elapsed + 2
             }
             guard options.verbose || final else { return }
@@ -129,8 +129,8 @@ func play(_ prepared: PreparedTrack, options: Options, stop: StopSignal) -> Int3
 }
 
 /// Writes the statistics of every stream as one JSON document, atomically.
-func writeStatistics(_ sessions: [RTCPSession], to path: String) {
-    let text = "{\"streams\": [" + sessions.map(\.statisticsJSON).joined(separator: ", ") + "]}\n"
+func writeStatistics(_ sessions: [RTCPSession], start: ClockPair, to path: String) {
+    let text = "{\"streams\": [" + sessions.map { $0.statisticsJSON(start: start) }.joined(separator: ", ") + "]}\n"
     do {
         try FileSystem.writeAtomically(Array(text.utf8), to: path)
     } catch {
