@@ -31,9 +31,39 @@ public enum RTCPPacket: Sendable, Hashable {
         public static let goodbye: UInt8 = 203
     }
 
+    /// The most report blocks, SDES chunks or BYE sources one packet's 5-bit count holds.
+    public static let maximumCount = 31
+
     /// The packet as bytes, header included; its length is a whole number of 32-bit words.
+    ///
+    /// More than 31 report blocks, chunks or sources do not fit the count field: they go out as several packets
+    /// of the same kind, one after the other (RFC 3550 section 6.4.2 stacks further RRs after an SR or RR).
     public var bytes: [UInt8] {
-        let (type, count, body) = parts
+        let limit = Self.maximumCount
+        switch self {
+        case .senderReport(var report) where report.reports.count > limit:
+            let rest = RTCPReceiverReport(ssrc: report.ssrc, reports: Array(report.reports.dropFirst(limit)))
+            report.reports = Array(report.reports.prefix(limit))
+            return RTCPPacket.senderReport(report).bytes + RTCPPacket.receiverReport(rest).bytes
+        case .receiverReport(var report) where report.reports.count > limit:
+            let rest = RTCPReceiverReport(ssrc: report.ssrc, reports: Array(report.reports.dropFirst(limit)))
+            report.reports = Array(report.reports.prefix(limit))
+            return RTCPPacket.receiverReport(report).bytes + RTCPPacket.receiverReport(rest).bytes
+        case .sourceDescription(let description) where description.chunks.count > limit:
+            return RTCPPacket.sourceDescription(.init(chunks: Array(description.chunks.prefix(limit)))).bytes
+                + RTCPPacket.sourceDescription(.init(chunks: Array(description.chunks.dropFirst(limit)))).bytes
+        case .goodbye(let goodbye) where goodbye.sources.count > limit:
+            return RTCPPacket.goodbye(.init(sources: Array(goodbye.sources.prefix(limit)))).bytes
+                + RTCPPacket.goodbye(.init(sources: Array(goodbye.sources.dropFirst(limit)), reason: goodbye.reason)).bytes
+        default:
+            return singlePacketBytes
+        }
+    }
+
+    private var singlePacketBytes: [UInt8] {
+        var (type, count, body) = parts
+        // An uninterpreted body may end off a word boundary (a parsed odd padding count): pad it with zeros.
+        body += [UInt8](repeating: 0, count: (4 - body.count % 4) % 4)
         var out = [UInt8]()
         out.reserveCapacity(Self.headerByteCount + body.count)
         out.append(Self.versionBits | count)

@@ -57,7 +57,9 @@ public struct RTCPReportBlock: Sendable, Hashable {
 
     func append(to out: inout [UInt8]) {
         out.appendBig(ssrc)
-        out.appendBig(UInt32(fractionLost) << 24 | UInt32(bitPattern: cumulativeLost) & 0x00FF_FFFF)
+        // 24 bits: clamp rather than wrap a count beyond them (RFC 3550 appendix A.3).
+        let lost = min(max(cumulativeLost, -0x80_0000), 0x7F_FFFF)
+        out.appendBig(UInt32(fractionLost) << 24 | UInt32(bitPattern: lost) & 0x00FF_FFFF)
         out.appendBig(extendedHighestSequence)
         out.appendBig(jitter)
         out.appendBig(lastSenderReport)

@@ -9,7 +9,8 @@ import Synchronization
 /// from the anchor (first frame's deadline <-> first RTP timestamp) on the monotonic clock, so it agrees with the
 /// packets by construction instead of being recomputed from the last packet sent.
 public final class RTCPSession: @unchecked Sendable {
-    // @unchecked: the socket is thread-safe; `receivers` is behind a Mutex; the rest is immutable or atomic.
+    // @unchecked: the socket is thread-safe; `receivers` and `names` are behind a Mutex; `averagePacketBytes`
+    // belongs to the reporter's thread, which alone sends; the rest is immutable or atomic.
     public let track: Track
     public let socket: UDPSocket
     public let destination: SocketAddress
