@@ -4,146 +4,149 @@ import Platform
 import Testing
 import WAV
 
-/// Bad input gets one clear line naming the file and the problem, a sysexits code, no crash and no SDP file.
-@Suite
-struct CommandLineTests {
-    struct BadInput: CustomTestStringConvertible, Sendable {
-        var label: String
-        var bytes: [UInt8]
-        var status: Int32
-        var message: String
-        var testDescription: String { label }
-    }
 
-    static let format16 = PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000)
-    static var header: [UInt8] { WAVHeader.bytes(format: format16, dataByteCount: 4 * 4800) }
-
-    /// A valid header with its `fmt ` body patched: `offset` counts from the start of the file.
-    static func patched(_ offset: Int, _ bytes: [UInt8]) -> [UInt8] {
-        var file = header + [UInt8](repeating: 0, count: 4 * 4800)
-        file.replaceSubrange(offset..<offset + bytes.count, with: bytes)
-        return file
-    }
-
-    static let cases: [BadInput] = [
-        BadInput(label: "empty file", bytes: [], status: 65, message: "empty file"),
-        BadInput(label: "not RIFF", bytes: Array("OggS this is not a wav file at all".utf8), status: 65, message: "not a RIFF file"),
-        BadInput(label: "truncated header", bytes: Array(header.prefix(30)), status: 65, message: "truncated header"),
-        // fmt body starts at 20: tag(2) channels(2) rate(4) byteRate(4) blockAlign(2) bits(2).
-        BadInput(label: "zero channels", bytes: patched(22, [0, 0]), status: 65, message: "zero channels"),
-        BadInput(label: "absurd rate", bytes: patched(24, [0xFF, 0xFF, 0xFF, 0x7F]), status: 65, message: "sample rate 2147483647 Hz out of range"),
-        BadInput(label: "A-law", bytes: patched(20, [6, 0]), status: 65, message: "unsupported format A-law"),
-        BadInput(label: "mu-law", bytes: patched(20, [7, 0]), status: 65, message: "unsupported format mu-law"),
-        BadInput(label: "IMA ADPCM", bytes: patched(20, [0x11, 0]), status: 65, message: "unsupported format IMA ADPCM"),
-        BadInput(label: "12-bit PCM", bytes: patched(34, [12, 0]), status: 65, message: "unsupported PCM bit depth 12"),
-        BadInput(label: "no data chunk", bytes: Array(header.prefix(36)), status: 65, message: "no data chunk"),
-    ]
-
-    @Test("a malformed WAV gets one line, exit 65, no SDP", arguments: cases)
-    func malformedInputIsRefused(_ input: BadInput) throws {
-        let folder = try ScratchFolder("bad-input")
-        let path = folder.path("bad.wav")
-        try Data(input.bytes).write(to: URL(fileURLWithPath: path))
-        let result = try Subprocess.run(
-            BuiltProduct.audiostreamer, ["--port", "45000", "--sdp-dir", folder.path("sdp"), path], in: folder.url,
-            label: "sender", timeout: 20)
-        #expect(result.status == input.status, "exit \(result.status): \(result.error)")
-        let lines = result.error.split(separator: "\n")
-        #expect(lines.count == 1, "expected one line, got:\n\(result.error)")
-        #expect(result.error.hasPrefix("audiostreamer: \(path): "), "the line must name the file: \(result.error)")
-        #expect(result.error.contains(input.message), "expected '\(input.message)' in: \(result.error)")
-        #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/bad.sdp")), "an SDP was written")
-    }
-
-    @Test("a missing file exits 66 naming it")
-    func missingFileIsRefused() throws {
-        let folder = try ScratchFolder("missing")
-        let result = try Subprocess.run(
-            BuiltProduct.audiostreamer, ["--sdp-dir", folder.path("sdp"), folder.path("nope.wav")], in: folder.url,
-            label: "sender")
-        #expect(result.status == 66)
-        #expect(result.error.contains("nope.wav") && result.error.contains("No such file"), "\(result.error)")
-        #expect(!FileManager.default.fileExists(atPath: folder.path("sdp")))
-    }
-
-    @Test(
-        "bad flags are usage errors, exit 64",
-        arguments: [
-            ["--bogus", "x.wav"], ["--port"], ["--port", "70000", "x.wav"], ["--ptime", "0.1", "x.wav"],
-            ["--format", "L8", "x.wav"], ["--ptime", "1", "--delay_ms", "2", "x.wav"], [], ["a.wav", "b.wav"],
-            ["--duration", "0", "x.wav"], ["--strict", "--allow-fragmentation", "x.wav"], ["--loop=yes", "x.wav"],
-        ])
-    func badFlagsAreUsageErrors(_ arguments: [String]) throws {
-        let folder = try ScratchFolder("flags")
-        let result = try Subprocess.run(BuiltProduct.audiostreamer, arguments, in: folder.url, label: "flags")
-        #expect(result.status == 64, "\(arguments): exit \(result.status): \(result.error)")
-        #expect(result.error.hasPrefix("audiostreamer: "), "\(result.error)")
-    }
-
-    @Test("--payload-type 10 is refused for 48 kHz (RFC 3551 gives it to 44.1 kHz stereo)")
-    func staticPayloadTypeOnlyWhereAllowed() throws {
-        let folder = try ScratchFolder("pt")
-        try TestWAV(format: Self.format16, seconds: 0.1).write(to: folder.path("a.wav"))
-        let result = try Subprocess.run(
-            BuiltProduct.audiostreamer, ["--payload-type", "10", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
-            in: folder.url, label: "pt")
-        #expect(result.status == 64, "\(result.error)")
-        #expect(result.error.contains("--payload-type 10"), "\(result.error)")
-    }
-
-    @Test("--strict refuses a packet time the MTU cannot carry")
-    func strictRefusesOversizedPackets() throws {
-        let folder = try ScratchFolder("strict")
-        try TestWAV(format: Self.format16, seconds: 0.1).write(to: folder.path("a.wav"))
-        let result = try Subprocess.run(
-            BuiltProduct.audiostreamer,
-            ["--strict", "--delay_ms", "10", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], in: folder.url,
-            label: "strict")
-        #expect(result.status == 64, "\(result.error)")
-        #expect(result.error.contains("1920 bytes"), "\(result.error)")
-        #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/a.sdp")))
-    }
-
-    @Test("a data chunk longer than the file streams what is there and warns once")
-    func truncatedDataStreamsWhatIsThere() throws {
-        let folder = try ScratchFolder("truncated")
-        let wav = TestWAV(format: Self.format16, seconds: 0.2)
-        var bytes = WAVHeader.bytes(format: Self.format16, dataByteCount: 10 * wav.samples.count) + wav.samples
-        bytes.removeLast(2)  // half a frame at the end: only whole frames are sent
-        try Data(bytes).write(to: URL(fileURLWithPath: folder.path("cut.wav")))
-        let receiver = try UDPSocket(family: .ipv4)
-        try receiver.bind(to: SocketAddress.loopback(.ipv4, port: 45_002))
-        receiver.setReceiveTimeout(milliseconds: 1000)
-        let sender = try Subprocess(
-            BuiltProduct.audiostreamer, ["--port", "45002", "--sdp-dir", folder.path("sdp"), folder.path("cut.wav")],
-            in: folder.url, label: "cut")
-        var payloadBytes = 0
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        while let count = try buffer.withUnsafeMutableBytes({ try receiver.receive(into: $0)?.count }) {
-            payloadBytes += count - 12
+extension EndToEnd {
+    /// Bad input gets one clear line naming the file and the problem, a sysexits code, no crash and no SDP file.
+    @Suite(.serialized)
+    struct CommandLineTests {
+        struct BadInput: CustomTestStringConvertible, Sendable {
+            var label: String
+            var bytes: [UInt8]
+            var status: Int32
+            var message: String
+            var testDescription: String { label }
         }
-        let result = (status: sender.wait(seconds: 10), error: sender.standardError)
-        #expect(result.status == 0, "\(result.error)")
-        let warnings = result.error.split(separator: "\n").filter { $0.contains("warning") }
-        #expect(warnings.count == 1, "\(result.error)")
-        #expect(warnings.first?.contains("data chunk claims \(10 * wav.samples.count) bytes") == true, "\(result.error)")
-        // 0.2 s = 9600 frames less the cut one: 9599 whole frames of 4 bytes reach the receiver.
-        #expect(payloadBytes == 9599 * 4)
-        #expect(result.error.contains("200 packets"), "199 full packets and one of 47 frames: \(result.error)")
-        #expect(FileManager.default.fileExists(atPath: folder.path("sdp/cut.sdp")))
-    }
 
-    @Test("--help lists every flag and exits 0; --version prints the version")
-    func helpAndVersion() throws {
-        let folder = try ScratchFolder("help")
-        let help = try Subprocess.run(BuiltProduct.audiostreamer, ["--help"], in: folder.url, label: "help")
-        #expect(help.status == 0)
-        for flag in ["--ip", "--port", "--delay-ms", "--ptime", "--format", "--payload-type", "--ssrc", "--seq", "--mtu",
-            "--allow-fragmentation", "--strict", "--sdp-dir", "--duration", "--loop", "--verbose", "--version"]
-        {
-            #expect(help.output.contains(flag), "--help lacks \(flag)")
+        static let format16 = PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000)
+        static var header: [UInt8] { WAVHeader.bytes(format: format16, dataByteCount: 4 * 4800) }
+
+        /// A valid header with its `fmt ` body patched: `offset` counts from the start of the file.
+        static func patched(_ offset: Int, _ bytes: [UInt8]) -> [UInt8] {
+            var file = header + [UInt8](repeating: 0, count: 4 * 4800)
+            file.replaceSubrange(offset..<offset + bytes.count, with: bytes)
+            return file
         }
-        let version = try Subprocess.run(BuiltProduct.audiostreamer, ["--version"], in: folder.url, label: "version")
-        #expect(version.status == 0 && version.output.hasPrefix("audiostreamer "))
+
+        static let cases: [BadInput] = [
+            BadInput(label: "empty file", bytes: [], status: 65, message: "empty file"),
+            BadInput(label: "not RIFF", bytes: Array("OggS this is not a wav file at all".utf8), status: 65, message: "not a RIFF file"),
+            BadInput(label: "truncated header", bytes: Array(header.prefix(30)), status: 65, message: "truncated header"),
+            // fmt body starts at 20: tag(2) channels(2) rate(4) byteRate(4) blockAlign(2) bits(2).
+            BadInput(label: "zero channels", bytes: patched(22, [0, 0]), status: 65, message: "zero channels"),
+            BadInput(label: "absurd rate", bytes: patched(24, [0xFF, 0xFF, 0xFF, 0x7F]), status: 65, message: "sample rate 2147483647 Hz out of range"),
+            BadInput(label: "A-law", bytes: patched(20, [6, 0]), status: 65, message: "unsupported format A-law"),
+            BadInput(label: "mu-law", bytes: patched(20, [7, 0]), status: 65, message: "unsupported format mu-law"),
+            BadInput(label: "IMA ADPCM", bytes: patched(20, [0x11, 0]), status: 65, message: "unsupported format IMA ADPCM"),
+            BadInput(label: "12-bit PCM", bytes: patched(34, [12, 0]), status: 65, message: "unsupported PCM bit depth 12"),
+            BadInput(label: "no data chunk", bytes: Array(header.prefix(36)), status: 65, message: "no data chunk"),
+        ]
+
+        @Test("a malformed WAV gets one line, exit 65, no SDP", arguments: cases)
+        func malformedInputIsRefused(_ input: BadInput) throws {
+            let folder = try ScratchFolder("bad-input")
+            let path = folder.path("bad.wav")
+            try Data(input.bytes).write(to: URL(fileURLWithPath: path))
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer, ["--port", "45000", "--sdp-dir", folder.path("sdp"), path], in: folder.url,
+                label: "sender", timeout: 20)
+            #expect(result.status == input.status, "exit \(result.status): \(result.error)")
+            let lines = result.error.split(separator: "\n")
+            #expect(lines.count == 1, "expected one line, got:\n\(result.error)")
+            #expect(result.error.hasPrefix("audiostreamer: \(path): "), "the line must name the file: \(result.error)")
+            #expect(result.error.contains(input.message), "expected '\(input.message)' in: \(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/bad.sdp")), "an SDP was written")
+        }
+
+        @Test("a missing file exits 66 naming it")
+        func missingFileIsRefused() throws {
+            let folder = try ScratchFolder("missing")
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer, ["--sdp-dir", folder.path("sdp"), folder.path("nope.wav")], in: folder.url,
+                label: "sender")
+            #expect(result.status == 66)
+            #expect(result.error.contains("nope.wav") && result.error.contains("No such file"), "\(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp")))
+        }
+
+        @Test(
+            "bad flags are usage errors, exit 64",
+            arguments: [
+                ["--bogus", "x.wav"], ["--port"], ["--port", "70000", "x.wav"], ["--ptime", "0.1", "x.wav"],
+                ["--format", "L8", "x.wav"], ["--ptime", "1", "--delay_ms", "2", "x.wav"], [], ["a.wav", "b.wav"],
+                ["--duration", "0", "x.wav"], ["--strict", "--allow-fragmentation", "x.wav"], ["--loop=yes", "x.wav"],
+            ])
+        func badFlagsAreUsageErrors(_ arguments: [String]) throws {
+            let folder = try ScratchFolder("flags")
+            let result = try Subprocess.run(BuiltProduct.audiostreamer, arguments, in: folder.url, label: "flags")
+            #expect(result.status == 64, "\(arguments): exit \(result.status): \(result.error)")
+            #expect(result.error.hasPrefix("audiostreamer: "), "\(result.error)")
+        }
+
+        @Test("--payload-type 10 is refused for 48 kHz (RFC 3551 gives it to 44.1 kHz stereo)")
+        func staticPayloadTypeOnlyWhereAllowed() throws {
+            let folder = try ScratchFolder("pt")
+            try TestWAV(format: Self.format16, seconds: 0.1).write(to: folder.path("a.wav"))
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer, ["--payload-type", "10", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
+                in: folder.url, label: "pt")
+            #expect(result.status == 64, "\(result.error)")
+            #expect(result.error.contains("--payload-type 10"), "\(result.error)")
+        }
+
+        @Test("--strict refuses a packet time the MTU cannot carry")
+        func strictRefusesOversizedPackets() throws {
+            let folder = try ScratchFolder("strict")
+            try TestWAV(format: Self.format16, seconds: 0.1).write(to: folder.path("a.wav"))
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["--strict", "--delay_ms", "10", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], in: folder.url,
+                label: "strict")
+            #expect(result.status == 64, "\(result.error)")
+            #expect(result.error.contains("1920 bytes"), "\(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/a.sdp")))
+        }
+
+        @Test("a data chunk longer than the file streams what is there and warns once")
+        func truncatedDataStreamsWhatIsThere() throws {
+            let folder = try ScratchFolder("truncated")
+            let wav = TestWAV(format: Self.format16, seconds: 0.2)
+            var bytes = WAVHeader.bytes(format: Self.format16, dataByteCount: 10 * wav.samples.count) + wav.samples
+            bytes.removeLast(2)  // half a frame at the end: only whole frames are sent
+            try Data(bytes).write(to: URL(fileURLWithPath: folder.path("cut.wav")))
+            let receiver = try UDPSocket(family: .ipv4)
+            try receiver.bind(to: SocketAddress.loopback(.ipv4, port: 45_002))
+            receiver.setReceiveTimeout(milliseconds: 1000)
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer, ["--port", "45002", "--sdp-dir", folder.path("sdp"), folder.path("cut.wav")],
+                in: folder.url, label: "cut")
+            var payloadBytes = 0
+            var buffer = [UInt8](repeating: 0, count: 2048)
+            while let count = try buffer.withUnsafeMutableBytes({ try receiver.receive(into: $0)?.count }) {
+                payloadBytes += count - 12
+            }
+            let result = (status: sender.wait(seconds: 10), error: sender.standardError)
+            #expect(result.status == 0, "\(result.error)")
+            let warnings = result.error.split(separator: "\n").filter { $0.contains("warning") }
+            #expect(warnings.count == 1, "\(result.error)")
+            #expect(warnings.first?.contains("data chunk claims \(10 * wav.samples.count) bytes") == true, "\(result.error)")
+            // 0.2 s = 9600 frames less the cut one: 9599 whole frames of 4 bytes reach the receiver.
+            #expect(payloadBytes == 9599 * 4)
+            #expect(result.error.contains("200 packets"), "199 full packets and one of 47 frames: \(result.error)")
+            #expect(FileManager.default.fileExists(atPath: folder.path("sdp/cut.sdp")))
+        }
+
+        @Test("--help lists every flag and exits 0; --version prints the version")
+        func helpAndVersion() throws {
+            let folder = try ScratchFolder("help")
+            let help = try Subprocess.run(BuiltProduct.audiostreamer, ["--help"], in: folder.url, label: "help")
+            #expect(help.status == 0)
+            for flag in ["--ip", "--port", "--delay-ms", "--ptime", "--format", "--payload-type", "--ssrc", "--seq", "--mtu",
+                "--allow-fragmentation", "--strict", "--sdp-dir", "--duration", "--loop", "--verbose", "--version"]
+            {
+                #expect(help.output.contains(flag), "--help lacks \(flag)")
+            }
+            let version = try Subprocess.run(BuiltProduct.audiostreamer, ["--version"], in: folder.url, label: "version")
+            #expect(version.status == 0 && version.output.hasPrefix("audiostreamer "))
+        }
     }
 }
