@@ -17,6 +17,8 @@ struct BenchOptions {
     var realtime = false
     var bigWAVGigabytes = 2
     var port = 47_000
+    /// Receive only, from another sender (GStreamer, ffmpeg) on `port`, for comparison under the same conditions.
+    var listenLabel: String?
 
     init(arguments: [String]) {
         var index = 0
@@ -32,9 +34,10 @@ struct BenchOptions {
             case "--realtime": realtime = true
             case "--big-wav-gb": bigWAVGigabytes = Int(next()) ?? bigWAVGigabytes
             case "--port": port = Int(next()) ?? port
+            case "--listen": listenLabel = next()
             default:
                 Console.error(
-                    "usage: audiostreamer-bench [--seconds N] [--ptimes 1,0.125] [--spin-us N] [--realtime] [--big-wav-gb N] [--port P]\n"
+                    "usage: audiostreamer-bench [--seconds N] [--ptimes 1,0.125] [--spin-us N] [--realtime] [--big-wav-gb N] [--port P] [--listen LABEL]\n"
                 )
                 Console.exit(64)
             }
@@ -143,6 +146,9 @@ func measure(packetTime text: String, options: BenchOptions) throws {
     }
     let sorted = errors.sorted()
     let drift = percentile(lastTenth.sorted(), 0.5) - percentile(firstTenth.sorted(), 0.5)
+    let received = (0..<packets).filter { collector.arrivals[$0] != 0 }.map { index in
+        (timestamp: UInt32(truncatingIfNeeded: index * framesPerPacket), arrival: collector.arrivals[index])
+    }
     let counts = track.counters.snapshot
     let cpu = Double(runner.pacingCPUNanoseconds) / 1e9 / wallSeconds * 100
     Console.output(
@@ -154,6 +160,9 @@ func measure(packetTime text: String, options: BenchOptions) throws {
           pacing thread CPU: \(fixed(cpu))% of one core; peak RSS \(fixed(Double(ResourceUsage.current().peakResidentBytes) / 1_048_576)) MB
 
         """)
+    report(
+        label: "  audiostreamer, same measure as --listen", errors: errorsAgainstBestStart(arrivals: received, sampleRate: 48_000),
+        packets: received.count, seconds: wallSeconds)
 }
 
 /// Reads a sparse WAV of `gigabytes` through the frame reader, packet by packet, as fast as it goes.
@@ -189,6 +198,56 @@ func measureLargeFile(gigabytes: Int) throws {
         """)
 }
 
+/// Send-time error of any RTP sender, from the receiving side alone: packet i's media time is its RTP timestamp
+/// relative to the first; the ideal schedule is the best-fitting start (the one that makes the earliest packet
+/// exactly on time), so a sender is judged by its jitter and drift, not by when it began.
+func errorsAgainstBestStart(arrivals: [(timestamp: UInt32, arrival: Int64)], sampleRate: Int) -> [Double] {
+    guard let first = arrivals.first else { return [] }
+    let media = arrivals.map { entry -> (Int64, Int64) in
+        let frames = Int(entry.timestamp &- first.timestamp)
+        return (MediaTime.nanoseconds(frames: frames, sampleRate: sampleRate), entry.arrival)
+    }
+    let start = media.map { $0.1 - $0.0 }.min() ?? 0
+    return media.map { Double($0.1 - $0.0 - start) / 1000 }
+}
+
+func report(label: String, errors: [Double], packets: Int, seconds: Double) {
+    let sorted = errors.sorted()
+    let tenth = max(1, errors.count / 10)
+    let drift = percentile(Array(errors.suffix(tenth)).sorted(), 0.5) - percentile(Array(errors.prefix(tenth)).sorted(), 0.5)
+    Console.output(
+        """
+        \(label): \(packets) packets over \(fixed(seconds)) s, error against the best-fitting start (us): p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))) max \(fixed(sorted.last ?? 0)); drift \(fixed(drift)) us
+
+        """)
+}
+
+/// Receives another sender's RTP on `port` until it has been quiet for a second, then reports its timing.
+func listen(label: String, options: BenchOptions) throws {
+    let socket = try UDPSocket(family: .ipv4)
+    try socket.bind(to: SocketAddress.loopback(.ipv4, port: options.port))
+    try socket.enableReceiveTimestamps()
+    socket.setBufferSize(receive: 8 << 20)
+    socket.setReceiveTimeout(milliseconds: 1000)
+    var arrivals: [(timestamp: UInt32, arrival: Int64)] = []
+    arrivals.reserveCapacity(options.seconds * 8000)
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    var waited = 0
+    while true {
+        let got = try buffer.withUnsafeMutableBytes { try socket.receive(into: $0) }
+        guard let (count, stamp) = got else {
+            waited += 1
+            if arrivals.isEmpty && waited < 30 { continue }
+            break
+        }
+        guard count >= 12, buffer[1] & 0x7F < 72 || buffer[1] & 0x7F > 76 else { continue }  // skip stray RTCP
+        let timestamp = UInt32(buffer[4]) << 24 | UInt32(buffer[5]) << 16 | UInt32(buffer[6]) << 8 | UInt32(buffer[7])
+        arrivals.append((timestamp, stamp))
+    }
+    let seconds = Double((arrivals.last?.arrival ?? 0) - (arrivals.first?.arrival ?? 0)) / 1e9
+    report(label: label, errors: errorsAgainstBestStart(arrivals: arrivals, sampleRate: 48_000), packets: arrivals.count, seconds: seconds)
+}
+
 /// The machine's own floor: how late a bare absolute sleep wakes (timer slack 1 ns), sending nothing.
 func measureTimerFloor(seconds: Int) throws {
     let count = seconds * 1000
@@ -211,6 +270,15 @@ func measureTimerFloor(seconds: Int) throws {
 }
 
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+if let label = options.listenLabel {
+    do {
+        try listen(label: label, options: options)
+    } catch {
+        Console.error("audiostreamer-bench: \(error)\n")
+        Console.exit(74)
+    }
+    Console.exit(0)
+}
 do {
     // The large file first, so its peak RSS is not hidden by anything measured before it.
     try measureLargeFile(gigabytes: options.bigWAVGigabytes)
