@@ -107,14 +107,6 @@ public final class UDPSocket: @unchecked Sendable {
         return (count, SocketAddress(storage: storage, length: length))
     }
 
-    /// Waits with poll(2) until one of `sockets` has a datagram or `milliseconds` pass; returns the readable ones.
-    public static func waitForReadable(_ sockets: [UDPSocket], milliseconds: Int) -> [UDPSocket] {
-        var descriptors = sockets.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
-        let result = poll(&descriptors, nfds_t(descriptors.count), Int32(max(0, milliseconds)))
-        guard result > 0 else { return [] }
-        return zip(sockets, descriptors).filter { $0.1.revents & Int16(POLLIN) != 0 }.map(\.0)
-    }
-
     /// Sets SO_SNDBUF or SO_RCVBUF; the kernel may round or cap it.
     public func setBufferSize(send: Int? = nil, receive: Int? = nil) {
         if var size = send.map(Int32.init) {
@@ -161,4 +153,36 @@ public enum SendResult: Sendable, Hashable {
 /// A readable text for an errno value (strerror(3)).
 public func errorText(_ errno: Int32) -> String {
     String(cString: strerror(errno))
+}
+
+/// Waits for datagrams on several sockets with poll(2), reusing one descriptor table (no allocation per wait).
+public final class SocketPoller {
+    public let sockets: [UDPSocket]
+    private var table: [pollfd]
+
+    public init(_ sockets: [UDPSocket]) {
+        self.sockets = sockets
+        table = sockets.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+    }
+
+    /// Waits until a socket is readable or `milliseconds` pass; returns whether any is.
+    public func wait(milliseconds: Int) -> Bool {
+        let count = nfds_t(table.count)
+        return table.withUnsafeMutableBufferPointer { poll($0.baseAddress, count, Int32(max(0, milliseconds))) } > 0
+    }
+
+    /// Whether socket `index` was readable at the last `wait`.
+    public func isReadable(_ index: Int) -> Bool {
+        table[index].revents & Int16(POLLIN) != 0
+    }
+}
+
+extension UDPSocket {
+    /// Waits with poll(2) until one of `sockets` has a datagram or `milliseconds` pass; returns the readable ones.
+    /// Allocates a table per call: for a loop, keep a `SocketPoller`.
+    public static func waitForReadable(_ sockets: [UDPSocket], milliseconds: Int) -> [UDPSocket] {
+        let poller = SocketPoller(sockets)
+        guard poller.wait(milliseconds: milliseconds) else { return [] }
+        return sockets.indices.filter { poller.isReadable($0) }.map { sockets[$0] }
+    }
 }

@@ -7,12 +7,20 @@ import Platform
 /// until the last packet's media has played out, one packet time after it; when stopped by a signal it goes
 /// at once.
 public final class RTCPReporter: @unchecked Sendable {
-    // @unchecked: `random` and the loop state belong to the reporter's thread from `run` on.
+    // @unchecked: `random`, `buffer` and the poller belong to the reporter's thread from `run` on.
     public let sessions: [RTCPSession]
     public let interval: RTCPInterval
     private var random: any RandomNumberGenerator
+    /// Every RTCP socket once (with rtcp-mux several sessions could share none, but each has its own).
+    private let poller: SocketPoller
+    private var buffer = [UInt8](repeating: 0, count: 2048)
 
     public init(sessions: [RTCPSession], interval: RTCPInterval, random: any RandomNumberGenerator) {
+        var sockets: [UDPSocket] = []
+        for session in sessions where !sockets.contains(where: { $0 === session.socket }) {
+            sockets.append(session.socket)
+        }
+        poller = SocketPoller(sockets)
         self.sessions = sessions
         self.interval = interval
         self.random = random
@@ -53,12 +61,12 @@ public final class RTCPReporter: @unchecked Sendable {
         return Int64(seconds * 1e9)
     }
 
-    /// Reads what arrives on the RTCP sockets until `deadline` (monotonic).
+    /// Reads what arrives on the RTCP sockets until `deadline` (monotonic). Waiting allocates nothing; only a
+    /// datagram that arrives is copied out.
     private func receive(waitingUntil deadline: Int64) {
-        let sockets = sessions.map(\.socket)
         let wait = Int((deadline - MonotonicClock().now() + 999_999) / 1_000_000)
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        for socket in UDPSocket.waitForReadable(sockets, milliseconds: wait) {
+        guard poller.wait(milliseconds: wait) else { return }
+        for (index, socket) in poller.sockets.enumerated() where poller.isReadable(index) {
             while let (count, source) = buffer.withUnsafeMutableBytes({ socket.receiveNow(into: $0) }) {
                 let arrival = ClockPair.now()
                 let datagram = Array(buffer[0..<count])
