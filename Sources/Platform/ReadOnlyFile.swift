@@ -106,6 +106,14 @@ public enum FileSystem {
         guard truncate(path, off_t(size)) == 0 else { throw SystemError("truncate \(path)") }
     }
 
+    /// A small text file's contents, or nil when it cannot be read.
+    public static func readText(_ path: String, limit: Int = 1 << 20) -> String? {
+        guard let file = try? ReadOnlyFile(path: path), file.byteCount <= limit else { return nil }
+        var bytes = [UInt8](repeating: 0, count: file.byteCount)
+        guard let count = try? bytes.withUnsafeMutableBytes({ try file.read(at: 0, into: $0) }) else { return nil }
+        return String(decoding: bytes.prefix(count), as: UTF8.self)
+    }
+
     /// Removes a file (unlink(2)), ignoring a missing one.
     public static func remove(_ path: String) {
         unlink(path)

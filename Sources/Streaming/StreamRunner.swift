@@ -32,15 +32,20 @@ public final class StreamRunner {
         self.stop = stop
     }
 
-    /// Streams until every track ends or `stop` is set. Every `statusInterval` nanoseconds (and once at the end)
+    /// Streams until every track ends or `stop` is set; the first frames are due at `startAt` (default: shortly
+    /// from now). Every `statusInterval` nanoseconds (and once at the end)
     /// `status` is called on this thread with the seconds elapsed since the start.
     public func run(
-        statusInterval: Int64 = 500_000_000, warn: @escaping @Sendable (String) -> Void,
+        startAt: ClockPair? = nil, statusInterval: Int64 = 500_000_000, warn: @escaping @Sendable (String) -> Void,
         status: (_ elapsedSeconds: Double, _ final: Bool) -> Void
     ) throws {
-        let now = ClockPair.now()
-        start = ClockPair(
-            monotonic: now.monotonic + settings.startDelayNanoseconds, wall: now.wall + settings.startDelayNanoseconds)
+        if let at = startAt {
+            start = at
+        } else {
+            let now = ClockPair.now()
+            start = ClockPair(
+                monotonic: now.monotonic + settings.startDelayNanoseconds, wall: now.wall + settings.startDelayNanoseconds)
+        }
         let finished = StopSignal()
         let scheduler = Scheduler(tracks: tracks, clock: MonotonicClock(), spinNanoseconds: settings.spinNanoseconds)
         let job = PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: finished)

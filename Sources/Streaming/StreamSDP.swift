@@ -19,12 +19,20 @@ public struct StreamAnnouncement: Sendable, Hashable {
     /// Where RTCP goes, and whether it shares the RTP port (RFC 5761).
     public var rtcpPort: Int
     public var rtcpMultiplexed: Bool
+    /// RFC 7273 `a=ts-refclk`: the clock the media clock follows.
+    public var referenceClock: String
+    /// RFC 7273 `a=mediaclk:direct=`: the RTP timestamp minus the wall-clock media time, modulo 2^32
+    /// (0 when timestamps come from the wall clock).
+    public var mediaClockOffset: UInt32
 
     public init(
         name: String, destinationHost: String, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
         sampleRate: Int, channelCount: Int, framesPerPacket: Int, originHost: String, sessionID: UInt64,
-        rtcpPort: Int? = nil, rtcpMultiplexed: Bool = false
+        rtcpPort: Int? = nil, rtcpMultiplexed: Bool = false, referenceClock: String = "local",
+        mediaClockOffset: UInt32 = 0
     ) {
+        self.referenceClock = referenceClock
+        self.mediaClockOffset = mediaClockOffset
         self.rtcpPort = rtcpPort ?? port + 1
         self.rtcpMultiplexed = rtcpMultiplexed
         self.name = name
@@ -63,7 +71,26 @@ public struct StreamAnnouncement: Sendable, Hashable {
         } else if rtcpPort != port + 1 {
             attributes.append(Attribute("rtcp", String(rtcpPort)))
         }
+        attributes.append(Attribute("ts-refclk", referenceClock))
+        attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)"))
         attributes.append(Attribute("recvonly"))
         return MediaDescription(port: port, formats: [String(payloadType)], attributes: attributes)
+    }
+
+    /// One SDP for several streams, each its own `m=` section with its own `c=`: ffmpeg aligns the streams of one
+    /// SDP on their sender reports, GStreamer groups streams that share a CNAME.
+    public static func sessionDescription(for streams: [StreamAnnouncement], name: String) -> SessionDescription? {
+        guard let first = streams.first else { return nil }
+        return SessionDescription(
+            origin: .init(
+                sessionID: first.sessionID, sessionVersion: first.sessionID,
+                address: ConnectionAddress(address: first.originHost)),
+            sessionName: name,
+            media: streams.map { stream in
+                var media = stream.mediaDescription
+                media.information = stream.name
+                media.connection = ConnectionAddress(address: stream.destinationHost)
+                return media
+            })
     }
 }

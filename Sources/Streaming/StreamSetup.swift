@@ -30,6 +30,10 @@ public struct StreamOptions: Sendable {
     public var canonicalName: String?
     /// The local port RTP leaves from (RTCP from the next one); nil lets the system choose.
     public var sourcePort: Int?
+    /// How the first RTP timestamp is chosen when `initialTimestamp` is nil.
+    public var timestampOrigin = TimestampOrigin.wallClock
+    /// What `a=ts-refclk` says about the clock the media clock follows (RFC 7273), e.g. `ntp=pool.example` or `local`.
+    public var referenceClock = "local"
 
     public init() {}
 
@@ -45,6 +49,11 @@ public struct PreparedTrack {
     public var sizing: PacketSizing
     public var destination: SocketAddress
     public var rtcp: RTCPSession
+
+    /// Writes this stream's SDP file, atomically.
+    public func writeSDP() throws(SetupError) {
+        try StreamSetup.writeSDP(announcement.sessionDescription, to: sdpPath)
+    }
 }
 
 /// Why a stream could not be set up, sorted by what the user must fix (and which exit code says it).
@@ -105,9 +114,10 @@ public enum StreamSetup {
         return WAVFrameReader(source: source, layout: layout)
     }
 
-    /// Plans, connects and announces one track; writes its SDP file before returning.
+    /// Plans, connects and describes one track whose first frame is due at `start` (wall clock, Unix ns).
+    /// Writes nothing: once every track is prepared, `writeSDP` writes the files.
     public static func prepare(
-        name: String, source: any FrameSource, options: StreamOptions, sessionID: UInt64,
+        name: String, source: any FrameSource, options: StreamOptions, sessionID: UInt64, startWallNanoseconds: Int64,
         random: inout some RandomNumberGenerator, warn: (String) -> Void
     ) throws(SetupError) -> PreparedTrack {
         let format = source.format
@@ -182,7 +192,10 @@ public enum StreamSetup {
             framesPerPacket: sizing.framesPerPacket, payloadType: payloadType,
             ssrc: options.ssrc ?? UInt32.random(in: .min ... .max, using: &random),
             initialSequenceNumber: options.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random),
-            initialTimestamp: options.initialTimestamp ?? UInt32.random(in: .min ... .max, using: &random))
+            initialTimestamp: options.initialTimestamp
+                ?? (options.timestampOrigin == .wallClock
+                    ? MediaClock.rtpTimestamp(unixNanoseconds: startWallNanoseconds, sampleRate: format.sampleRate)
+                    : UInt32.random(in: .min ... .max, using: &random)))
         let frameLimit = options.durationSeconds.map { $0.scaled(by: format.sampleRate) }
         let track = Track(
             name: name, source: source, packetizer: packetizer, sink: socket, frameLimit: frameLimit,
@@ -191,21 +204,50 @@ public enum StreamSetup {
             name: name, destinationHost: destination.host, port: options.port, payloadType: payloadType,
             encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
             framesPerPacket: sizing.framesPerPacket, originHost: origin.host, sessionID: sessionID,
-            rtcpPort: options.effectiveRTCPPort, rtcpMultiplexed: options.rtcpMultiplexed)
+            rtcpPort: options.effectiveRTCPPort, rtcpMultiplexed: options.rtcpMultiplexed,
+            referenceClock: options.referenceClock,
+            mediaClockOffset: packetizer.initialTimestamp
+                &- MediaClock.rtpTimestamp(unixNanoseconds: startWallNanoseconds, sampleRate: format.sampleRate))
         let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? "audiostreamer"
         let rtcp = RTCPSession(
             track: track, socket: rtcpSocket, destination: destination.withPort(options.effectiveRTCPPort),
             canonicalName: options.canonicalName ?? "\(user)@\(origin.host)", isMultiplexed: options.rtcpMultiplexed)
         let path = options.sdpDirectory + "/" + name + ".sdp"
-        do {
-            try FileSystem.createDirectory(options.sdpDirectory)
-            try FileSystem.writeAtomically(Array(announcement.sessionDescription.rendered().utf8), to: path)
-        } catch {
-            throw .sdpNotWritten(path: path, reason: "\(error)")
-        }
         return PreparedTrack(
             track: track, announcement: announcement, sdpPath: path, sizing: sizing, destination: destination,
             rtcp: rtcp)
+    }
+
+    /// Writes an SDP file atomically, creating its folder.
+    public static func writeSDP(_ description: SessionDescription, to path: String) throws(SetupError) {
+        let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        do {
+            if !folder.isEmpty { try FileSystem.createDirectory(folder) }
+            try FileSystem.writeAtomically(Array(description.rendered().utf8), to: path)
+        } catch {
+            throw .sdpNotWritten(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The WAV files of a folder, sorted by name; `note` hears about everything else it skips.
+    public static func wavFiles(inDirectory path: String, note: (String) -> Void) throws(SetupError) -> [String] {
+        let names: [String]
+        do {
+            names = try FileSystem.contents(ofDirectory: path).sorted()
+        } catch {
+            throw .inputUnreadable(path: path, reason: "\(error)")
+        }
+        var files: [String] = []
+        for name in names {
+            let full = path.hasSuffix("/") ? path + name : path + "/" + name
+            if name.lowercased().hasSuffix(".wav") && !FileSystem.isDirectory(full) {
+                files.append(full)
+            } else {
+                note("note: \(full) skipped: not a .wav file")
+            }
+        }
+        guard !files.isEmpty else { throw .inputInvalid(path: path, reason: "no .wav files in the folder") }
+        return files
     }
 
     /// The track name of a WAV path: its file name without folder and `.wav`.

@@ -8,6 +8,7 @@ enum ExitCode {
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
     static let noHost: Int32 = 68
+    static let unavailable: Int32 = 69
     static let software: Int32 = 70
     static let osError: Int32 = 71
     static let cannotCreate: Int32 = 73
@@ -32,6 +33,10 @@ struct Options {
     /// The RTCP interval's minimum in seconds; nil is RFC 3550's 5 s.
     var rtcpMinimumSeconds: ExactDecimal?
     var rtcpReducedMinimum = false
+    /// `--start-at` as written: ISO 8601 UTC or `+SECONDS`.
+    var startAt: String?
+    var ntpServer: String?
+    var requireSync = false
     var verbose = false
     var help = false
     var showVersion = false
@@ -60,6 +65,10 @@ struct Options {
         ("--source-port", true, "local port RTP leaves from, RTCP from the next one (default: chosen by the system)"),
         ("--cname", true, "RTCP CNAME for every stream of this process (default user@local-address)"),
         ("--stats", true, "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"),
+        ("--start-at", true, "wall-clock start of the first sample: ISO 8601 UTC (2026-11-29T12:00:00.5Z) or +SECONDS"),
+        ("--timestamps", true, "first RTP timestamp: wallclock (UTC time x rate, the default) or random"),
+        ("--ntp-server", true, "the NTP server this host follows, for the SDP's a=ts-refclk (default: from chrony/ntpd configuration)"),
+        ("--require-sync", false, "refuse to start unless the kernel says the clock is synchronised (adjtimex)"),
         ("--spin-us", true, "wake this many microseconds before each deadline and spin the rest (default 0)"),
         ("--realtime", false, "pace with SCHED_FIFO priority where permitted"),
         ("--verbose", false, "show a live status line per stream (also -v)"),
@@ -69,12 +78,13 @@ struct Options {
 
     static var usage: String {
         var text = """
-            usage: audiostreamer [options] FILE.wav
+            usage: audiostreamer [options] FILE.wav [FILE.wav | DIR ...]
                    audiostreamer demo [options]
 
-            Streams a WAV file in real time as RTP (L16/L24) to --ip:--port and writes an SDP file that
-            ffplay, ffmpeg and GStreamer open. `demo` streams a generated 440/660 Hz test tone (10 s unless
-            --duration or --loop says otherwise).
+            Streams WAV files in real time as RTP (L16/L24) to --ip, track i to --port + 2i, and writes an SDP
+            file per track (and session.sdp with every track) that ffplay, ffmpeg and GStreamer open. A DIR
+            stands for its .wav files in name order. `demo` streams a generated 440/660 Hz test tone (10 s
+            unless --duration or --loop says otherwise).
 
             options:
 
@@ -179,6 +189,20 @@ struct Options {
             case "--rtcp-port":
                 stream.rtcpPort = try Self.integer(try value(for: written, inline: inline), written, 1...65535)
             case "--rtcp-mux": stream.rtcpMultiplexed = true
+            case "--start-at":
+                let text = try value(for: written, inline: inline)
+                guard StartTime.parse(text, now: 0) != nil else {
+                    throw UsageError(description: "--start-at '\(text)': expected an ISO 8601 UTC time such as 2026-11-29T12:00:00.5Z, or +SECONDS")
+                }
+                startAt = text
+            case "--timestamps":
+                switch try value(for: written, inline: inline) {
+                case "wallclock": stream.timestampOrigin = .wallClock
+                case "random": stream.timestampOrigin = .random
+                case let other: throw UsageError(description: "--timestamps '\(other)': expected wallclock or random")
+                }
+            case "--ntp-server": ntpServer = try value(for: written, inline: inline)
+            case "--require-sync": requireSync = true
             case "--source-port":
                 stream.sourcePort = try Self.integer(try value(for: written, inline: inline), written, 1...65534)
             case "--rtcp-interval":
@@ -216,9 +240,6 @@ struct Options {
             throw UsageError(description: "demo streams its own signal; give no FILE")
         }
         if !demo && files.isEmpty { throw UsageError(description: "no FILE.wav given") }
-        if files.count > 1 {
-            throw UsageError(description: "one FILE.wav at a time (got \(files.count))")
-        }
     }
 
     /// A whole number in `range`, decimal or 0x hexadecimal.

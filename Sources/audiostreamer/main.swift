@@ -29,27 +29,86 @@ func main() -> Int32 {
     }
     let warn: @Sendable (String) -> Void = { Console.error($0 + "\n") }
     var stream = options.stream
-    let name: String
-    let source: any FrameSource
+
     do {
+        // Every input opened and checked before any SDP is written.
+        var inputs: [(name: String, source: any FrameSource)] = []
         if options.demo {
-            name = "demo"
             if stream.durationSeconds == nil && !stream.loops {
                 stream.durationSeconds = ExactDecimal(numerator: 10)
             }
-            source = try StreamSetup.openWAV(
+            let source = try StreamSetup.openWAV(
                 source: MemoryByteSource(TestSignal.wav(seconds: 1)), named: "demo", warn: warn)
             stream.loops = true
+            inputs.append(("demo", source))
         } else {
-            let path = options.files[0]
-            name = StreamSetup.trackName(forPath: path)
-            source = try StreamSetup.openWAV(path: path, warn: warn)
+            for argument in options.files {
+                let paths =
+                    FileSystem.isDirectory(argument)
+                    ? try StreamSetup.wavFiles(inDirectory: argument, note: warn) : [argument]
+                for path in paths {
+                    inputs.append((StreamSetup.trackName(forPath: path), try StreamSetup.openWAV(path: path, warn: warn)))
+                }
+            }
         }
+        var seen = Set<String>()
+        for input in inputs where !seen.insert(input.name).inserted {
+            Console.error("audiostreamer: two tracks are named '\(input.name)'; their SDP files would collide\n")
+            return ExitCode.usage
+        }
+
+        // The clock: what the kernel says of its synchronisation, and what the SDP may claim about it.
+        let clockStatus = clockSyncStatus()
+        let clockLine =
+            clockStatus.isSynchronized
+            ? "clock: synchronised (adjtimex: estimated error \(clockStatus.estimatedErrorMicroseconds) us, maximum \(clockStatus.maximumErrorMicroseconds) us)"
+            : "clock: NOT synchronised (adjtimex); tracks from other PCs will not line up"
+        if !clockStatus.isSynchronized && options.requireSync {
+            Console.error("audiostreamer: --require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock\n")
+            return ExitCode.unavailable
+        }
+        Console.error((clockStatus.isSynchronized ? "" : "warning: ") + clockLine + "\n")
+        stream.referenceClock = ReferenceClock.describe(
+            synchronized: clockStatus.isSynchronized, server: options.ntpServer ?? configuredNTPServer())
+
+        // One start for every track: --start-at, or the next 10 ms boundary of the wall clock shortly from now.
+        let now = ClockPair.now()
+        let startWall: Int64
+        if let text = options.startAt, let at = StartTime.parse(text, now: now.wall) {
+            guard at > now.wall + 50_000_000 else {
+                Console.error("audiostreamer: --start-at \(text) is not in the future (allow 50 ms to set up)\n")
+                return ExitCode.usage
+            }
+            startWall = at
+        } else {
+            startWall = MediaClock.nextBoundary(after: now.wall + 150_000_000, step: 10_000_000)
+        }
+        let start = ClockPair(monotonic: now.monotonic + (startWall - now.wall), wall: startWall)
+
         var random = SystemRandomSource()
-        let sessionID = UInt64(WallClock().now() / 1_000_000_000) + 2_208_988_800
-        let prepared = try StreamSetup.prepare(
-            name: name, source: source, options: stream, sessionID: sessionID, random: &random, warn: warn)
-        return play(prepared, options: options, stop: stop)
+        let sessionID = UInt64(now.wall / 1_000_000_000) + 2_208_988_800
+        var prepared: [PreparedTrack] = []
+        for (index, input) in inputs.enumerated() {
+            var trackOptions = stream
+            trackOptions.port += 2 * index
+            trackOptions.rtcpPort = stream.rtcpPort.map { $0 + 2 * index }
+            trackOptions.sourcePort = stream.sourcePort.map { $0 + 2 * index }
+            guard trackOptions.port <= 65_534 else {
+                Console.error("audiostreamer: --port \(stream.port) leaves no room for \(inputs.count) tracks\n")
+                return ExitCode.usage
+            }
+            prepared.append(
+                try StreamSetup.prepare(
+                    name: input.name, source: input.source, options: trackOptions, sessionID: sessionID,
+                    startWallNanoseconds: startWall, random: &random, warn: warn))
+        }
+        for track in prepared { try track.writeSDP() }
+        if prepared.count > 1,
+            let session = StreamAnnouncement.sessionDescription(for: prepared.map(\.announcement), name: "audiostreamer session")
+        {
+            try StreamSetup.writeSDP(session, to: stream.sdpDirectory + "/session.sdp")
+        }
+        return play(prepared, options: options, start: start, stop: stop)
     } catch {
         Console.error("audiostreamer: \(error)\n")
         switch error {
@@ -63,69 +122,105 @@ func main() -> Int32 {
     }
 }
 
-func play(_ prepared: PreparedTrack, options: Options, stop: StopSignal) -> Int32 {
-    let track = prepared.track
-    let announcement = prepared.announcement
-    let rate = announcement.sampleRate
-    Console.error(
-        "\(track.name): \(announcement.encoding.name) \(rate) Hz \(announcement.channelCount) ch, \(announcement.packetTimeText) ms packets, PT \(announcement.payloadType), SSRC 0x\(String(track.packetizer.ssrc, radix: 16)) -> \(prepared.destination); SDP \(prepared.sdpPath)\n"
-    )
-    let bandwidth = RTCPInterval.sessionBandwidth(
-        sampleRate: rate, channelCount: announcement.channelCount, bytesPerSample: announcement.encoding.bytesPerSample,
-        framesPerPacket: announcement.framesPerPacket)
+/// The kernel's clock status; AUDIOSTREAMER_CLOCK_STATUS=synchronized|unsynchronized replaces it, for tests.
+func clockSyncStatus() -> ClockSyncStatus {
+    switch Console.environment("AUDIOSTREAMER_CLOCK_STATUS") {
+    case "synchronized": ClockSyncStatus(isSynchronized: true, estimatedErrorMicroseconds: 0, maximumErrorMicroseconds: 0)
+    case "unsynchronized": ClockSyncStatus(isSynchronized: false, estimatedErrorMicroseconds: 16_000_000, maximumErrorMicroseconds: 16_000_000)
+    default: ClockSyncStatus.current()
+    }
+}
+
+/// The NTP server the local daemon is configured with, if any.
+func configuredNTPServer() -> String? {
+    let configurations = [
+        "/etc/chrony/chrony.conf", "/etc/chrony.conf", "/etc/ntpsec/ntp.conf", "/etc/ntp.conf",
+        "/etc/systemd/timesyncd.conf",
+    ]
+    for path in configurations {
+        if let text = FileSystem.readText(path), let server = ReferenceClock.configuredServer(in: text) {
+            return server
+        }
+    }
+    return nil
+}
+
+func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop: StopSignal) -> Int32 {
+    for item in prepared {
+        let announcement = item.announcement
+        Console.error(
+            "\(item.track.name): \(announcement.encoding.name) \(announcement.sampleRate) Hz \(announcement.channelCount) ch, \(announcement.packetTimeText) ms packets, PT \(announcement.payloadType), SSRC 0x\(String(item.track.packetizer.ssrc, radix: 16)), first RTP timestamp \(item.track.packetizer.initialTimestamp) -> \(item.destination); SDP \(item.sdpPath)\n"
+        )
+    }
+    let bandwidth = prepared.map { item in
+        RTCPInterval.sessionBandwidth(
+            sampleRate: item.announcement.sampleRate, channelCount: item.announcement.channelCount,
+            bytesPerSample: item.announcement.encoding.bytesPerSample, framesPerPacket: item.announcement.framesPerPacket)
+    }.min() ?? 1
     let minimum =
         options.rtcpReducedMinimum
         ? RTCPInterval.reducedMinimum(sessionBandwidth: bandwidth)
         : options.rtcpMinimumSeconds.map { Double($0.scaled(by: 1_000_000)) / 1e6 } ?? RTCPInterval.defaultMinimumSeconds
+    let sessions = prepared.map(\.rtcp)
     let reporter = RTCPReporter(
-        sessions: [prepared.rtcp], interval: RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: minimum),
+        sessions: sessions, interval: RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: minimum),
         random: SystemRandomSource())
-    let runner = StreamRunner(tracks: [track], settings: options.pacing, stop: stop, reporter: reporter)
+    let tracks = prepared.map(\.track)
+    let runner = StreamRunner(tracks: tracks, settings: options.pacing, stop: stop, reporter: reporter)
     var nextStats = 0.0
-    let total = track.plannedFrames.map { Double($0) / Double(rate) }
-    let live = Console.errorIsTerminal
+    let live = Console.errorIsTerminal && tracks.count == 1
     do {
-        try runner.run(warn: { Console.error($0 + "\n") }) { elapsed, final in
+        try runner.run(startAt: start, warn: { Console.error($0 + "\n") }) { elapsed, final in
             if let path = options.statsPath, final || elapsed >= nextStats {
-                writeStatistics([prepared.rtcp], start: runner.start, to: path)
+                writeStatistics(sessions, start: runner.start, to: path)
                 nextStats = elapsed + 2
             }
             guard options.verbose || final else { return }
-            let counts = track.counters.snapshot
-            let media = Double(counts.frames) / Double(rate)
-            let line =
-                "\(track.name): \(format(media))/\(total.map(format) ?? "-") s, \(counts.packets) packets, \(counts.latePackets) late (worst \(format(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
-            if final {
-                Console.error((live && options.verbose ? "\r\u{1B}[K" : "") + line + "\n")
-                for receiver in prepared.rtcp.receiverStatistics {
-                    Console.error("\(track.name): \(receiver.summary)\n")
+            let lines = prepared.map(statusLine)
+            if live && !final {
+                Console.error("\r\u{1B}[K" + lines.joined())
+                return
+            }
+            Console.error((live ? "\r\u{1B}[K" : "") + lines.map { $0 + "\n" }.joined())
+            if final || options.verbose {
+                for item in prepared {
+                    for receiver in item.rtcp.receiverStatistics {
+                        Console.error("\(item.track.name): \(receiver.summary)\n")
+                    }
                 }
-            } else if options.verbose && !prepared.rtcp.receiverStatistics.isEmpty && !live {
-                Console.error(line + "\n")
-                for receiver in prepared.rtcp.receiverStatistics {
-                    Console.error("\(track.name): \(receiver.summary)\n")
-                }
-            } else {
-                Console.error(live ? "\r\u{1B}[K" + line : line + "\n")
             }
         }
     } catch {
         Console.error("audiostreamer: \(error)\n")
         return ExitCode.osError
     }
+    var status = ExitCode.ok
+    for item in prepared {
+        let track = item.track
+        let counts = track.counters.snapshot
+        if counts.clippedSamples > 0 {
+            Console.error(
+                "warning: \(track.name): \(counts.clippedSamples) samples clipped to the \(item.announcement.encoding.name) range\n")
+        }
+        if counts.failedSends > 0 {
+            Console.error(
+                "warning: \(track.name): \(counts.failedSends) datagrams not sent (last error: \(errorText(counts.lastSendError)))\n")
+        }
+        if let failure = track.failure {
+            Console.error("audiostreamer: \(track.name): read failed: \(failure)\n")
+            status = ExitCode.ioError
+        }
+    }
+    return status
+}
+
+/// One track's status: media sent of the total, packets, late packets and the worst lateness, send failures.
+func statusLine(_ item: PreparedTrack) -> String {
+    let track = item.track
+    let rate = Double(item.announcement.sampleRate)
     let counts = track.counters.snapshot
-    if counts.clippedSamples > 0 {
-        Console.error("warning: \(track.name): \(counts.clippedSamples) samples clipped to the \(announcement.encoding.name) range\n")
-    }
-    if counts.failedSends > 0 {
-        Console.error(
-            "warning: \(track.name): \(counts.failedSends) datagrams not sent (last error: \(errorText(counts.lastSendError)))\n")
-    }
-    if let failure = track.failure {
-        Console.error("audiostreamer: \(track.name): read failed: \(failure)\n")
-        return ExitCode.ioError
-    }
-    return ExitCode.ok
+    let total = track.plannedFrames.map { format(Double($0) / rate) } ?? "-"
+    return "\(track.name): \(format(Double(counts.frames) / rate))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(format(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
 }
 
 /// Writes the statistics of every stream as one JSON document, atomically.

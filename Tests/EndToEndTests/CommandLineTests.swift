@@ -72,7 +72,9 @@ extension EndToEnd {
             "bad flags are usage errors, exit 64",
             arguments: [
                 ["--bogus", "x.wav"], ["--port"], ["--port", "70000", "x.wav"], ["--ptime", "0.1", "x.wav"],
-                ["--format", "L8", "x.wav"], ["--ptime", "1", "--delay_ms", "2", "x.wav"], [], ["a.wav", "b.wav"],
+                ["--format", "L8", "x.wav"], ["--ptime", "1", "--delay_ms", "2", "x.wav"], [],
+                ["--start-at", "tomorrow", "x.wav"], ["--start-at", "2026-13-01T00:00:00Z", "x.wav"],
+                ["--timestamps", "sometimes", "x.wav"], ["--rtcp-mux", "--rtcp-port", "7000", "x.wav"],
                 ["--duration", "0", "x.wav"], ["--strict", "--allow-fragmentation", "x.wav"], ["--loop=yes", "x.wav"],
             ])
         func badFlagsAreUsageErrors(_ arguments: [String]) throws {
@@ -126,7 +128,7 @@ extension EndToEnd {
             }
             let result = (status: sender.wait(seconds: 10), error: sender.standardError)
             #expect(result.status == 0, "\(result.error)")
-            let warnings = result.error.split(separator: "\n").filter { $0.contains("warning") }
+            let warnings = result.error.split(separator: "\n").filter { $0.contains("data chunk") }
             #expect(warnings.count == 1, "\(result.error)")
             #expect(warnings.first?.contains("data chunk claims \(10 * wav.samples.count) bytes") == true, "\(result.error)")
             // 0.2 s = 9600 frames less the cut one: 9599 whole frames of 4 bytes reach the receiver.
