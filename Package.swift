@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The packet path is real-time even in a debug build: `swift test` runs end-to-end tests against the debug
+/// executable, and unoptimised sample conversion and pacing would measure the optimiser's absence, not the design.
+let realTime: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "audiostreamer",
     products: [
@@ -12,15 +16,15 @@ let package = Package(
         // Wrappers for the few libc calls Swift's Glibc module hides (variadic or _GNU_SOURCE only).
         .target(name: "CPlatformShims"),
         // The only module that imports Glibc: files, sockets, clocks, threads.
-        .target(name: "Platform", dependencies: ["CPlatformShims"]),
-        // Wire formats: pure, no clocks, no sockets.
+        .target(name: "Platform", dependencies: ["CPlatformShims"], swiftSettings: realTime),
         // Sample formats and their lossless or rounded conversion to network-order L16/L24.
-        .target(name: "PCM"),
-        .target(name: "WAV", dependencies: ["PCM"]),
-        .target(name: "RTP"),
+        .target(name: "PCM", swiftSettings: realTime),
+        // Wire formats: pure, no clocks, no sockets.
+        .target(name: "WAV", dependencies: ["PCM"], swiftSettings: realTime),
+        .target(name: "RTP", swiftSettings: realTime),
         .target(name: "SDP"),
         // Frames -> packets -> schedule -> sink.
-        .target(name: "Streaming", dependencies: ["PCM", "WAV", "RTP", "SDP", "Platform"]),
+        .target(name: "Streaming", dependencies: ["PCM", "WAV", "RTP", "SDP", "Platform"], swiftSettings: realTime),
         .executableTarget(name: "audiostreamer", dependencies: ["Streaming"]),
         .executableTarget(name: "audiostreamer-bench", dependencies: ["Streaming"]),
         .testTarget(name: "PCMTests", dependencies: ["PCM"]),
