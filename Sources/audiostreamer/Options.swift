@@ -51,7 +51,7 @@ struct Options {
         ("--payload-type", true, "RTP payload type: 96-127, or 10/11 for L16 44100 Hz stereo/mono (default: 10/11 where allowed, else 96)"),
         ("--ssrc", true, "RTP SSRC, decimal or 0x hex (default random)"),
         ("--seq", true, "first RTP sequence number, 0-65535 (default random)"),
-        ("--timestamp", true, "first RTP timestamp, 0-4294967295 (default random)"),
+        ("--timestamp", true, "first RTP timestamp, 0-4294967295 (default: as --timestamps says)"),
         ("--mtu", true, "path MTU in bytes: datagrams never exceed it (default 1500)"),
         ("--allow-fragmentation", false, "keep the asked packet time even when IP must fragment it"),
         ("--strict", false, "refuse to start when the asked packet time does not fit the MTU"),
