@@ -110,3 +110,44 @@ public struct ClockSyncStatus: Sendable, Hashable {
         self.maximumErrorMicroseconds = maximumErrorMicroseconds
     }
 }
+
+/// Runs copies of a program at once (posix_spawnp(3)) and reports what they used, from wait4(2).
+public enum ChildProcesses {
+    public struct Usage: Sendable {
+        public var cpuNanoseconds: Int64
+        /// The largest peak RSS of any one of them.
+        public var peakResidentBytes: Int
+        public var wallSeconds: Double
+    }
+
+    /// Starts `count` copies of `arguments` (found on PATH) and waits for all of them.
+    public static func run(count: Int, arguments: [String]) throws -> Usage {
+        let start = MonotonicClock().now()
+        var children: [pid_t] = []
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        // Their standard output (ffmpeg prints an SDP there) goes to /dev/null.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        for _ in 0..<count {
+            var pid = pid_t()
+            let result = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+            guard result == 0 else { throw SystemError("posix_spawnp \(arguments[0])", errno: result) }
+            children.append(pid)
+        }
+        var usage = Usage(cpuNanoseconds: 0, peakResidentBytes: 0, wallSeconds: 0)
+        for pid in children {
+            var status: Int32 = 0
+            var resources = rusage()
+            while wait4(pid, &status, 0, &resources) < 0 && errno == EINTR {}
+            usage.cpuNanoseconds +=
+                (Int64(resources.ru_utime.tv_sec) + Int64(resources.ru_stime.tv_sec)) * 1_000_000_000
+                + (Int64(resources.ru_utime.tv_usec) + Int64(resources.ru_stime.tv_usec)) * 1000
+            usage.peakResidentBytes = max(usage.peakResidentBytes, Int(resources.ru_maxrss) * 1024)
+        }
+        usage.wallSeconds = Double(MonotonicClock().now() - start) / 1e9
+        return usage
+    }
+}

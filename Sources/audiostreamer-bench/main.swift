@@ -17,6 +17,10 @@ struct BenchOptions {
     var realtime = false
     var bigWAVGigabytes = 2
     var port = 47_000
+    /// Track counts for the tracks-per-core run (empty: skip it).
+    var trackCounts: [Int] = []
+    /// Also run this many `ffmpeg -re` processes for comparison in the tracks run (0: none).
+    var ffmpegProcesses = 0
     /// Receive only, from another sender (GStreamer, ffmpeg) on `port`, for comparison under the same conditions.
     var listenLabel: String?
 
@@ -35,9 +39,11 @@ struct BenchOptions {
             case "--big-wav-gb": bigWAVGigabytes = Int(next()) ?? bigWAVGigabytes
             case "--port": port = Int(next()) ?? port
             case "--listen": listenLabel = next()
+            case "--tracks": trackCounts = next().split(separator: ",").compactMap { Int($0) }
+            case "--ffmpeg": ffmpegProcesses = Int(next()) ?? 0
             default:
                 Console.error(
-                    "usage: audiostreamer-bench [--seconds N] [--ptimes 1,0.125] [--spin-us N] [--realtime] [--big-wav-gb N] [--port P] [--listen LABEL]\n"
+                    "usage: audiostreamer-bench [--seconds N] [--ptimes 1,0.125] [--spin-us N] [--realtime] [--big-wav-gb N] [--port P] [--listen LABEL] [--tracks 16,64,128] [--ffmpeg N]\n"
                 )
                 Console.exit(64)
             }
@@ -248,6 +254,92 @@ func listen(label: String, options: BenchOptions) throws {
     report(label: label, errors: errorsAgainstBestStart(arrivals: arrivals, sampleRate: 48_000), packets: arrivals.count, seconds: seconds)
 }
 
+/// N tracks of 48 kHz stereo 24-bit at 1 ms from one process and one pacing thread. The first and the last
+/// track of every burst are received with kernel timestamps (the last one waits for all the others), so the
+/// figures are the lateness of the whole burst; the rest go to a socket nobody reads.
+func measureTracks(_ count: Int, options: BenchOptions) throws {
+    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+    let frames = format.sampleRate * options.seconds
+    let path = "/tmp/audiostreamer-bench-\(Console.processID)-tracks.wav"
+    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
+    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    defer { FileSystem.remove(path) }
+    let baseline = ResourceUsage.current().peakResidentBytes
+    let sink = try UDPSocket(family: .ipv4)
+    try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
+    let watched = [0, count - 1]
+    let receivers = try watched.indices.map { index in
+        let socket = try UDPSocket(family: .ipv4)
+        try socket.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 4 + 2 * index))
+        try socket.enableReceiveTimestamps()
+        socket.setBufferSize(receive: 8 << 20)
+        socket.setReceiveTimeout(milliseconds: 500)
+        return socket
+    }
+    var tracks: [Track] = []
+    for index in 0..<count {
+        let socket = try UDPSocket(family: .ipv4)
+        let port = watched.firstIndex(of: index).map { options.port + 4 + 2 * $0 } ?? options.port + 2
+        try socket.connect(to: SocketAddress.loopback(.ipv4, port: port))
+        let packetizer = Packetizer(
+            source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: 48, payloadType: 96,
+            ssrc: UInt32(index), initialSequenceNumber: 0, initialTimestamp: 0)
+        let source = try StreamSetup.openWAV(path: path, warn: { _ in })
+        tracks.append(Track(name: "t\(index)", source: source, packetizer: packetizer, sink: socket))
+    }
+    let collectors = watched.map { _ in TimestampCollector(capacity: frames / 48) }
+    let threads = try zip(collectors, receivers).map { collector, socket in
+        try PacingThread { collector.run(socket: socket, firstSequence: 0) }
+    }
+    let runner = StreamRunner(tracks: tracks, settings: PacingSettings())
+    let before = MonotonicClock().now()
+    try runner.run(warn: { Console.error($0 + "\n") }) { _, _ in }
+    let wallSeconds = Double(MonotonicClock().now() - before) / 1e9
+    threads.forEach { $0.join() }
+    var errors: [Double] = []
+    for collector in collectors {
+        for index in 0..<collector.arrivals.count where collector.arrivals[index] != 0 {
+            let ideal = runner.start.wall + MediaTime.nanoseconds(frames: index * 48, sampleRate: 48_000)
+            errors.append(Double(collector.arrivals[index] - ideal) / 1000)
+        }
+    }
+    let sorted = errors.sorted()
+    let firstTenth = Array(errors.prefix(errors.count / 20)).sorted()
+    let lastTenth = Array(errors.suffix(errors.count / 20)).sorted()
+    let cpu = Double(runner.pacingCPUNanoseconds) / 1e9 / wallSeconds * 100
+    let rss = Double(ResourceUsage.current().peakResidentBytes - baseline) / Double(count) / 1024
+    let late = tracks.map { $0.counters.snapshot.latePackets }.reduce(0, +)
+    Console.output(
+        """
+        \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s: first and last track's send-time error (us) p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us, \(late) late packets
+          pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
+
+        """)
+}
+
+/// `count` ffmpeg -re processes, each streaming the same kind of file as RTP: their CPU and RSS per track.
+func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
+    guard count > 0 else { return }
+    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+    let frames = format.sampleRate * options.seconds
+    let path = "/tmp/audiostreamer-bench-\(Console.processID)-ffmpeg.wav"
+    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
+    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    defer { FileSystem.remove(path) }
+    let sink = try UDPSocket(family: .ipv4)
+    try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
+    let result = try ChildProcesses.run(
+        count: count,
+        arguments: ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", path, "-c:a", "pcm_s24be", "-f", "rtp",
+            "rtp://127.0.0.1:\(options.port + 2)"])
+    let cpu = Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100
+    Console.output(
+        """
+        \(count) ffmpeg -re processes, \(options.seconds) s: \(fixed(cpu))% of one core in all, \(fixed(cpu / Double(count), 2))% per track; peak RSS \(fixed(Double(result.peakResidentBytes) / 1024)) KiB per process
+
+        """)
+}
+
 /// The machine's own floor: how late a bare absolute sleep wakes (timer slack 1 ns), sending nothing.
 func measureTimerFloor(seconds: Int) throws {
     let count = seconds * 1000
@@ -280,6 +372,11 @@ if let label = options.listenLabel {
     Console.exit(0)
 }
 do {
+    if !options.trackCounts.isEmpty {
+        for count in options.trackCounts { try measureTracks(count, options: options) }
+        try measureFFmpeg(options.ffmpegProcesses, options: options)
+        Console.exit(0)
+    }
     // The large file first, so its peak RSS is not hidden by anything measured before it.
     try measureLargeFile(gigabytes: options.bigWAVGigabytes)
     try measureTimerFloor(seconds: options.seconds)
