@@ -82,6 +82,17 @@ final class TimestampCollector: @unchecked Sendable {
     }
 }
 
+/// A WAV of `seconds` of 48 kHz stereo 24-bit silence as a sparse file in /tmp: read like any WAV, costing no
+/// disk space. The caller removes it.
+func silentWAV(seconds: Int, label: String) throws -> (path: String, format: PCMFormat, frames: Int) {
+    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+    let frames = format.sampleRate * seconds
+    let path = "/tmp/audiostreamer-bench-\(Console.processID)-\(label).wav"
+    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
+    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    return (path, format, frames)
+}
+
 func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
     guard !sorted.isEmpty else { return 0 }
     let position = Int((fraction * Double(sorted.count - 1)).rounded())
@@ -102,13 +113,9 @@ func measure(packetTime text: String, options: BenchOptions) throws {
         Console.error("audiostreamer-bench: bad packet time \(text)\n")
         Console.exit(64)
     }
-    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
-    let frames = format.sampleRate * options.seconds
-    // Silence is enough: pacing does not depend on the samples. A sparse file on disk, read as any WAV is,
-    // so peak RSS is the streamer's own.
-    let path = "/tmp/audiostreamer-bench-\(Console.processID)-stream.wav"
-    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
-    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    // Silence is enough: pacing does not depend on the samples. A file on disk, read as any WAV is, so peak
+    // RSS is the streamer's own.
+    let (path, format, frames) = try silentWAV(seconds: options.seconds, label: "stream")
     defer { FileSystem.remove(path) }
     let source = try StreamSetup.openWAV(path: path, warn: { Console.error($0 + "\n") })
     let framesPerPacket = packetTime.frames(atSampleRate: format.sampleRate)
@@ -258,11 +265,7 @@ func listen(label: String, options: BenchOptions) throws {
 /// track of every burst are received with kernel timestamps (the last one waits for all the others), so the
 /// figures are the lateness of the whole burst; the rest go to a socket nobody reads.
 func measureTracks(_ count: Int, options: BenchOptions) throws {
-    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
-    let frames = format.sampleRate * options.seconds
-    let path = "/tmp/audiostreamer-bench-\(Console.processID)-tracks.wav"
-    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
-    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    let (path, format, frames) = try silentWAV(seconds: options.seconds, label: "tracks")
     defer { FileSystem.remove(path) }
     let baseline = ResourceUsage.current().peakResidentBytes
     let sink = try UDPSocket(family: .ipv4)
@@ -320,11 +323,7 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
 /// `count` ffmpeg -re processes, each streaming the same kind of file as RTP: their CPU and RSS per track.
 func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
     guard count > 0 else { return }
-    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
-    let frames = format.sampleRate * options.seconds
-    let path = "/tmp/audiostreamer-bench-\(Console.processID)-ffmpeg.wav"
-    let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)
-    try FileSystem.createSparseFile(path: path, header: header, size: header.count + frames * format.bytesPerFrame)
+    let (path, _, _) = try silentWAV(seconds: options.seconds, label: "ffmpeg")
     defer { FileSystem.remove(path) }
     let sink = try UDPSocket(family: .ipv4)
     try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
