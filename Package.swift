@@ -27,12 +27,16 @@ let package = Package(
         .target(name: "Streaming", dependencies: ["PCM", "WAV", "RTP", "SDP", "Platform"], swiftSettings: realTime),
         .executableTarget(name: "audiostreamer", dependencies: ["Streaming"]),
         .executableTarget(name: "audiostreamer-bench", dependencies: ["Streaming"]),
+        // Helpers shared by the test targets (a seeded generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PCMTests", dependencies: ["PCM"]),
         .testTarget(name: "WAVTests", dependencies: ["WAV"]),
-        .testTarget(name: "RTPTests", dependencies: ["RTP"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
-        .testTarget(name: "StreamingTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "audiostreamer"]),
+        .testTarget(name: "StreamingTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport", "audiostreamer"]),
     ],
     swiftLanguageModes: [.v6]
 )

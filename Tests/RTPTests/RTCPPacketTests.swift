@@ -1,5 +1,6 @@
 import RTP
 import Testing
+import TestSupport
 
 // Byte fixtures for RTCP (RFC 3550 section 6), derived by hand from the RFC's diagrams.
 //
@@ -431,18 +432,6 @@ private let cumulativeLostFields: [(Int32, [UInt8])] = [
     (-8_388_608, [0x80, 0x00, 0x00]),  // -2^23, the smallest
 ]
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, so every run draws the same bytes.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// What parsing some bytes came to, for the property loops.
 private enum Outcome {

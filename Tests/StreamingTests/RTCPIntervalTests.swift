@@ -1,5 +1,6 @@
 import Streaming
 import Testing
+import TestSupport
 
 // The RTCP interval, RFC 3550 section 6.3 and appendix A.7 (rtcp_interval), worked by hand:
 //
@@ -12,18 +13,6 @@ import Testing
 // a second of 40 header bytes (IPv4 20, UDP 8, RTP 12) add 1000 x 40 x 8 = 320 000 bit/s: 1 856 000 bit/s.
 // 5 % of it is 92 800 bit/s = 11 600 octets/s, the senders' quarter 2 900 octets/s.
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, so every run draws the same numbers.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// e - 3/2, RFC 3550 A.7's COMPENSATION, written out here rather than taken from the code.
 private let compensation = 2.718_281_828_459_045_235 - 1.5

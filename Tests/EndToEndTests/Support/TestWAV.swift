@@ -1,5 +1,6 @@
 import Foundation
 import PCM
+import TestSupport
 import WAV
 
 /// A WAV file made for a test: pseudo-random samples across the whole range (extremes included),
@@ -13,16 +14,11 @@ struct TestWAV {
     init(format: PCMFormat, seconds: Double, seed: UInt64 = 0x5EED) {
         self.format = format
         frames = Int(seconds * Double(format.sampleRate))
-        var state = seed
+        var generator = SplitMix64(state: seed)
         var bytes = [UInt8]()
         bytes.reserveCapacity(frames * format.bytesPerFrame)
         for index in 0..<(frames * format.channelCount) {
-            // SplitMix64: a tiny, well-mixed, reproducible generator.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
+            let z = generator.next()
             let width = format.encoding.byteCount
             for byte in 0..<width {
                 var value = UInt8(truncatingIfNeeded: z >> (8 * UInt64(byte)))
