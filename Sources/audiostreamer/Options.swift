@@ -37,6 +37,8 @@ struct Options {
     var startAt: String?
     var ntpServer: String?
     var requireSync = false
+    var sessionPath: String?
+    var node: String?
     var verbose = false
     var help = false
     var showVersion = false
@@ -69,6 +71,8 @@ struct Options {
         ("--timestamps", true, "first RTP timestamp: wallclock (UTC time x rate, the default) or random"),
         ("--ntp-server", true, "the NTP server this host follows, for the SDP's a=ts-refclk (default: from chrony/ntpd configuration)"),
         ("--require-sync", false, "refuse to start unless the kernel says the clock is synchronised (adjtimex)"),
+        ("--session", true, "a take across PCs as JSON: tracks, files, nodes, destination, port, start (see README)"),
+        ("--node", true, "which node of --session this PC is: it sends that node's tracks"),
         ("--spin-us", true, "wake this many microseconds before each deadline and spin the rest (default 0)"),
         ("--realtime", false, "pace with SCHED_FIFO priority where permitted"),
         ("--verbose", false, "show a live status line per stream (also -v)"),
@@ -203,6 +207,8 @@ struct Options {
                 }
             case "--ntp-server": ntpServer = try value(for: written, inline: inline)
             case "--require-sync": requireSync = true
+            case "--session": sessionPath = try value(for: written, inline: inline)
+            case "--node": node = try value(for: written, inline: inline)
             case "--source-port":
                 stream.sourcePort = try Self.integer(try value(for: written, inline: inline), written, 1...65534)
             case "--rtcp-interval":
@@ -239,7 +245,13 @@ struct Options {
         if demo && !files.isEmpty {
             throw UsageError(description: "demo streams its own signal; give no FILE")
         }
-        if !demo && files.isEmpty { throw UsageError(description: "no FILE.wav given") }
+        if (sessionPath == nil) != (node == nil) {
+            throw UsageError(description: "--session and --node go together")
+        }
+        if sessionPath != nil && (demo || !files.isEmpty) {
+            throw UsageError(description: "--session names the files; give no FILE or demo")
+        }
+        if !demo && files.isEmpty && sessionPath == nil { throw UsageError(description: "no FILE.wav given") }
     }
 
     /// A whole number in `range`, decimal or 0x hexadecimal.

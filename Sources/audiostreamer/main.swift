@@ -1,4 +1,5 @@
 import Platform
+import RTP
 import Streaming
 import WAV
 
@@ -30,24 +31,68 @@ func main() -> Int32 {
     let warn: @Sendable (String) -> Void = { Console.error($0 + "\n") }
     var stream = options.stream
 
+    // A session file stands for the files, the destination, the base port and the start.
+    var session: SessionFile?
+    var startText = options.startAt
+    if let path = options.sessionPath, let node = options.node {
+        do {
+            let loaded = try SessionFile.load(path: path)
+            guard loaded.tracks.contains(where: { $0.node == node }) else {
+                throw SessionFileError.invalid(path, "no track for node '\(node)'")
+            }
+            if let destination = loaded.destination { stream.host = destination }
+            if let port = loaded.port { stream.port = port }
+            if let ptime = loaded.ptime, let time = PacketTime(milliseconds: String(ptime)) { stream.packetTime = time }
+            startText = startText ?? loaded.startAt
+            if let text = startText, StartTime.parse(text, now: 0) == nil {
+                throw SessionFileError.invalid(path, "start_at '\(text)' is not an ISO 8601 UTC time or +SECONDS")
+            }
+            session = loaded
+        } catch {
+            Console.error("audiostreamer: \(error)\n")
+            if case SessionFileError.unreadable = error { return ExitCode.noInput }
+            return ExitCode.dataError
+        }
+    }
+
     do {
-        // Every input opened and checked before any SDP is written.
-        var inputs: [(name: String, source: any FrameSource)] = []
-        if options.demo {
+        // Every input opened and checked before any SDP is written. `slot` places a track's ports (port + 2 x slot).
+        var inputs: [(name: String, source: any FrameSource, slot: Int, ssrc: UInt32?, host: String?)] = []
+        if let session, let path = options.sessionPath {
+            for (index, track) in session.tracks.enumerated() where track.node == options.node {
+                let file = session.resolve(track.file, relativeTo: path)
+                let source = try StreamSetup.openWAV(path: file, warn: warn)
+                // What the session declares of a track is what other PCs put in their SDP: it must be true.
+                let format = source.format
+                let natural = format.encoding.naturalNetworkWidth == .bits16 ? "L16" : "L24"
+                if track.sampleRate.map({ $0 != format.sampleRate }) ?? false
+                    || track.channels.map({ $0 != format.channelCount }) ?? false
+                    || track.encoding.map({ $0.uppercased() != natural && options.stream.encoding == nil }) ?? false
+                {
+                    Console.error(
+                        "audiostreamer: \(path): track '\(session.trackName(index))' declares \(track.encoding ?? natural) \(track.sampleRate ?? format.sampleRate) Hz \(track.channels ?? format.channelCount) ch, but \(file) is \(natural) \(format.sampleRate) Hz \(format.channelCount) ch\n"
+                    )
+                    return ExitCode.dataError
+                }
+                inputs.append((session.trackName(index), source, index, session.ssrc(index), track.destination))
+            }
+        } else if options.demo {
             if stream.durationSeconds == nil && !stream.loops {
                 stream.durationSeconds = ExactDecimal(numerator: 10)
             }
             let source = try StreamSetup.openWAV(
                 source: MemoryByteSource(TestSignal.wav(seconds: 1)), named: "demo", warn: warn)
             stream.loops = true
-            inputs.append(("demo", source))
+            inputs.append(("demo", source, 0, nil, nil))
         } else {
             for argument in options.files {
                 let paths =
                     FileSystem.isDirectory(argument)
                     ? try StreamSetup.wavFiles(inDirectory: argument, note: warn) : [argument]
                 for path in paths {
-                    inputs.append((StreamSetup.trackName(forPath: path), try StreamSetup.openWAV(path: path, warn: warn)))
+                    inputs.append(
+                        (StreamSetup.trackName(forPath: path), try StreamSetup.openWAV(path: path, warn: warn),
+                         inputs.count, nil, nil))
                 }
             }
         }
@@ -74,7 +119,7 @@ func main() -> Int32 {
         // One start for every track: --start-at, or the next 10 ms boundary of the wall clock shortly from now.
         let now = ClockPair.now()
         let startWall: Int64
-        if let text = options.startAt, let at = StartTime.parse(text, now: now.wall) {
+        if let text = startText, let at = StartTime.parse(text, now: now.wall) {
             guard at > now.wall + 50_000_000 else {
                 Console.error("audiostreamer: --start-at \(text) is not in the future (allow 50 ms to set up)\n")
                 return ExitCode.usage
@@ -88,13 +133,15 @@ func main() -> Int32 {
         var random = SystemRandomSource()
         let sessionID = UInt64(now.wall / 1_000_000_000) + 2_208_988_800
         var prepared: [PreparedTrack] = []
-        for (index, input) in inputs.enumerated() {
+        for input in inputs {
             var trackOptions = stream
-            trackOptions.port += 2 * index
-            trackOptions.rtcpPort = stream.rtcpPort.map { $0 + 2 * index }
-            trackOptions.sourcePort = stream.sourcePort.map { $0 + 2 * index }
+            trackOptions.port += 2 * input.slot
+            trackOptions.rtcpPort = stream.rtcpPort.map { $0 + 2 * input.slot }
+            trackOptions.sourcePort = stream.sourcePort.map { $0 + 2 * input.slot }
+            trackOptions.ssrc = input.ssrc ?? stream.ssrc
+            trackOptions.host = input.host ?? stream.host
             guard trackOptions.port <= 65_534 else {
-                Console.error("audiostreamer: --port \(stream.port) leaves no room for \(inputs.count) tracks\n")
+                Console.error("audiostreamer: --port \(stream.port) leaves no room for track \(input.slot + 1)\n")
                 return ExitCode.usage
             }
             prepared.append(
@@ -102,11 +149,23 @@ func main() -> Int32 {
                     name: input.name, source: input.source, options: trackOptions, sessionID: sessionID,
                     startWallNanoseconds: startWall, random: &random, warn: warn))
         }
+        // The session SDP: this process's tracks, and with --session every other node's too, in the file's order.
+        var announcements = prepared.map(\.announcement)
+        if let session, let path = options.sessionPath, let origin = prepared.first?.announcement.originHost {
+            do {
+                announcements = try sessionAnnouncements(
+                    session, path: path, own: prepared, options: stream, origin: origin, sessionID: sessionID)
+            } catch {
+                Console.error("audiostreamer: \(error)\n")
+                return ExitCode.dataError
+            }
+        }
         for track in prepared { try track.writeSDP() }
-        if prepared.count > 1,
-            let session = StreamAnnouncement.sessionDescription(for: prepared.map(\.announcement), name: "audiostreamer session")
+        if announcements.count > 1,
+            let description = StreamAnnouncement.sessionDescription(
+                for: announcements, name: session?.name ?? "audiostreamer session")
         {
-            try StreamSetup.writeSDP(session, to: stream.sdpDirectory + "/session.sdp")
+            try StreamSetup.writeSDP(description, to: stream.sdpDirectory + "/session.sdp")
         }
         return play(prepared, options: options, start: start, stop: stop)
     } catch {
@@ -119,6 +178,40 @@ func main() -> Int32 {
         case .network: return ExitCode.osError
         case .sdpNotWritten: return ExitCode.cannotCreate
         }
+    }
+}
+
+/// Every track of a session in its order: this node's as prepared, the others' from what the file declares.
+func sessionAnnouncements(
+    _ session: SessionFile, path: String, own: [PreparedTrack], options: StreamOptions, origin: String, sessionID: UInt64
+) throws -> [StreamAnnouncement] {
+    try session.tracks.indices.map { index in
+        let name = session.trackName(index)
+        if let mine = own.first(where: { $0.announcement.name == name }) { return mine.announcement }
+        let track = session.tracks[index]
+        guard let encodingName = track.encoding, let encoding = AudioPayloadEncoding(name: encodingName),
+            let rate = track.sampleRate, let channels = track.channels, channels > 0, rate > 0
+        else {
+            throw SessionFileError.invalid(
+                path, "track '\(name)' of node '\(track.node)' needs encoding (L16/L24), sample_rate and channels")
+        }
+        let host = track.destination ?? options.host
+        let address = (try? SocketAddress.resolve(host: host, port: options.port))?.host ?? host
+        let sizing = try? PacketSizing(
+            packetTime: options.packetTime, sampleRate: rate, bytesPerFrame: channels * encoding.bytesPerSample,
+            mtu: options.mtu, ipOverhead: address.contains(":") ? PacketSizing.ipv6Overhead : PacketSizing.ipv4Overhead,
+            policy: options.fragmentation)
+        let port = options.port + 2 * index
+        return StreamAnnouncement(
+            name: name, destinationHost: address, port: port,
+            payloadType: options.payloadType
+                ?? RTPPayloadType.staticType(encoding: encoding, sampleRate: rate, channelCount: channels)
+                ?? RTPPayloadType.firstDynamic,
+            encoding: encoding, sampleRate: rate, channelCount: channels,
+            framesPerPacket: sizing?.framesPerPacket ?? options.packetTime.frames(atSampleRate: rate),
+            originHost: origin, sessionID: sessionID,
+            rtcpPort: options.rtcpMultiplexed ? port : options.rtcpPort.map { $0 + 2 * index } ?? port + 1,
+            rtcpMultiplexed: options.rtcpMultiplexed, referenceClock: options.referenceClock, mediaClockOffset: 0)
     }
 }
 

@@ -131,8 +131,8 @@ extension EndToEnd {
             #expect(sdp.contains("a=ts-refclk:ntp=ntp.example\r\n"), "\(sdp)")
         }
 
-        /// Two processes, two tracks each, one --start-at; ffmpeg opens one session SDP holding all four m= sections
-        /// (the two processes' session.sdp files joined) and records them into one 4-channel WAV. Each source holds an
+        /// Two processes, two tracks each, from one session file and one --start-at; ffmpeg opens the session SDP one
+        /// of them wrote (all four m= sections) and records them into one 4-channel WAV. Each source holds an
         /// impulse at the same media time (1.0 s): in the recording the four impulses stand within one packet time.
         @Test("ffmpeg records four tracks from two processes into one WAV, markers within one packet time", ExternalTool.ffmpeg.trait)
         func ffmpegRecordsFourTracksInLine() throws {
@@ -146,19 +146,24 @@ extension EndToEnd {
                 try Data(WAVHeader.bytes(format: mono, dataByteCount: samples.count) + samples).write(
                     to: folder.url.appendingPathComponent("\(name).wav"))
             }
-            // Each process writes its own session.sdp first (a 10 ms run), so ffmpeg can be started before the take.
-            for (label, port, files) in [("a", 46_500, ["a1.wav", "a2.wav"]), ("b", 46_504, ["b1.wav", "b2.wav"])] {
-                let dry = try Subprocess.run(
-                    BuiltProduct.audiostreamer,
-                    ["--port", String(port), "--duration", "0.01", "--sdp-dir", folder.path("sdp-\(label)")]
-                        + files.map { folder.path($0) }, in: folder.url, label: "dry-\(label)")
-                #expect(dry.status == 0, "\(dry.error)")
-            }
-            let sessionA = try String(contentsOfFile: folder.path("sdp-a/session.sdp"), encoding: .utf8)
-            let sessionB = try String(contentsOfFile: folder.path("sdp-b/session.sdp"), encoding: .utf8)
-            let mediaB = try #require(sessionB.range(of: "m=audio")).lowerBound
-            let joined = sessionA + sessionB[mediaB...]
-            try joined.write(toFile: folder.path("take.sdp"), atomically: true, encoding: .utf8)
+            // One session file for the take: both processes read it, each sends its node's tracks, and each writes a
+            // session.sdp with all four. A 10 ms run of pc1 writes it before ffmpeg starts.
+            let take = """
+                {"name": "take", "destination": "127.0.0.1", "port": 46500, "tracks": [
+                  {"file": "a1.wav", "node": "pc1", "encoding": "L16", "sample_rate": 48000, "channels": 1},
+                  {"file": "a2.wav", "node": "pc1", "encoding": "L16", "sample_rate": 48000, "channels": 1},
+                  {"file": "b1.wav", "node": "pc2", "encoding": "L16", "sample_rate": 48000, "channels": 1},
+                  {"file": "b2.wav", "node": "pc2", "encoding": "L16", "sample_rate": 48000, "channels": 1}]}
+                """
+            try take.write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            let dry = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["--session", folder.path("take.json"), "--node", "pc1", "--duration", "0.01", "--sdp-dir",
+                 folder.path("sdp-pc1")], in: folder.url, label: "dry")
+            #expect(dry.status == 0, "\(dry.error)")
+            let sessionSDP = try String(contentsOfFile: folder.path("sdp-pc1/session.sdp"), encoding: .utf8)
+            #expect(sessionSDP.components(separatedBy: "m=audio ").count - 1 == 4, "\(sessionSDP)")
+            try sessionSDP.write(toFile: folder.path("take.sdp"), atomically: true, encoding: .utf8)
             let recording = folder.path("take.wav")
             let receiver = try Subprocess(
                 ffmpeg,
@@ -168,12 +173,11 @@ extension EndToEnd {
             #expect(waitForUDPListener(port: 46_506))
             // One start for both processes, whole seconds (ISO 8601 without a fraction), 1 to 2 s from now.
             let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
-            let senders = try [("a", 46_500, ["a1.wav", "a2.wav"]), ("b", 46_504, ["b1.wav", "b2.wav"])].map {
-                label, port, files in
+            let senders = try ["pc1", "pc2"].map { node in
                 try Subprocess(
                     BuiltProduct.audiostreamer,
-                    ["--port", String(port), "--start-at", absolute, "--sdp-dir", folder.path("sdp-\(label)")]
-                        + files.map { folder.path($0) }, in: folder.url, label: label)
+                    ["--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
+                     folder.path("sdp-\(node)")], in: folder.url, label: node)
             }
             for sender in senders { #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)") }
             #expect(receiver.wait(seconds: 15) != nil, "ffmpeg did not stop on the BYEs")
@@ -195,5 +199,30 @@ extension EndToEnd {
             print("four tracks from two processes, recorded by ffmpeg: impulses at frames \(markers), spread \(spread) frames")
             #expect(spread <= 48, "impulses \(spread) frames apart, more than one 1 ms packet")
         }
-    }
+    
+        @Test(
+            "a bad session file gets one line naming it, and no SDP",
+            arguments: [
+                ("not json", "{ nope", "not a JSON session description"),
+                ("no tracks", #"{"name": "t", "tracks": []}"#, "no tracks"),
+                ("unknown node", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "elsewhere"}]}"#, "no track for node 'pc1'"),
+                ("wrong format", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "pc1", "sample_rate": 44100}]}"#, "declares"),
+                ("remote without format", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "pc1"}, {"file": "b.wav", "node": "pc2"}]}"#, "needs encoding"),
+            ])
+        func badSessionFile(_ label: String, _ json: String, _ message: String) throws {
+            let folder = try ScratchFolder("bad-session")
+            try TestWAV(format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000), seconds: 0.1)
+                .write(to: folder.path("a.wav"))
+            try json.write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["--session", folder.path("take.json"), "--node", "pc1", "--port", "46600", "--sdp-dir", folder.path("sdp")],
+                in: folder.url, label: "session")
+            #expect(result.status == 65, "\(label): exit \(result.status): \(result.error)")
+            let errors = result.error.split(separator: "\n").filter { $0.hasPrefix("audiostreamer: ") }
+            #expect(errors.count == 1 && errors.first?.contains("take.json") == true, "\(label): \(result.error)")
+            #expect(result.error.contains(message), "\(label): \(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/a.sdp")), "\(label): an SDP was written")
+        }
+}
 }
