@@ -104,6 +104,20 @@ private func arrival(wall: Int64 = halfPastMidnight) -> ClockPair {
         #expect(report.rtpTimestamp == 96_000)
     }
 
+    /// A step of the wall clock (`date -s`, `chronyc makestep`) moves the SR's NTP time by the step, while its RTP
+    /// timestamp keeps following the monotonic media timeline the packets are paced on: no jump in the media, and
+    /// the mapping receivers build from the SRs shows the step.
+    @Test func wallClockStepMovesNTPButNotTheMediaTimeline() throws {
+        let session = try makeSession()
+        let start = ClockPair(monotonic: 1_000_000_000, wall: halfPastMidnight - 2_000_000_000)
+        let before = session.senderReport(at: ClockPair(monotonic: 3_000_000_000, wall: halfPastMidnight), start: start)
+        // One second later on the monotonic clock, but the wall clock was stepped back by 10 s meanwhile.
+        let after = session.senderReport(
+            at: ClockPair(monotonic: 4_000_000_000, wall: halfPastMidnight + 1_000_000_000 - 10_000_000_000), start: start)
+        #expect(after.rtpTimestamp &- before.rtpTimestamp == 48_000)  // exactly one second of media
+        #expect(after.ntpTimestamp.unixNanoseconds - before.ntpTimestamp.unixNanoseconds == -9_000_000_000)
+    }
+
     /// RTP timestamp = initial + floor(elapsed ns x rate / 10^9) mod 2^32, the expectations worked out with
     /// arbitrary-precision integers.
     @Test(arguments: [
