@@ -188,7 +188,13 @@ func measureLargeFile(gigabytes: Int) throws {
     try FileSystem.createSparseFile(path: path, header: header, size: header.count + dataBytes)
     defer { FileSystem.remove(path) }
     let before = ResourceUsage.current().peakResidentBytes
-    let reader = try StreamSetup.openWAV(path: path, warn: { _ in })
+    // Through the same read-ahead ring and reader thread the command line uses.
+    let file = try StreamSetup.openWAV(path: path, warn: { _ in })
+    let reader = ReadAheadSource(
+        file, capacity: format.sampleRate * format.bytesPerFrame, maximumFrames: 48, loops: false)
+    let readAhead = ReadAheadThread(sources: [reader])
+    try readAhead.start()
+    defer { readAhead.finish() }
     let packetizer = Packetizer(
         source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: 48, payloadType: 96, ssrc: 1,
         initialSequenceNumber: 0, initialTimestamp: 0)

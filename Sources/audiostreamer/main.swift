@@ -96,6 +96,19 @@ func main() -> Int32 {
                 }
             }
         }
+        // Files are read ahead by one reader thread, off the pacing thread: a ring of at least a second each.
+        var readers: [ReadAheadSource] = []
+        if !options.demo {
+            inputs = inputs.map { input in
+                let format = input.source.format
+                let reader = ReadAheadSource(
+                    input.source, capacity: max(256 * 1024, format.sampleRate * format.bytesPerFrame),
+                    maximumFrames: max(1, stream.packetTime.frames(atSampleRate: format.sampleRate)), loops: stream.loops)
+                readers.append(reader)
+                return (input.name, reader, input.slot, input.ssrc, input.host)
+            }
+        }
+
         var seen = Set<String>()
         for input in inputs where !seen.insert(input.name).inserted {
             Console.error("audiostreamer: two tracks are named '\(input.name)'; their SDP files would collide\n")
@@ -167,7 +180,20 @@ func main() -> Int32 {
         {
             try StreamSetup.writeSDP(description, to: stream.sdpDirectory + "/session.sdp")
         }
-        return play(prepared, options: options, start: start, stop: stop)
+        let readAhead = ReadAheadThread(sources: readers)
+        do {
+            try readAhead.start()
+        } catch {
+            Console.error("audiostreamer: \(error)\n")
+            return ExitCode.osError
+        }
+        let status = play(prepared, options: options, start: start, stop: stop)
+        readAhead.finish()
+        for (reader, track) in zip(readers, prepared) where reader.underruns.load(ordering: .relaxed) > 0 {
+            Console.error(
+                "warning: \(track.track.name): the disk fell behind \(reader.underruns.load(ordering: .relaxed)) times; packets waited for it\n")
+        }
+        return status
     } catch {
         Console.error("audiostreamer: \(error)\n")
         switch error {
