@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "SDP"),
         // Frames -> packets -> schedule -> sink.
         .target(name: "Streaming", dependencies: ["PCM", "WAV", "RTP", "SDP", "Platform"], swiftSettings: realTime),
-        .executableTarget(name: "audiostreamer", dependencies: ["Streaming", "RTP", "Platform", "WAV"], swiftSettings: realTime),
+        .executableTarget(
+            name: "audiostreamer", dependencies: ["Streaming", "RTP", "Platform", "WAV"], swiftSettings: realTime),
         .executableTarget(name: "audiostreamer-bench", dependencies: ["Streaming"]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -33,7 +34,8 @@ let package = Package(
         .testTarget(name: "WAVTests", dependencies: ["WAV"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
-        .testTarget(name: "StreamingTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport"]),
+        .testTarget(
+            name: "StreamingTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport", "audiostreamer"]),

@@ -69,7 +69,8 @@ public struct SampleConverter: Sendable, Hashable {
         case .float32:
             for i in 0..<count {
                 let pattern = input.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian
-                store(output, i * width, Self.quantize(Double(Float(bitPattern: pattern)), bits: bits, clipped: &clipped))
+                store(
+                    output, i * width, Self.quantize(Double(Float(bitPattern: pattern)), bits: bits, clipped: &clipped))
             }
         case .float64:
             for i in 0..<count {

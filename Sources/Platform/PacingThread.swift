@@ -12,12 +12,14 @@ public final class PacingThread: @unchecked Sendable {
     /// Starts `body` on a new thread.
     public init(_ body: @escaping @Sendable () -> Void) throws {
         let box = Unmanaged.passRetained(Box(body))
-        let result = pthread_create(&thread, nil, { argument in
-            guard let argument else { return nil }
-            let box = Unmanaged<Box>.fromOpaque(argument).takeRetainedValue()
-            box.body()
-            return nil
-        }, box.toOpaque())
+        let result = pthread_create(
+            &thread, nil,
+            { argument in
+                guard let argument else { return nil }
+                let box = Unmanaged<Box>.fromOpaque(argument).takeRetainedValue()
+                box.body()
+                return nil
+            }, box.toOpaque())
         guard result == 0 else {
             box.release()
             throw SystemError("pthread_create", errno: result)

@@ -34,9 +34,13 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return withUnsafePointer(to: &copy) { pointer in
             switch family {
             case .ipv4:
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin_port))
+                }
             case .ipv6:
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         }
     }
@@ -81,9 +85,13 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         withUnsafeMutablePointer(to: &copy.storage) { pointer in
             switch family {
             case .ipv4:
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port = UInt16(port).bigEndian }
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    $0.pointee.sin_port = UInt16(port).bigEndian
+                }
             case .ipv6:
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port = UInt16(port).bigEndian }
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    $0.pointee.sin6_port = UInt16(port).bigEndian
+                }
             }
         }
         return copy

@@ -81,7 +81,8 @@ public final class UDPSocket: @unchecked Sendable {
         return withUnsafePointer(to: &storage) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
                 while true {
-                    let sent = sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, address.length)
+                    let sent = sendto(
+                        descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, address.length)
                     if sent >= 0 { return .sent }
                     switch errno {
                     case EINTR: continue
@@ -130,7 +131,8 @@ public final class UDPSocket: @unchecked Sendable {
 
     /// Receives one datagram with its kernel receive time in CLOCK_REALTIME nanoseconds (0 when none).
     /// Returns nil when the receive timeout expired.
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> (count: Int, realtimeNanoseconds: Int64)? {
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> (count: Int, realtimeNanoseconds: Int64)?
+    {
         var stamp = timespec()
         let count = shim_receive_timestamped(descriptor, buffer.baseAddress, buffer.count, &stamp)
         if count < 0 {

@@ -54,7 +54,8 @@ public enum RTCPPacket: Sendable, Hashable {
                 + RTCPPacket.sourceDescription(.init(chunks: Array(description.chunks.dropFirst(limit)))).bytes
         case .goodbye(let goodbye) where goodbye.sources.count > limit:
             return RTCPPacket.goodbye(.init(sources: Array(goodbye.sources.prefix(limit)))).bytes
-                + RTCPPacket.goodbye(.init(sources: Array(goodbye.sources.dropFirst(limit)), reason: goodbye.reason)).bytes
+                + RTCPPacket.goodbye(.init(sources: Array(goodbye.sources.dropFirst(limit)), reason: goodbye.reason))
+                .bytes
         default:
             return singlePacketBytes
         }

@@ -43,9 +43,10 @@ public final class RTCPReporter: @unchecked Sendable {
         }
         if !stop.isStopped {
             // Natural end: let the last packet's media play out before the BYE.
-            let end = sessions.map { session in
-                start.monotonic + session.track.nextOffset + session.track.packetNanoseconds
-            }.max() ?? 0
+            let end =
+                sessions.map { session in
+                    start.monotonic + session.track.nextOffset + session.track.packetNanoseconds
+                }.max() ?? 0
             while !stop.isStopped, clock.now() < end {
                 receive(waitingUntil: min(end, clock.now() + 20_000_000))
             }
@@ -57,7 +58,8 @@ public final class RTCPReporter: @unchecked Sendable {
     private func nextIntervalNanoseconds() -> Int64 {
         let average = sessions.map(\.averagePacketBytes).reduce(0, +) / Double(max(1, sessions.count))
         let members = 1 + (sessions.map { $0.receiverStatistics.count }.max() ?? 0)
-        let seconds = interval.randomizedSeconds(members: members, senders: 1, averagePacketBytes: average, using: &random)
+        let seconds = interval.randomizedSeconds(
+            members: members, senders: 1, averagePacketBytes: average, using: &random)
         return Int64(seconds * 1e9)
     }
 

@@ -28,7 +28,8 @@ public final class RTCPSession: @unchecked Sendable {
     /// - Parameters:
     ///   - socket: where RTCP goes out and replies come in (the RTP socket itself with rtcp-mux).
     ///   - destination: the receiver's RTCP address.
-    public init(track: Track, socket: UDPSocket, destination: SocketAddress, canonicalName: String, isMultiplexed: Bool) {
+    public init(track: Track, socket: UDPSocket, destination: SocketAddress, canonicalName: String, isMultiplexed: Bool)
+    {
         self.isMultiplexed = isMultiplexed
         self.track = track
         self.socket = socket
@@ -64,7 +65,8 @@ public final class RTCPSession: @unchecked Sendable {
             .senderReport(senderReport(at: now, start: start)),
             .sourceDescription(
                 RTCPSourceDescription(chunks: [
-                    .init(ssrc: ssrc, items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: canonicalName)])
+                    .init(
+                        ssrc: ssrc, items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: canonicalName)])
                 ])),
         ]
         if goodbye { packets.append(.goodbye(RTCPGoodbye(sources: [ssrc]))) }

@@ -39,7 +39,8 @@ public struct ReceiverStatistics: Sendable, Hashable {
     public var summary: String {
         let name = canonicalName ?? "0x" + String(ssrc, radix: 16)
         let rtt = roundTripMilliseconds.map { ", rtt \(Decimal3($0)) ms" } ?? ""
-        return "receiver \(name) (\(address)): lost \(cumulativeLost) (\(Decimal3(fractionLost * 100))% last), jitter \(Decimal3(jitterMilliseconds)) ms\(rtt)"
+        return
+            "receiver \(name) (\(address)): lost \(cumulativeLost) (\(Decimal3(fractionLost * 100))% last), jitter \(Decimal3(jitterMilliseconds)) ms\(rtt)"
     }
 }
 

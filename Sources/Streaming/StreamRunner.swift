@@ -25,7 +25,9 @@ public final class StreamRunner {
     public var pacingCPUNanoseconds: Int64 { job?.cpuNanoseconds ?? 0 }
     private var job: PacingJob?
 
-    public init(tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal(), reporter: RTCPReporter? = nil) {
+    public init(
+        tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal(), reporter: RTCPReporter? = nil
+    ) {
         self.reporter = reporter
         self.tracks = tracks
         self.settings = settings
@@ -44,7 +46,8 @@ public final class StreamRunner {
         } else {
             let now = ClockPair.now()
             start = ClockPair(
-                monotonic: now.monotonic + settings.startDelayNanoseconds, wall: now.wall + settings.startDelayNanoseconds)
+                monotonic: now.monotonic + settings.startDelayNanoseconds,
+                wall: now.wall + settings.startDelayNanoseconds)
         }
         let finished = StopSignal()
         let scheduler = Scheduler(tracks: tracks, clock: MonotonicClock(), spinNanoseconds: settings.spinNanoseconds)

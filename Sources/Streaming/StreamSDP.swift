@@ -53,7 +53,8 @@ public struct StreamAnnouncement: Sendable, Hashable {
     /// The SDP for this stream alone.
     public var sessionDescription: SessionDescription {
         SessionDescription(
-            origin: .init(sessionID: sessionID, sessionVersion: sessionID, address: ConnectionAddress(address: originHost)),
+            origin: .init(
+                sessionID: sessionID, sessionVersion: sessionID, address: ConnectionAddress(address: originHost)),
             sessionName: name,
             connection: ConnectionAddress(address: destinationHost),
             media: [mediaDescription])

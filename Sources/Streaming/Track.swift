@@ -38,7 +38,8 @@ public final class TrackCounters: Sendable {
             frames: frames.load(ordering: .relaxed), latePackets: latePackets.load(ordering: .relaxed),
             worstLatenessNanoseconds: worstLatenessNanoseconds.load(ordering: .relaxed),
             refusedSends: refusedSends.load(ordering: .relaxed), failedSends: failedSends.load(ordering: .relaxed),
-            lastSendError: lastSendError.load(ordering: .relaxed), clippedSamples: clippedSamples.load(ordering: .relaxed))
+            lastSendError: lastSendError.load(ordering: .relaxed),
+            clippedSamples: clippedSamples.load(ordering: .relaxed))
     }
 
     public struct Snapshot: Sendable, Hashable {

@@ -65,7 +65,9 @@ public struct WAVLayout: Sendable, Hashable {
         }
     }
 
-    private static func read(_ source: some ByteSource, at offset: Int, count: Int, size: Int) throws(WAVError) -> [UInt8] {
+    private static func read(_ source: some ByteSource, at offset: Int, count: Int, size: Int) throws(WAVError)
+        -> [UInt8]
+    {
         guard offset + count <= size else {
             throw .truncatedHeader(needed: offset + count, available: size)
         }

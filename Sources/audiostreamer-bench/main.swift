@@ -151,7 +151,8 @@ func measure(packetTime text: String, options: BenchOptions) throws {
     var firstTenth: [Double] = []
     var lastTenth: [Double] = []
     for index in 0..<packets where collector.arrivals[index] != 0 {
-        let ideal = runner.start.wall + MediaTime.nanoseconds(frames: index * framesPerPacket, sampleRate: format.sampleRate)
+        let ideal =
+            runner.start.wall + MediaTime.nanoseconds(frames: index * framesPerPacket, sampleRate: format.sampleRate)
         let error = Double(collector.arrivals[index] - ideal) / 1000
         errors.append(error)
         if index < packets / 10 { firstTenth.append(error) }
@@ -174,7 +175,8 @@ func measure(packetTime text: String, options: BenchOptions) throws {
 
         """)
     report(
-        label: "  audiostreamer, same measure as --listen", errors: errorsAgainstBestStart(arrivals: received, sampleRate: 48_000),
+        label: "  audiostreamer, same measure as --listen",
+        errors: errorsAgainstBestStart(arrivals: received, sampleRate: 48_000),
         packets: received.count, seconds: wallSeconds)
 }
 
@@ -233,7 +235,8 @@ func errorsAgainstBestStart(arrivals: [(timestamp: UInt32, arrival: Int64)], sam
 func report(label: String, errors: [Double], packets: Int, seconds: Double) {
     let sorted = errors.sorted()
     let tenth = max(1, errors.count / 10)
-    let drift = percentile(Array(errors.suffix(tenth)).sorted(), 0.5) - percentile(Array(errors.prefix(tenth)).sorted(), 0.5)
+    let drift =
+        percentile(Array(errors.suffix(tenth)).sorted(), 0.5) - percentile(Array(errors.prefix(tenth)).sorted(), 0.5)
     Console.output(
         """
         \(label): \(packets) packets over \(fixed(seconds)) s, error against the best-fitting start (us): p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))) max \(fixed(sorted.last ?? 0)); drift \(fixed(drift)) us
@@ -264,7 +267,9 @@ func listen(label: String, options: BenchOptions) throws {
         arrivals.append((timestamp, stamp))
     }
     let seconds = Double((arrivals.last?.arrival ?? 0) - (arrivals.first?.arrival ?? 0)) / 1e9
-    report(label: label, errors: errorsAgainstBestStart(arrivals: arrivals, sampleRate: 48_000), packets: arrivals.count, seconds: seconds)
+    report(
+        label: label, errors: errorsAgainstBestStart(arrivals: arrivals, sampleRate: 48_000), packets: arrivals.count,
+        seconds: seconds)
 }
 
 /// N tracks of 48 kHz stereo 24-bit at 1 ms from one process and one pacing thread. The first and the last
@@ -335,8 +340,10 @@ func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
     try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
     let result = try ChildProcesses.run(
         count: count,
-        arguments: ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", path, "-c:a", "pcm_s24be", "-f", "rtp",
-            "rtp://127.0.0.1:\(options.port + 2)"])
+        arguments: [
+            "ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", path, "-c:a", "pcm_s24be", "-f", "rtp",
+            "rtp://127.0.0.1:\(options.port + 2)",
+        ])
     let cpu = Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100
     Console.output(
         """

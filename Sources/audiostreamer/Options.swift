@@ -50,7 +50,10 @@ struct Options {
         ("--delay-ms", true, "packet time in milliseconds, as --ptime (also --delay_ms)"),
         ("--ptime", true, "packet time in milliseconds, fractions allowed from 0.125 (default 1)"),
         ("--format", true, "payload: L16 or L24 (default: L16 for 8/16-bit files, L24 for wider ones)"),
-        ("--payload-type", true, "RTP payload type: 96-127, or 10/11 for L16 44100 Hz stereo/mono (default: 10/11 where allowed, else 96)"),
+        (
+            "--payload-type", true,
+            "RTP payload type: 96-127, or 10/11 for L16 44100 Hz stereo/mono (default: 10/11 where allowed, else 96)"
+        ),
         ("--ssrc", true, "RTP SSRC, decimal or 0x hex (default random)"),
         ("--seq", true, "first RTP sequence number, 0-65535 (default random)"),
         ("--timestamp", true, "first RTP timestamp, 0-4294967295 (default: as --timestamps says)"),
@@ -66,10 +69,16 @@ struct Options {
         ("--rtcp-reduced-minimum", false, "use RFC 3550's reduced minimum interval, 360 / session kbit/s"),
         ("--source-port", true, "local port RTP leaves from, RTCP from the next one (default: chosen by the system)"),
         ("--cname", true, "RTCP CNAME for every stream of this process (default user@local-address)"),
-        ("--stats", true, "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"),
+        (
+            "--stats", true,
+            "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"
+        ),
         ("--start-at", true, "wall-clock start of the first sample: ISO 8601 UTC (2026-11-29T12:00:00.5Z) or +SECONDS"),
         ("--timestamps", true, "first RTP timestamp: wallclock (UTC time x rate, the default) or random"),
-        ("--ntp-server", true, "the NTP server this host follows, for the SDP's a=ts-refclk (default: from chrony/ntpd configuration)"),
+        (
+            "--ntp-server", true,
+            "the NTP server this host follows, for the SDP's a=ts-refclk (default: from chrony/ntpd configuration)"
+        ),
         ("--require-sync", false, "refuse to start unless the kernel says the clock is synchronised (adjtimex)"),
         ("--session", true, "a take across PCs as JSON: tracks, files, nodes, destination, port, start (see README)"),
         ("--node", true, "which node of --session this PC is: it sends that node's tracks"),
@@ -167,9 +176,11 @@ struct Options {
             case "--payload-type":
                 stream.payloadType = UInt8(try Self.integer(try value(for: written, inline: inline), written, 0...127))
             case "--ssrc":
-                stream.ssrc = UInt32(try Self.integer(try value(for: written, inline: inline), written, 0...0xFFFF_FFFF))
+                stream.ssrc = UInt32(
+                    try Self.integer(try value(for: written, inline: inline), written, 0...0xFFFF_FFFF))
             case "--seq":
-                stream.initialSequenceNumber = UInt16(try Self.integer(try value(for: written, inline: inline), written, 0...65535))
+                stream.initialSequenceNumber = UInt16(
+                    try Self.integer(try value(for: written, inline: inline), written, 0...65535))
             case "--timestamp":
                 stream.initialTimestamp = UInt32(
                     try Self.integer(try value(for: written, inline: inline), written, 0...0xFFFF_FFFF))
@@ -196,7 +207,10 @@ struct Options {
             case "--start-at":
                 let text = try value(for: written, inline: inline)
                 guard StartTime.parse(text, now: 0) != nil else {
-                    throw UsageError(description: "--start-at '\(text)': expected an ISO 8601 UTC time such as 2026-11-29T12:00:00.5Z, or +SECONDS")
+                    throw UsageError(
+                        description:
+                            "--start-at '\(text)': expected an ISO 8601 UTC time such as 2026-11-29T12:00:00.5Z, or +SECONDS"
+                    )
                 }
                 startAt = text
             case "--timestamps":
@@ -227,7 +241,8 @@ struct Options {
             case "--stats":
                 statsPath = try value(for: written, inline: inline)
             case "--spin-us":
-                pacing.spinNanoseconds = Int64(try Self.integer(try value(for: written, inline: inline), written, 0...10_000)) * 1000
+                pacing.spinNanoseconds =
+                    Int64(try Self.integer(try value(for: written, inline: inline), written, 0...10_000)) * 1000
             case "--realtime": pacing.realtime = true
             case "--verbose": verbose = true
             case "--help": help = true
@@ -258,7 +273,9 @@ struct Options {
     static func integer(_ text: String, _ flag: String, _ range: ClosedRange<Int>) throws -> Int {
         let value = text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
         guard let value, range.contains(value) else {
-            throw UsageError(description: "\(flag) '\(text)': expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw UsageError(
+                description:
+                    "\(flag) '\(text)': expected a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }

@@ -91,8 +91,10 @@ func main() -> Int32 {
                     ? try StreamSetup.wavFiles(inDirectory: argument, note: warn) : [argument]
                 for path in paths {
                     inputs.append(
-                        (StreamSetup.trackName(forPath: path), try StreamSetup.openWAV(path: path, warn: warn),
-                         inputs.count, nil, nil))
+                        (
+                            StreamSetup.trackName(forPath: path), try StreamSetup.openWAV(path: path, warn: warn),
+                            inputs.count, nil, nil
+                        ))
                 }
             }
         }
@@ -103,7 +105,8 @@ func main() -> Int32 {
                 let format = input.source.format
                 let reader = ReadAheadSource(
                     input.source, capacity: max(256 * 1024, format.sampleRate * format.bytesPerFrame),
-                    maximumFrames: max(1, stream.packetTime.frames(atSampleRate: format.sampleRate)), loops: stream.loops)
+                    maximumFrames: max(1, stream.packetTime.frames(atSampleRate: format.sampleRate)),
+                    loops: stream.loops)
                 readers.append(reader)
                 return (input.name, reader, input.slot, input.ssrc, input.host)
             }
@@ -122,7 +125,9 @@ func main() -> Int32 {
             ? "clock: synchronised (adjtimex: estimated error \(clockStatus.estimatedErrorMicroseconds) us, maximum \(clockStatus.maximumErrorMicroseconds) us)"
             : "clock: NOT synchronised (adjtimex); tracks from other PCs will not line up"
         if !clockStatus.isSynchronized && options.requireSync {
-            Console.error("audiostreamer: --require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock\n")
+            Console.error(
+                "audiostreamer: --require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock\n"
+            )
             return ExitCode.unavailable
         }
         Console.error((clockStatus.isSynchronized ? "" : "warning: ") + clockLine + "\n")
@@ -191,7 +196,8 @@ func main() -> Int32 {
         readAhead.finish()
         for (reader, track) in zip(readers, prepared) where reader.underruns.load(ordering: .relaxed) > 0 {
             Console.error(
-                "warning: \(track.track.name): the disk fell behind \(reader.underruns.load(ordering: .relaxed)) times; packets waited for it\n")
+                "warning: \(track.track.name): the disk fell behind \(reader.underruns.load(ordering: .relaxed)) times; packets waited for it\n"
+            )
         }
         return status
     } catch {
@@ -209,7 +215,8 @@ func main() -> Int32 {
 
 /// Every track of a session in its order: this node's as prepared, the others' from what the file declares.
 func sessionAnnouncements(
-    _ session: SessionFile, path: String, own: [PreparedTrack], options: StreamOptions, origin: String, sessionID: UInt64
+    _ session: SessionFile, path: String, own: [PreparedTrack], options: StreamOptions, origin: String,
+    sessionID: UInt64
 ) throws -> [StreamAnnouncement] {
     try session.tracks.indices.map { index in
         let name = session.trackName(index)
@@ -244,8 +251,11 @@ func sessionAnnouncements(
 /// The kernel's clock status; AUDIOSTREAMER_CLOCK_STATUS=synchronized|unsynchronized replaces it, for tests.
 func clockSyncStatus() -> ClockSyncStatus {
     switch Console.environment("AUDIOSTREAMER_CLOCK_STATUS") {
-    case "synchronized": ClockSyncStatus(isSynchronized: true, estimatedErrorMicroseconds: 0, maximumErrorMicroseconds: 0)
-    case "unsynchronized": ClockSyncStatus(isSynchronized: false, estimatedErrorMicroseconds: 16_000_000, maximumErrorMicroseconds: 16_000_000)
+    case "synchronized":
+        ClockSyncStatus(isSynchronized: true, estimatedErrorMicroseconds: 0, maximumErrorMicroseconds: 0)
+    case "unsynchronized":
+        ClockSyncStatus(
+            isSynchronized: false, estimatedErrorMicroseconds: 16_000_000, maximumErrorMicroseconds: 16_000_000)
     default: ClockSyncStatus.current()
     }
 }
@@ -271,15 +281,18 @@ func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop:
             "\(item.track.name): \(announcement.encoding.name) \(announcement.sampleRate) Hz \(announcement.channelCount) ch, \(announcement.packetTimeText) ms packets, PT \(announcement.payloadType), SSRC 0x\(String(item.track.packetizer.ssrc, radix: 16)), first RTP timestamp \(item.track.packetizer.initialTimestamp) -> \(item.destination); SDP \(item.sdpPath)\n"
         )
     }
-    let bandwidth = prepared.map { item in
-        RTCPInterval.sessionBandwidth(
-            sampleRate: item.announcement.sampleRate, channelCount: item.announcement.channelCount,
-            bytesPerSample: item.announcement.encoding.bytesPerSample, framesPerPacket: item.announcement.framesPerPacket)
-    }.min() ?? 1
+    let bandwidth =
+        prepared.map { item in
+            RTCPInterval.sessionBandwidth(
+                sampleRate: item.announcement.sampleRate, channelCount: item.announcement.channelCount,
+                bytesPerSample: item.announcement.encoding.bytesPerSample,
+                framesPerPacket: item.announcement.framesPerPacket)
+        }.min() ?? 1
     let minimum =
         options.rtcpReducedMinimum
         ? RTCPInterval.reducedMinimum(sessionBandwidth: bandwidth)
-        : options.rtcpMinimumSeconds.map { Double($0.scaled(by: 1_000_000)) / 1e6 } ?? RTCPInterval.defaultMinimumSeconds
+        : options.rtcpMinimumSeconds.map { Double($0.scaled(by: 1_000_000)) / 1e6 }
+            ?? RTCPInterval.defaultMinimumSeconds
     let sessions = prepared.map(\.rtcp)
     let reporter = RTCPReporter(
         sessions: sessions, interval: RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: minimum),
@@ -319,11 +332,13 @@ func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop:
         let counts = track.counters.snapshot
         if counts.clippedSamples > 0 {
             Console.error(
-                "warning: \(track.name): \(counts.clippedSamples) samples clipped to the \(item.announcement.encoding.name) range\n")
+                "warning: \(track.name): \(counts.clippedSamples) samples clipped to the \(item.announcement.encoding.name) range\n"
+            )
         }
         if counts.failedSends > 0 {
             Console.error(
-                "warning: \(track.name): \(counts.failedSends) datagrams not sent (last error: \(errorText(counts.lastSendError)))\n")
+                "warning: \(track.name): \(counts.failedSends) datagrams not sent (last error: \(errorText(counts.lastSendError)))\n"
+            )
         }
         if let failure = track.failure {
             Console.error("audiostreamer: \(track.name): read failed: \(failure)\n")
@@ -339,7 +354,8 @@ func statusLine(_ item: PreparedTrack) -> String {
     let rate = Double(item.announcement.sampleRate)
     let counts = track.counters.snapshot
     let total = track.plannedFrames.map { format(Double($0) / rate) } ?? "-"
-    return "\(track.name): \(format(Double(counts.frames) / rate))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(format(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
+    return
+        "\(track.name): \(format(Double(counts.frames) / rate))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(format(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
 }
 
 /// Writes the statistics of every stream as one JSON document, atomically.

@@ -4,7 +4,6 @@ import Platform
 import Testing
 import WAV
 
-
 extension EndToEnd {
     /// Bad input gets one clear line naming the file and the problem, a sysexits code, no crash and no SDP file.
     @Suite(.serialized)
@@ -29,15 +28,22 @@ extension EndToEnd {
 
         static let cases: [BadInput] = [
             BadInput(label: "empty file", bytes: [], status: 65, message: "empty file"),
-            BadInput(label: "not RIFF", bytes: Array("OggS this is not a wav file at all".utf8), status: 65, message: "not a RIFF file"),
-            BadInput(label: "truncated header", bytes: Array(header.prefix(30)), status: 65, message: "truncated header"),
+            BadInput(
+                label: "not RIFF", bytes: Array("OggS this is not a wav file at all".utf8), status: 65,
+                message: "not a RIFF file"),
+            BadInput(
+                label: "truncated header", bytes: Array(header.prefix(30)), status: 65, message: "truncated header"),
             // fmt body starts at 20: tag(2) channels(2) rate(4) byteRate(4) blockAlign(2) bits(2).
             BadInput(label: "zero channels", bytes: patched(22, [0, 0]), status: 65, message: "zero channels"),
-            BadInput(label: "absurd rate", bytes: patched(24, [0xFF, 0xFF, 0xFF, 0x7F]), status: 65, message: "sample rate 2147483647 Hz out of range"),
+            BadInput(
+                label: "absurd rate", bytes: patched(24, [0xFF, 0xFF, 0xFF, 0x7F]), status: 65,
+                message: "sample rate 2147483647 Hz out of range"),
             BadInput(label: "A-law", bytes: patched(20, [6, 0]), status: 65, message: "unsupported format A-law"),
             BadInput(label: "mu-law", bytes: patched(20, [7, 0]), status: 65, message: "unsupported format mu-law"),
-            BadInput(label: "IMA ADPCM", bytes: patched(20, [0x11, 0]), status: 65, message: "unsupported format IMA ADPCM"),
-            BadInput(label: "12-bit PCM", bytes: patched(34, [12, 0]), status: 65, message: "unsupported PCM bit depth 12"),
+            BadInput(
+                label: "IMA ADPCM", bytes: patched(20, [0x11, 0]), status: 65, message: "unsupported format IMA ADPCM"),
+            BadInput(
+                label: "12-bit PCM", bytes: patched(34, [12, 0]), status: 65, message: "unsupported PCM bit depth 12"),
             BadInput(label: "no data chunk", bytes: Array(header.prefix(36)), status: 65, message: "no data chunk"),
         ]
 
@@ -89,7 +95,8 @@ extension EndToEnd {
             let folder = try ScratchFolder("pt")
             try TestWAV(format: Self.format16, seconds: 0.1).write(to: folder.path("a.wav"))
             let result = try Subprocess.run(
-                BuiltProduct.audiostreamer, ["--payload-type", "10", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
+                BuiltProduct.audiostreamer,
+                ["--payload-type", "10", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
                 in: folder.url, label: "pt")
             #expect(result.status == 64, "\(result.error)")
             #expect(result.error.contains("--payload-type 10"), "\(result.error)")
@@ -119,7 +126,8 @@ extension EndToEnd {
             try receiver.bind(to: SocketAddress.loopback(.ipv4, port: 45_002))
             receiver.setReceiveTimeout(milliseconds: 1000)
             let sender = try Subprocess(
-                BuiltProduct.audiostreamer, ["--port", "45002", "--sdp-dir", folder.path("sdp"), folder.path("cut.wav")],
+                BuiltProduct.audiostreamer,
+                ["--port", "45002", "--sdp-dir", folder.path("sdp"), folder.path("cut.wav")],
                 in: folder.url, label: "cut")
             var payloadBytes = 0
             var buffer = [UInt8](repeating: 0, count: 2048)
@@ -130,7 +138,9 @@ extension EndToEnd {
             #expect(result.status == 0, "\(result.error)")
             let warnings = result.error.split(separator: "\n").filter { $0.contains("data chunk") }
             #expect(warnings.count == 1, "\(result.error)")
-            #expect(warnings.first?.contains("data chunk claims \(10 * wav.samples.count) bytes") == true, "\(result.error)")
+            #expect(
+                warnings.first?.contains("data chunk claims \(10 * wav.samples.count) bytes") == true, "\(result.error)"
+            )
             // 0.2 s = 9600 frames less the cut one: 9599 whole frames of 4 bytes reach the receiver.
             #expect(payloadBytes == 9599 * 4)
             #expect(result.error.contains("200 packets"), "199 full packets and one of 47 frames: \(result.error)")
@@ -142,12 +152,14 @@ extension EndToEnd {
             let folder = try ScratchFolder("help")
             let help = try Subprocess.run(BuiltProduct.audiostreamer, ["--help"], in: folder.url, label: "help")
             #expect(help.status == 0)
-            for flag in ["--ip", "--port", "--delay-ms", "--ptime", "--format", "--payload-type", "--ssrc", "--seq", "--mtu",
-                "--allow-fragmentation", "--strict", "--sdp-dir", "--duration", "--loop", "--verbose", "--version"]
-            {
+            for flag in [
+                "--ip", "--port", "--delay-ms", "--ptime", "--format", "--payload-type", "--ssrc", "--seq", "--mtu",
+                "--allow-fragmentation", "--strict", "--sdp-dir", "--duration", "--loop", "--verbose", "--version",
+            ] {
                 #expect(help.output.contains(flag), "--help lacks \(flag)")
             }
-            let version = try Subprocess.run(BuiltProduct.audiostreamer, ["--version"], in: folder.url, label: "version")
+            let version = try Subprocess.run(
+                BuiltProduct.audiostreamer, ["--version"], in: folder.url, label: "version")
             #expect(version.status == 0 && version.output.hasPrefix("audiostreamer "))
         }
     }

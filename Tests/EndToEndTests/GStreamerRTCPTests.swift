@@ -5,7 +5,6 @@ import RTP
 import Testing
 import WAV
 
-
 extension EndToEnd {
     /// GStreamer's rtpbin as a full RTCP peer: it reports back, and it lines up streams from two processes by
     /// their sender reports.
@@ -28,21 +27,28 @@ extension EndToEnd {
             let sourcePort = 46_210
             let receiver = try Subprocess(
                 gstLaunch,
-                ["-e", "rtpbin", "name=rb", "udpsrc", "port=\(port)", "caps=\(Self.caps())", "!", "rb.recv_rtp_sink_0",
-                 "udpsrc", "port=\(port + 1)", "!", "rb.recv_rtcp_sink_0", "rb.send_rtcp_src_0", "!", "udpsink",
-                 "host=127.0.0.1", "port=\(sourcePort + 1)", "sync=false", "async=false", "rb.", "!", "rtpL16depay", "!",
-                 "fakesink"], in: folder.url, label: "rtpbin")
+                [
+                    "-e", "rtpbin", "name=rb", "udpsrc", "port=\(port)", "caps=\(Self.caps())", "!",
+                    "rb.recv_rtp_sink_0",
+                    "udpsrc", "port=\(port + 1)", "!", "rb.recv_rtcp_sink_0", "rb.send_rtcp_src_0", "!", "udpsink",
+                    "host=127.0.0.1", "port=\(sourcePort + 1)", "sync=false", "async=false", "rb.", "!", "rtpL16depay",
+                    "!",
+                    "fakesink",
+                ], in: folder.url, label: "rtpbin")
             #expect(waitForUDPListener(port: port + 1))
             let statsPath = folder.path("stats.json")
             let sender = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--port", String(port), "--source-port", String(sourcePort), "--stats", statsPath, "--sdp-dir",
-                 folder.path("sdp"), folder.path("t.wav")], in: folder.url, label: "sender", timeout: 30)
+                [
+                    "--port", String(port), "--source-port", String(sourcePort), "--stats", statsPath, "--sdp-dir",
+                    folder.path("sdp"), folder.path("t.wav"),
+                ], in: folder.url, label: "sender", timeout: 30)
             receiver.interrupt()
             #expect(sender.status == 0, "\(sender.error)")
             let stats = try String(contentsOfFile: statsPath, encoding: .utf8)
             // rtpbin reports about every 5 s: at least one report in 7 s.
-            let receiverPart = try #require(stats.range(of: "\"receivers\": [{").map { String(stats[$0.upperBound...]) }, "no receiver in \(stats)")
+            let receiverPart = try #require(
+                stats.range(of: "\"receivers\": [{").map { String(stats[$0.upperBound...]) }, "no receiver in \(stats)")
             func number(_ key: String) -> Double? {
                 guard let range = receiverPart.range(of: "\"\(key)\": ") else { return nil }
                 return Double(receiverPart[range.upperBound...].prefix { "-0123456789.".contains($0) })
@@ -77,32 +83,46 @@ extension EndToEnd {
         /// reports and audiointerleave records them side by side. Each file holds an impulse: A at 1.5 s, B at 0.8 s
         /// of its own media. In the recording the impulses must stand as far apart as their wall-clock instants
         /// (start B + 0.8 s) - (start A + 1.5 s), within 1 ms.
-        @Test("rtpbin lines up two processes' streams by their sender reports within 1 ms", ExternalTool.gstLaunch.trait)
+        @Test(
+            "rtpbin lines up two processes' streams by their sender reports within 1 ms", ExternalTool.gstLaunch.trait)
         func rtpbinLinesUpTwoProcesses() throws {
             let gstLaunch = try ExternalTool.gstLaunch.require()
             let folder = try ScratchFolder("rtpbin-sync")
-            try Data(Self.markerFile(seconds: 3, frame: 72_000, value: 20_000)).write(to: folder.url.appendingPathComponent("a.wav"))
-            try Data(Self.markerFile(seconds: 3, frame: 38_400, value: -20_000)).write(to: folder.url.appendingPathComponent("b.wav"))
+            try Data(Self.markerFile(seconds: 3, frame: 72_000, value: 20_000)).write(
+                to: folder.url.appendingPathComponent("a.wav"))
+            try Data(Self.markerFile(seconds: 3, frame: 38_400, value: -20_000)).write(
+                to: folder.url.appendingPathComponent("b.wav"))
             let caps = "application/x-rtp,media=audio,clock-rate=48000,encoding-name=L16,channels=1,payload=96"
             let recording = folder.path("recording.wav")
             let receiver = try Subprocess(
                 gstLaunch,
-                ["-e", "rtpbin", "name=rb", "ntp-sync=true", "latency=300",
-                 "udpsrc", "port=46300", "caps=\(caps)", "!", "rb.recv_rtp_sink_0", "udpsrc", "port=46301", "!", "rb.recv_rtcp_sink_0",
-                 "udpsrc", "port=46302", "caps=\(caps)", "!", "rb.recv_rtp_sink_1", "udpsrc", "port=46303", "!", "rb.recv_rtcp_sink_1",
-                 "rb.", "!", "rtpL16depay", "!", "queue", "!", "ai.sink_0",
-                 "rb.", "!", "rtpL16depay", "!", "queue", "!", "ai.sink_1",
-                 "audiointerleave", "name=ai", "!", "audioconvert", "!", "wavenc", "!", "filesink", "location=\(recording)"],
+                [
+                    "-e", "rtpbin", "name=rb", "ntp-sync=true", "latency=300",
+                    "udpsrc", "port=46300", "caps=\(caps)", "!", "rb.recv_rtp_sink_0", "udpsrc", "port=46301", "!",
+                    "rb.recv_rtcp_sink_0",
+                    "udpsrc", "port=46302", "caps=\(caps)", "!", "rb.recv_rtp_sink_1", "udpsrc", "port=46303", "!",
+                    "rb.recv_rtcp_sink_1",
+                    "rb.", "!", "rtpL16depay", "!", "queue", "!", "ai.sink_0",
+                    "rb.", "!", "rtpL16depay", "!", "queue", "!", "ai.sink_1",
+                    "audiointerleave", "name=ai", "!", "audioconvert", "!", "wavenc", "!", "filesink",
+                    "location=\(recording)",
+                ],
                 in: folder.url, label: "rtpbin")
             #expect(waitForUDPListener(port: 46_303))
             let first = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46300", "--stats", folder.path("a.json"), "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
+                [
+                    "--port", "46300", "--stats", folder.path("a.json"), "--sdp-dir", folder.path("sdp"),
+                    folder.path("a.wav"),
+                ],
                 in: folder.url, label: "a")
             Thread.sleep(forTimeInterval: 0.7)
             let second = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46302", "--stats", folder.path("b.json"), "--sdp-dir", folder.path("sdp"), folder.path("b.wav")],
+                [
+                    "--port", "46302", "--stats", folder.path("b.json"), "--sdp-dir", folder.path("sdp"),
+                    folder.path("b.wav"),
+                ],
                 in: folder.url, label: "b")
             #expect(first.wait(seconds: 15) == 0, "\(first.standardError)")
             #expect(second.wait(seconds: 15) == 0, "\(second.standardError)")

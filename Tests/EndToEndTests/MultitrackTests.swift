@@ -12,14 +12,17 @@ extension EndToEnd {
         static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
 
         /// Receives on `ports` with kernel receive times until all have been quiet for a second.
-        static func receive(ports: [Int], seconds: Double = 30) throws -> [[(packet: RTPPacket, arrival: Int64, payload: [UInt8])]] {
+        static func receive(ports: [Int], seconds: Double = 30) throws -> [[(
+            packet: RTPPacket, arrival: Int64, payload: [UInt8]
+        )]] {
             let sockets = try ports.map { port in
                 let socket = try boundReceiver(.ipv4, port: port)
                 try socket.enableReceiveTimestamps()
                 socket.setBufferSize(receive: 8 << 20)
                 return socket
             }
-            var streams = Array(repeating: [(packet: RTPPacket, arrival: Int64, payload: [UInt8])](), count: ports.count)
+            var streams = Array(
+                repeating: [(packet: RTPPacket, arrival: Int64, payload: [UInt8])](), count: ports.count)
             var buffer = [UInt8](repeating: 0, count: 65_536)
             let poller = SocketPoller(sockets)
             let deadline = Date().addingTimeInterval(seconds)
@@ -29,7 +32,10 @@ extension EndToEnd {
             while Date() < deadline && (!started || Date().timeIntervalSince(quiet) < 1.0) {
                 guard poller.wait(milliseconds: 50) else { continue }
                 for index in sockets.indices where poller.isReadable(index) {
-                    guard let (count, arrival) = try buffer.withUnsafeMutableBytes({ try sockets[index].receive(into: $0) })
+                    guard
+                        let (count, arrival) = try buffer.withUnsafeMutableBytes({
+                            try sockets[index].receive(into: $0)
+                        })
                     else { continue }
                     quiet = Date()
                     started = true
@@ -60,7 +66,8 @@ extension EndToEnd {
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
             #expect(sender.standardError.contains("notes.txt skipped"), "\(sender.standardError)")
             for (index, stream) in streams.enumerated() {
-                #expect(stream.map(\.payload).flatMap { $0 } == files[index].expectedBigEndian, "track \(index) differs")
+                #expect(
+                    stream.map(\.payload).flatMap { $0 } == files[index].expectedBigEndian, "track \(index) differs")
             }
             // All tracks share one start: the same first RTP timestamp, and each media time arrives together.
             let firstTimestamps = Set(streams.compactMap { $0.first?.packet.header.timestamp })
@@ -73,7 +80,9 @@ extension EndToEnd {
             }
             spreads.sort()
             let p99 = spreads.isEmpty ? Int64.max : spreads[spreads.count * 99 / 100]
-            print("16 tracks: spread of one media time's packets p50 \(spreads.isEmpty ? 0 : spreads[spreads.count / 2]) ns, p99 \(p99) ns, max \(spreads.last ?? 0) ns")
+            print(
+                "16 tracks: spread of one media time's packets p50 \(spreads.isEmpty ? 0 : spreads[spreads.count / 2]) ns, p99 \(p99) ns, max \(spreads.last ?? 0) ns"
+            )
             // Issue 4 asks for p99 <= 100 us. On this 2-core VM host stalls (its bare 1 ms timer wake-up alone has a
             // p99 of 150-200 us) hit about 1 % of the ~50 us bursts, so p99 is measured and reported, and the test
             // holds what cannot flake: the typical media time within 100 us, every one within a few packet times.
@@ -89,7 +98,8 @@ extension EndToEnd {
         func startAtAnchorsTheTimeline() throws {
             let folder = try ScratchFolder("start-at")
             try TestWAV(format: Self.stereo24, seconds: 0.5).write(to: folder.path("t.wav"))
-            let start = (Int64(Date().timeIntervalSince1970 * 1000) + 1500) * 1_000_000 + 250_000  // +1.5 s, odd fraction
+            // 1.5 s from now, with an odd fraction of a millisecond.
+            let start = (Int64(Date().timeIntervalSince1970 * 1000) + 1500) * 1_000_000 + 250_000
             let seconds = start / 1_000_000_000
             let fraction = String(format: "%09lld", start % 1_000_000_000)
             let iso = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
@@ -101,9 +111,12 @@ extension EndToEnd {
             let stream = try Self.receive(ports: [46_440])[0]
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
             let first = try #require(stream.first)
-            let expected = UInt32(truncatingIfNeeded: (Int64(seconds) * 48_000 + (start % 1_000_000_000) * 48_000 / 1_000_000_000))
+            let expected = UInt32(
+                truncatingIfNeeded: (Int64(seconds) * 48_000 + (start % 1_000_000_000) * 48_000 / 1_000_000_000))
             #expect(first.packet.header.timestamp == expected, "--start-at \(iso)")
-            #expect(first.arrival - start >= 0 && first.arrival - start < 2_000_000, "first packet \(first.arrival - start) ns after the start")
+            #expect(
+                first.arrival - start >= 0 && first.arrival - start < 2_000_000,
+                "first packet \(first.arrival - start) ns after the start")
             let sdp = try String(contentsOfFile: folder.path("sdp/t.sdp"), encoding: .utf8)
             #expect(sdp.contains("a=mediaclk:direct=0\r\n"), "\(sdp)")
         }
@@ -118,13 +131,17 @@ extension EndToEnd {
                 BuiltProduct.audiostreamer, ["--require-sync", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
                 in: folder.url, label: "refused")
             #expect(refused.status == 69, "\(refused.error)")
-            #expect(refused.error.split(separator: "\n").count == 1 && refused.error.contains("not synchronised"), "\(refused.error)")
+            #expect(
+                refused.error.split(separator: "\n").count == 1 && refused.error.contains("not synchronised"),
+                "\(refused.error)")
             #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/t.sdp")))
             setenv("AUDIOSTREAMER_CLOCK_STATUS", "synchronized", 1)
             let accepted = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--require-sync", "--ntp-server", "ntp.example", "--port", "46450", "--sdp-dir", folder.path("sdp"),
-                 folder.path("t.wav")], in: folder.url, label: "accepted")
+                [
+                    "--require-sync", "--ntp-server", "ntp.example", "--port", "46450", "--sdp-dir", folder.path("sdp"),
+                    folder.path("t.wav"),
+                ], in: folder.url, label: "accepted")
             #expect(accepted.status == 0, "\(accepted.error)")
             #expect(accepted.error.contains("clock: synchronised (adjtimex"), "\(accepted.error)")
             let sdp = try String(contentsOfFile: folder.path("sdp/t.sdp"), encoding: .utf8)
@@ -134,7 +151,9 @@ extension EndToEnd {
         /// Two processes, two tracks each, from one session file and one --start-at; ffmpeg opens the session SDP one
         /// of them wrote (all four m= sections) and records them into one 4-channel WAV. Each source holds an
         /// impulse at the same media time (1.0 s): in the recording the four impulses stand within one packet time.
-        @Test("ffmpeg records four tracks from two processes into one WAV, markers within one packet time", ExternalTool.ffmpeg.trait)
+        @Test(
+            "ffmpeg records four tracks from two processes into one WAV, markers within one packet time",
+            ExternalTool.ffmpeg.trait)
         func ffmpegRecordsFourTracksInLine() throws {
             let ffmpeg = try ExternalTool.ffmpeg.require()
             let folder = try ScratchFolder("four")
@@ -158,8 +177,10 @@ extension EndToEnd {
             try take.write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
             let dry = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--session", folder.path("take.json"), "--node", "pc1", "--duration", "0.01", "--sdp-dir",
-                 folder.path("sdp-pc1")], in: folder.url, label: "dry")
+                [
+                    "--session", folder.path("take.json"), "--node", "pc1", "--duration", "0.01", "--sdp-dir",
+                    folder.path("sdp-pc1"),
+                ], in: folder.url, label: "dry")
             #expect(dry.status == 0, "\(dry.error)")
             let sessionSDP = try String(contentsOfFile: folder.path("sdp-pc1/session.sdp"), encoding: .utf8)
             #expect(sessionSDP.components(separatedBy: "m=audio ").count - 1 == 4, "\(sessionSDP)")
@@ -167,17 +188,23 @@ extension EndToEnd {
             let recording = folder.path("take.wav")
             let receiver = try Subprocess(
                 ffmpeg,
-                ["-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", folder.path("take.sdp"),
-                 "-filter_complex", "[0:a:0][0:a:1][0:a:2][0:a:3]amerge=inputs=4[out]", "-map", "[out]", "-c:a", "pcm_s16le",
-                 "-y", recording], in: folder.url, label: "ffmpeg")
+                [
+                    "-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i",
+                    folder.path("take.sdp"),
+                    "-filter_complex", "[0:a:0][0:a:1][0:a:2][0:a:3]amerge=inputs=4[out]", "-map", "[out]", "-c:a",
+                    "pcm_s16le",
+                    "-y", recording,
+                ], in: folder.url, label: "ffmpeg")
             #expect(waitForUDPListener(port: 46_506))
             // One start for both processes, whole seconds (ISO 8601 without a fraction), 1 to 2 s from now.
             let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
             let senders = try ["pc1", "pc2"].map { node in
                 try Subprocess(
                     BuiltProduct.audiostreamer,
-                    ["--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
-                     folder.path("sdp-\(node)")], in: folder.url, label: node)
+                    [
+                        "--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
+                        folder.path("sdp-\(node)"),
+                    ], in: folder.url, label: node)
             }
             for sender in senders { #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)") }
             #expect(receiver.wait(seconds: 15) != nil, "ffmpeg did not stop on the BYEs")
@@ -196,18 +223,30 @@ extension EndToEnd {
             let found = markers.compactMap { $0 }
             #expect(found.count == 4, "markers found: \(markers)")
             let spread = (found.max() ?? 0) - (found.min() ?? 0)
-            print("four tracks from two processes, recorded by ffmpeg: impulses at frames \(markers), spread \(spread) frames")
+            print(
+                "four tracks from two processes, recorded by ffmpeg: impulses at frames \(markers), spread \(spread) frames"
+            )
             #expect(spread <= 48, "impulses \(spread) frames apart, more than one 1 ms packet")
         }
-    
+
         @Test(
             "a bad session file gets one line naming it, and no SDP",
             arguments: [
                 ("not json", "{ nope", "not a JSON session description"),
                 ("no tracks", #"{"name": "t", "tracks": []}"#, "no tracks"),
-                ("unknown node", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "elsewhere"}]}"#, "no track for node 'pc1'"),
-                ("wrong format", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "pc1", "sample_rate": 44100}]}"#, "declares"),
-                ("remote without format", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "pc1"}, {"file": "b.wav", "node": "pc2"}]}"#, "needs encoding"),
+                (
+                    "unknown node", #"{"name": "t", "tracks": [{"file": "a.wav", "node": "elsewhere"}]}"#,
+                    "no track for node 'pc1'"
+                ),
+                (
+                    "wrong format",
+                    #"{"name": "t", "tracks": [{"file": "a.wav", "node": "pc1", "sample_rate": 44100}]}"#, "declares"
+                ),
+                (
+                    "remote without format",
+                    #"{"name": "t", "tracks": [{"file": "a.wav", "node": "pc1"}, {"file": "b.wav", "node": "pc2"}]}"#,
+                    "needs encoding"
+                ),
             ])
         func badSessionFile(_ label: String, _ json: String, _ message: String) throws {
             let folder = try ScratchFolder("bad-session")
@@ -216,7 +255,10 @@ extension EndToEnd {
             try json.write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
             let result = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--session", folder.path("take.json"), "--node", "pc1", "--port", "46600", "--sdp-dir", folder.path("sdp")],
+                [
+                    "--session", folder.path("take.json"), "--node", "pc1", "--port", "46600", "--sdp-dir",
+                    folder.path("sdp"),
+                ],
                 in: folder.url, label: "session")
             #expect(result.status == 65, "\(label): exit \(result.status): \(result.error)")
             let errors = result.error.split(separator: "\n").filter { $0.hasPrefix("audiostreamer: ") }
@@ -224,5 +266,5 @@ extension EndToEnd {
             #expect(result.error.contains(message), "\(label): \(result.error)")
             #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/a.sdp")), "\(label): an SDP was written")
         }
-}
+    }
 }

@@ -24,11 +24,15 @@ final class TestNetwork {
     }
 
     deinit {
-        for name in made.reversed() { _ = try? Subprocess.run(ip, ["netns", "del", name], in: URL(fileURLWithPath: "/"), label: "netns-del-\(name)") }
+        for name in made.reversed() {
+            _ = try? Subprocess.run(
+                ip, ["netns", "del", name], in: URL(fileURLWithPath: "/"), label: "netns-del-\(name)")
+        }
     }
 
     func run(_ arguments: [String]) throws {
-        let result = try Subprocess.run(ip, arguments, in: FileManager.default.temporaryDirectory, label: "ip-\(getpid())")
+        let result = try Subprocess.run(
+            ip, arguments, in: FileManager.default.temporaryDirectory, label: "ip-\(getpid())")
         try #require(result.status == 0, "ip \(arguments.joined(separator: " ")): \(result.error)")
     }
 
@@ -77,7 +81,8 @@ extension EndToEnd {
                 try TestWAV(format: format, seconds: 2, seed: UInt64(index)).write(to: folder.path("t\(index).wav"))
             }
             let capture = folder.path("rx.pcap")
-            let (captureProgram, captureArguments) = network.inside(0, [tshark, "-i", "any", "-f", "udp", "-w", capture])
+            let (captureProgram, captureArguments) = network.inside(
+                0, [tshark, "-i", "any", "-f", "udp", "-w", capture])
             let capturer = try Subprocess(captureProgram, captureArguments, in: folder.url, label: "capture")
             let began = Date()
             while !capturer.standardError.contains("Capturing on") && Date().timeIntervalSince(began) < 20 {
@@ -86,11 +91,14 @@ extension EndToEnd {
             // Whole seconds, 2 to 3 s from now, the same text for both hosts.
             let startDate = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.down))
             let startText = ISO8601DateFormatter().string(from: startDate)
-            let senders = try [(1, "10.201.1.2", 40_000, 0), (2, "10.201.2.2", 40_008, 4)].map { host, address, port, first in
+            let senders = try [(1, "10.201.1.2", 40_000, 0), (2, "10.201.2.2", 40_008, 4)].map {
+                host, address, port, first in
                 let (program, arguments) = network.inside(
                     host,
-                    [BuiltProduct.audiostreamer, "--ip", address, "--port", String(port), "--start-at", startText,
-                     "--sdp-dir", folder.path("sdp\(host)")] + (first..<first + 4).map { folder.path("t\($0).wav") })
+                    [
+                        BuiltProduct.audiostreamer, "--ip", address, "--port", String(port), "--start-at", startText,
+                        "--sdp-dir", folder.path("sdp\(host)"),
+                    ] + (first..<first + 4).map { folder.path("t\($0).wav") })
                 return try Subprocess(program, arguments, in: folder.url, label: "pc\(host)")
             }
             for sender in senders { #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)") }
@@ -100,8 +108,10 @@ extension EndToEnd {
             let decode = (0..<8).flatMap { ["-d", "udp.port==\(40_000 + 2 * $0),rtp"] }
             let fields = try Subprocess.run(
                 tshark,
-                ["-r", capture] + decode + ["-Y", "rtp", "-T", "fields", "-e", "frame.time_epoch", "-e", "udp.dstport",
-                 "-e", "rtp.timestamp", "-e", "rtp.seq"], in: folder.url, label: "fields", timeout: 120)
+                ["-r", capture] + decode + [
+                    "-Y", "rtp", "-T", "fields", "-e", "frame.time_epoch", "-e", "udp.dstport",
+                    "-e", "rtp.timestamp", "-e", "rtp.seq",
+                ], in: folder.url, label: "fields", timeout: 120)
             var byPort: [Int: [(time: Double, timestamp: UInt32)]] = [:]
             for line in fields.output.split(separator: "\n") {
                 let parts = line.split(separator: "\t")
@@ -113,7 +123,9 @@ extension EndToEnd {
             #expect(byPort.count == 8, "captured ports: \(byPort.keys.sorted())")
             let expected = UInt32(truncatingIfNeeded: Int64(startDate.timeIntervalSince1970) * 48_000)
             for (port, packets) in byPort.sorted(by: { $0.key < $1.key }) {
-                #expect(packets.first?.timestamp == expected, "port \(port): first timestamp \(packets.first?.timestamp ?? 0), expected \(expected)")
+                #expect(
+                    packets.first?.timestamp == expected,
+                    "port \(port): first timestamp \(packets.first?.timestamp ?? 0), expected \(expected)")
                 #expect(packets.count == 2000, "port \(port): \(packets.count) packets")
             }
             // Packets of equal RTP timestamp from the two hosts: the arrival spread across all eight tracks.
@@ -121,13 +133,17 @@ extension EndToEnd {
             for packets in byPort.values {
                 for packet in packets {
                     let entry = arrivals[packet.timestamp] ?? (packet.time, packet.time, 0)
-                    arrivals[packet.timestamp] = (min(entry.earliest, packet.time), max(entry.latest, packet.time), entry.count + 1)
+                    arrivals[packet.timestamp] = (
+                        min(entry.earliest, packet.time), max(entry.latest, packet.time), entry.count + 1
+                    )
                 }
             }
             let spreads = arrivals.values.filter { $0.count == 8 }.map { ($0.latest - $0.earliest) * 1e6 }.sorted()
             let p99 = spreads.isEmpty ? Double.infinity : spreads[spreads.count * 99 / 100]
             let p50 = spreads.isEmpty ? Double.infinity : spreads[spreads.count / 2]
-            print("two hosts, eight tracks: spread of equal timestamps p50 \(p50) us, p99 \(p99) us over \(spreads.count) media times")
+            print(
+                "two hosts, eight tracks: spread of equal timestamps p50 \(p50) us, p99 \(p99) us over \(spreads.count) media times"
+            )
             #expect(spreads.count >= 1900)
             // Issue 4 asks for p99 <= 200 us; on this VM host stalls put p99 at about 300 us (see the closing notes),
             // so the test holds what cannot flake: the typical media time within 200 us, all within a few packets.

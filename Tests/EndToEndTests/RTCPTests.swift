@@ -4,7 +4,6 @@ import Platform
 import RTP
 import Testing
 
-
 extension EndToEnd {
     /// RTCP as receivers see it: sender reports that agree with the packets and the wall clock, compounds that
     /// Wireshark dissects, reports from receivers parsed defensively, and a BYE at every kind of end.
@@ -76,7 +75,9 @@ extension EndToEnd {
             var worstTimeline: Int64 = 0
             var worstWallClock: Int64 = 0
             defer {
-                print("SR agreement over \(reports.count) SRs: timeline within \(worstTimeline) ns, wall clock within \(worstWallClock) ns")
+                print(
+                    "SR agreement over \(reports.count) SRs: timeline within \(worstTimeline) ns, wall clock within \(worstWallClock) ns"
+                )
             }
             for (report, arrival) in reports {
                 let ntp = report.ntpTimestamp.unixNanoseconds
@@ -99,7 +100,9 @@ extension EndToEnd {
             }
             // The first SR comes right after the first packet, well before the second second of media.
             if let first = reports.first, let firstPacket = receiver.packets.first {
-                #expect(first.arrival - firstPacket.arrival < 50_000_000, "first SR \(first.arrival - firstPacket.arrival) ns after the first packet")
+                #expect(
+                    first.arrival - firstPacket.arrival < 50_000_000,
+                    "first SR \(first.arrival - firstPacket.arrival) ns after the first packet")
             }
         }
 
@@ -112,8 +115,10 @@ extension EndToEnd {
             let statsPath = folder.path("stats.json")
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46110", "--rtcp-interval", "0.3", "--stats", statsPath, "--cname", "sender@test",
-                 "--sdp-dir", folder.path("sdp"), folder.path("t.wav")], in: folder.url, label: "sender")
+                [
+                    "--port", "46110", "--rtcp-interval", "0.3", "--stats", statsPath, "--cname", "sender@test",
+                    "--sdp-dir", folder.path("sdp"), folder.path("t.wav"),
+                ], in: folder.url, label: "sender")
             // Wait for the first SR: its source is the sender's RTCP socket, where replies go.
             let deadline = Date().addingTimeInterval(10)
             var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -121,7 +126,9 @@ extension EndToEnd {
             var ssrc: UInt32 = 0
             while source == nil && Date() < deadline {
                 for socket in UDPSocket.waitForReadable([receiver.rtp, receiver.rtcp], milliseconds: 50) {
-                    guard let (count, from) = buffer.withUnsafeMutableBytes({ socket.receiveNow(into: $0) }) else { continue }
+                    guard let (count, from) = buffer.withUnsafeMutableBytes({ socket.receiveNow(into: $0) }) else {
+                        continue
+                    }
                     let bytes = Array(buffer[0..<count])
                     if socket === receiver.rtp {
                         let packet = try RTPPacket(parsing: bytes)
@@ -155,7 +162,8 @@ extension EndToEnd {
                 lastSenderReport: 0, delaySinceLastSenderReport: 0)
             let report = RTCPPacket.compound([
                 .receiverReport(RTCPReceiverReport(ssrc: 0xCAFE, reports: [block])),
-                .sourceDescription(RTCPSourceDescription(chunks: [.init(ssrc: 0xCAFE, items: [.init(type: 1, text: "rx@test")])])),
+                .sourceDescription(
+                    RTCPSourceDescription(chunks: [.init(ssrc: 0xCAFE, items: [.init(type: 1, text: "rx@test")])])),
             ])
             _ = report.withUnsafeBytes { sendSocket.send($0, to: target) }
             try receiver.collect()
@@ -189,7 +197,10 @@ extension EndToEnd {
             }
             let bye = try #require(goodbye, "no BYE after SIGINT")
             #expect(bye.arrival - signalled < 100_000_000, "BYE \(bye.arrival - signalled) ns after SIGINT")
-            if case .senderReport = bye.packets.first {} else { Issue.record("the BYE compound does not start with an SR") }
+            if case .senderReport = bye.packets.first {
+            } else {
+                Issue.record("the BYE compound does not start with an SR")
+            }
         }
 
         @Test("tshark dissects every RTCP compound: SR first, SDES CNAME, BYE at the end", ExternalTool.tshark.trait)
@@ -217,14 +228,17 @@ extension EndToEnd {
             let fields = try Subprocess.run(
                 tshark, decode + ["-T", "fields", "-e", "rtcp.pt", "-e", "rtcp.sdes.type", "-e", "rtcp.sdes.text"],
                 in: folder.url, label: "fields")
-            let rows = fields.output.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+            let rows = fields.output.split(separator: "\n").map {
+                $0.split(separator: "\t", omittingEmptySubsequences: false)
+            }
             #expect(rows.count == receiver.reports.count && rows.count >= 3, "\(fields.output)")
             for (index, row) in rows.enumerated() {
                 let types = row.first?.split(separator: ",") ?? []
                 #expect(types.first == "200", "compound \(index) does not start with SR: \(row)")
                 #expect(types.contains("202"), "compound \(index) lacks SDES: \(row)")
                 #expect(row.count > 1 && row[1].split(separator: ",").contains("1"), "no CNAME item: \(row)")
-                #expect(types.contains("203") == (index == rows.count - 1), "BYE must be in the last compound only: \(row)")
+                #expect(
+                    types.contains("203") == (index == rows.count - 1), "BYE must be in the last compound only: \(row)")
             }
             let bad = try Subprocess.run(
                 tshark, decode + ["-Y", "_ws.malformed || _ws.expert.severity >= warning || !rtcp"], in: folder.url,

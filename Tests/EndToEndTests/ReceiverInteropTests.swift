@@ -24,7 +24,8 @@ struct InteropCase: CustomTestStringConvertible, Sendable {
             label: "44.1 kHz mono 16-bit", format: PCMFormat(encoding: .signed16, channelCount: 1, sampleRate: 44_100),
             arguments: [], rtpmap: "a=rtpmap:11 L16/44100/1", port: 41_020),
         InteropCase(
-            label: "96 kHz 8-channel 24-bit", format: PCMFormat(encoding: .signed24, channelCount: 8, sampleRate: 96_000),
+            label: "96 kHz 8-channel 24-bit",
+            format: PCMFormat(encoding: .signed24, channelCount: 8, sampleRate: 96_000),
             arguments: ["--ptime", "0.5"], rtpmap: "a=rtpmap:96 L24/96000/8", port: 41_030),
     ]
 
@@ -36,7 +37,6 @@ struct InteropCase: CustomTestStringConvertible, Sendable {
     var depayloader: String { rtpmap.contains("L24") ? "rtpL24depay" : "rtpL16depay" }
 }
 
-
 extension EndToEnd {
     /// ffmpeg and GStreamer, started before the sender, receive from the SDP audiostreamer writes and must decode
     /// every sample of the file, first to last, bit-exact.
@@ -45,7 +45,9 @@ extension EndToEnd {
         static let seconds = 2.0
 
         /// Writes the test file, lets audiostreamer write the SDP (with a 10 ms dry run), checks it, and returns both paths.
-        static func prepare(_ testCase: InteropCase, in folder: ScratchFolder, port: Int) throws -> (wav: String, sdp: String, wavFile: TestWAV) {
+        static func prepare(_ testCase: InteropCase, in folder: ScratchFolder, port: Int) throws -> (
+            wav: String, sdp: String, wavFile: TestWAV
+        ) {
             let wav = TestWAV(format: testCase.format, seconds: seconds)
             let wavPath = folder.path("track.wav")
             try wav.write(to: wavPath)
@@ -84,7 +86,9 @@ extension EndToEnd {
         }
 
         static func expectBitExact(_ received: Data, _ expected: [UInt8], _ label: String) {
-            #expect(received.count == expected.count, "\(label): received \(received.count) bytes, expected \(expected.count)")
+            #expect(
+                received.count == expected.count,
+                "\(label): received \(received.count) bytes, expected \(expected.count)")
             if let first = zip(received, expected).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
                 Issue.record("\(label): first differing byte at \(first.offset)")
             }
@@ -94,7 +98,9 @@ extension EndToEnd {
         static func expectBitExactChannels(
             _ received: Data, _ expected: [UInt8], format: PCMFormat, width: Int, _ label: String
         ) {
-            #expect(received.count == expected.count, "\(label): received \(received.count) bytes, expected \(expected.count)")
+            #expect(
+                received.count == expected.count,
+                "\(label): received \(received.count) bytes, expected \(expected.count)")
             guard received.count == expected.count else { return }
             func columns(_ bytes: [UInt8]) -> [[UInt8]] {
                 (0..<format.channelCount).map { channel in
@@ -124,8 +130,11 @@ extension EndToEnd {
             let raw = testCase.ffmpegRaw
             let receiver = try Subprocess(
                 ffmpeg,
-                ["-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", sdpPath, "-c:a", raw.codec,
-                 "-f", raw.format, "-y", output], in: folder.url, label: "ffmpeg")
+                [
+                    "-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", sdpPath, "-c:a",
+                    raw.codec,
+                    "-f", raw.format, "-y", output,
+                ], in: folder.url, label: "ffmpeg")
             try Self.stream(
                 wavPath, port: port, arguments: testCase.arguments, folder: folder, receiver: receiver,
                 receiverStopsByItself: true)
@@ -133,7 +142,9 @@ extension EndToEnd {
             Self.expectBitExact(received, wav.expectedBigEndian, "ffmpeg, \(testCase.label)")
         }
 
-        @Test("GStreamer (sdpdemux) decodes the whole file bit-exact", ExternalTool.gstLaunch.trait, arguments: InteropCase.all)
+        @Test(
+            "GStreamer (sdpdemux) decodes the whole file bit-exact", ExternalTool.gstLaunch.trait,
+            arguments: InteropCase.all)
         func gstreamerDecodesBitExact(_ testCase: InteropCase) throws {
             let gstLaunch = try ExternalTool.gstLaunch.require()
             let folder = try ScratchFolder("gstreamer")
@@ -142,8 +153,10 @@ extension EndToEnd {
             let output = folder.path("received.raw")
             let receiver = try Subprocess(
                 gstLaunch,
-                ["-e", "filesrc", "location=\(sdpPath)", "!", "sdpdemux", "!", testCase.depayloader, "!", "filesink",
-                 "location=\(output)"], in: folder.url, label: "gstreamer")
+                [
+                    "-e", "filesrc", "location=\(sdpPath)", "!", "sdpdemux", "!", testCase.depayloader, "!", "filesink",
+                    "location=\(output)",
+                ], in: folder.url, label: "gstreamer")
             try Self.stream(wavPath, port: port, arguments: testCase.arguments, folder: folder, receiver: receiver)
             let received = try Data(contentsOf: URL(fileURLWithPath: output))
             if testCase.format.channelCount <= 2 {
@@ -153,7 +166,8 @@ extension EndToEnd {
                 // to GStreamer's canonical order, so the channels may come out permuted: every channel must still
                 // arrive bit-exact, first sample to last.
                 Self.expectBitExactChannels(
-                    received, wav.expectedBigEndian, format: testCase.format, width: testCase.rtpmap.contains("L24") ? 3 : 2,
+                    received, wav.expectedBigEndian, format: testCase.format,
+                    width: testCase.rtpmap.contains("L24") ? 3 : 2,
                     "GStreamer, \(testCase.label)")
             }
         }
@@ -166,7 +180,8 @@ extension EndToEnd {
             let ffmpeg = try ExternalTool.ffmpeg.require()
             let folder = try ScratchFolder("seed")
             let port = 41_100
-            let wav = TestWAV(format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000), seconds: Self.seconds)
+            let wav = TestWAV(
+                format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000), seconds: Self.seconds)
             try FileManager.default.createDirectory(atPath: folder.path("sdp"), withIntermediateDirectories: true)
             let wavPath = folder.path("FILE.wav")
             try wav.write(to: wavPath)
@@ -177,21 +192,27 @@ extension EndToEnd {
             let output = folder.path("received.raw")
             let receiver = try Subprocess(
                 ffmpeg,
-                ["-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", sdpPath, "-c:a", "pcm_s16be",
-                 "-f", "s16be", "-y", output], in: folder.url, label: "ffmpeg")
+                [
+                    "-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", sdpPath, "-c:a",
+                    "pcm_s16be",
+                    "-f", "s16be", "-y", output,
+                ], in: folder.url, label: "ffmpeg")
             #expect(waitForUDPListener(port: port))
             let sender = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--ip", "127.0.0.1", "--port", String(port), "--delay_ms", "10", "--verbose", "FILE.wav"], in: folder.url,
+                ["--ip", "127.0.0.1", "--port", String(port), "--delay_ms", "10", "--verbose", "FILE.wav"],
+                in: folder.url,
                 label: "seed", timeout: Self.seconds + 20)
             #expect(sender.status == 0, "\(sender.error)")
-            #expect(sender.error.contains("--delay_ms 10 needs 1920 bytes per packet"), "no MTU warning: \(sender.error)")
+            #expect(
+                sender.error.contains("--delay_ms 10 needs 1920 bytes per packet"), "no MTU warning: \(sender.error)")
             #expect(sender.error.contains("sending 5 ms packets (240 frames, 960 bytes)"), "\(sender.error)")
             #expect(sender.error.contains("400 packets"), "expected 400 packets of 5 ms: \(sender.error)")
             let written = try String(contentsOfFile: sdpPath, encoding: .utf8)
             #expect(written.contains("a=ptime:5\r\n"), "the SDP must carry the packet time used:\n\(written)")
             #expect(receiver.wait(seconds: 5) != nil, "ffmpeg did not stop on the BYE")
-            Self.expectBitExact(try Data(contentsOf: URL(fileURLWithPath: output)), wav.expectedBigEndian, "seed command")
+            Self.expectBitExact(
+                try Data(contentsOf: URL(fileURLWithPath: output)), wav.expectedBigEndian, "seed command")
         }
     }
 }

@@ -41,7 +41,6 @@ func boundReceiver(_ family: SocketAddress.Family, port: Int) throws -> UDPSocke
     return socket
 }
 
-
 extension EndToEnd {
     /// What a stream does beyond the receivers' view: IPv6, looping, duration, nobody listening, the demo.
     @Suite(.serialized)
@@ -82,8 +81,10 @@ extension EndToEnd {
             let receiver = try boundReceiver(.ipv4, port: 46_010)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46010", "--loop", "--duration", "0.7505", "--sdp-dir", folder.path("sdp"),
-                 folder.path("short.wav")], in: folder.url, label: "sender")
+                [
+                    "--port", "46010", "--loop", "--duration", "0.7505", "--sdp-dir", folder.path("sdp"),
+                    folder.path("short.wav"),
+                ], in: folder.url, label: "sender")
             let stream = try ReceivedStream(socket: receiver)
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
             // 0.7505 s at 48 kHz is 36024 frames: the file (14400 frames) twice, then 7224 frames of it.
@@ -100,7 +101,8 @@ extension EndToEnd {
             let folder = try ScratchFolder("refused")
             try TestWAV(format: Self.stereo16, seconds: 0.3).write(to: folder.path("lonely.wav"))
             let result = try Subprocess.run(
-                BuiltProduct.audiostreamer, ["--port", "46020", "--sdp-dir", folder.path("sdp"), folder.path("lonely.wav")],
+                BuiltProduct.audiostreamer,
+                ["--port", "46020", "--sdp-dir", folder.path("sdp"), folder.path("lonely.wav")],
                 in: folder.url, label: "sender", timeout: 10)
             #expect(result.status == 0, "\(result.error)")
             // Every other send reports the ICMP error of the one before it, so about half are refused.
@@ -115,14 +117,17 @@ extension EndToEnd {
             let folder = try ScratchFolder("demo")
             let receiver = try boundReceiver(.ipv4, port: 46_030)
             let sender = try Subprocess(
-                BuiltProduct.audiostreamer, ["demo", "--port", "46030", "--duration", "0.5", "--sdp-dir", folder.path("sdp")],
+                BuiltProduct.audiostreamer,
+                ["demo", "--port", "46030", "--duration", "0.5", "--sdp-dir", folder.path("sdp")],
                 in: folder.url, label: "demo")
             let stream = try ReceivedStream(socket: receiver)
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
             #expect(stream.packets.count == 500)
             #expect(stream.payload.count == 24_000 * 4)
             // Left channel: a 440 Hz sine at a quarter of full scale; its first samples rise from zero.
-            let left = stride(from: 0, to: 400, by: 4).map { Int16(bitPattern: UInt16(stream.payload[$0]) << 8 | UInt16(stream.payload[$0 + 1])) }
+            let left = stride(from: 0, to: 400, by: 4).map {
+                Int16(bitPattern: UInt16(stream.payload[$0]) << 8 | UInt16(stream.payload[$0 + 1]))
+            }
             #expect(left[0] == 0 && left[1] > 0 && left.max() ?? 0 <= 8192 && left.max() ?? 0 > 8000)
             let sdp = try String(contentsOfFile: folder.path("sdp/demo.sdp"), encoding: .utf8)
             #expect(sdp.contains("a=rtpmap:96 L16/48000/2\r\n"))

@@ -4,7 +4,6 @@ import Platform
 import RTP
 import Testing
 
-
 extension EndToEnd {
     /// tshark, capturing on loopback and decoding the port as RTP, must dissect every packet cleanly: no malformed
     /// packet, no sequence error, nothing lost in `-z rtp,streams`. A receiver socket in the test takes the packets
@@ -35,8 +34,10 @@ extension EndToEnd {
 
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", String(port), "--sdp-dir", folder.path("sdp"), "--ssrc", "0x12345678", "--seq", "65000",
-                 "--timestamp", "4294960000", folder.path("track.wav")], in: folder.url, label: "sender")
+                [
+                    "--port", String(port), "--sdp-dir", folder.path("sdp"), "--ssrc", "0x12345678", "--seq", "65000",
+                    "--timestamp", "4294960000", folder.path("track.wav"),
+                ], in: folder.url, label: "sender")
             // Receive until the stream ends (a receive times out after it).
             var packets: [RTPPacket] = []
             var payload: [UInt8] = []
@@ -65,7 +66,8 @@ extension EndToEnd {
 
             // tshark's view of the capture.
             let decode = ["-r", capture, "-d", "udp.port==\(port),rtp"]
-            let all = try Subprocess.run(tshark, decode + ["-T", "fields", "-e", "rtp.seq"], in: folder.url, label: "fields")
+            let all = try Subprocess.run(
+                tshark, decode + ["-T", "fields", "-e", "rtp.seq"], in: folder.url, label: "fields")
             let dissected = all.output.split(separator: "\n").filter { !$0.isEmpty }
             #expect(dissected.count == 1500, "tshark dissected \(dissected.count) RTP packets, expected 1500")
             let bad = try Subprocess.run(
@@ -73,7 +75,8 @@ extension EndToEnd {
                 label: "malformed")
             #expect(bad.status == 0, "\(bad.error)")
             #expect(bad.output.isEmpty, "tshark flagged packets:\n\(bad.output.prefix(2000))")
-            let streams = try Subprocess.run(tshark, decode + ["-q", "-z", "rtp,streams"], in: folder.url, label: "streams")
+            let streams = try Subprocess.run(
+                tshark, decode + ["-q", "-z", "rtp,streams"], in: folder.url, label: "streams")
             let rows = streams.output.split(separator: "\n").filter { $0.contains("0x12345678") }
             #expect(rows.count == 1, "expected one stream row:\n\(streams.output)")
             if let row = rows.first {

@@ -204,15 +204,18 @@ enum Fixtures {
         // 0x7FFFFF7F = 0x7FFFFF + 127/256: rounds down to the L24 maximum, no clip
         .init(.signed32, .bits24, [0x7F, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF, 0xFF], "largest that rounds to max"),
         // 0x7FFFFF80 = 0x7FFFFF.8: the half rounds up past the maximum, saturates, counted
-        .init(.signed32, .bits24, [0x80, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF, 0xFF], clipped: 1, "half above max saturates"),
+        .init(
+            .signed32, .bits24, [0x80, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF, 0xFF], clipped: 1, "half above max saturates"),
         // 0x7FFF7FFF = 0x7FFF + 0x7FFF/65536: rounds down to the L16 maximum, no clip
         .init(.signed32, .bits16, [0xFF, 0x7F, 0xFF, 0x7F], [0x7F, 0xFF], "largest that rounds to max"),
         // 0x7FFF8000 = 0x7FFF.8: the half rounds up past the maximum, saturates, counted
         .init(.signed32, .bits16, [0x00, 0x80, 0xFF, 0x7F], [0x7F, 0xFF], clipped: 1, "half above max saturates"),
         // 0x7FFFFFFF = full-scale positive: rounds to 0x800000, saturates at 0x7FFFFF, counted
-        .init(.signed32, .bits24, [0xFF, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF, 0xFF], clipped: 1, "full-scale positive clips"),
+        .init(
+            .signed32, .bits24, [0xFF, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF, 0xFF], clipped: 1, "full-scale positive clips"),
         // 0x7FFFFFFF: rounds to 0x8000, saturates at 0x7FFF, counted
-        .init(.signed32, .bits16, [0xFF, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF], clipped: 1, "full-scale positive saturates"),
+        .init(
+            .signed32, .bits16, [0xFF, 0xFF, 0xFF, 0x7F], [0x7F, 0xFF], clipped: 1, "full-scale positive saturates"),
         // 0x80000000 = -2^31 = exactly -2^23 L24 steps -> 0x800000, no clip
         .init(.signed32, .bits24, [0x00, 0x00, 0x00, 0x80], [0x80, 0x00, 0x00], "full-scale negative"),
         // 0x80000000 = exactly -2^15 L16 steps -> 0x8000, no clip

@@ -1,6 +1,6 @@
 import RTP
-import Testing
 import TestSupport
+import Testing
 
 // Byte fixtures for RTCP (RFC 3550 section 6), derived by hand from the RFC's diagrams.
 //
@@ -431,7 +431,6 @@ private let cumulativeLostFields: [(Int32, [UInt8])] = [
     (-256, [0xFF, 0xFF, 0x00]),
     (-8_388_608, [0x80, 0x00, 0x00]),  // -2^23, the smallest
 ]
-
 
 /// What parsing some bytes came to, for the property loops.
 private enum Outcome {

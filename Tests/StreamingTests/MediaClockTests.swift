@@ -20,9 +20,10 @@ struct MediaClockTests {
     @Test("+SECONDS counts from now; malformed times are refused")
     func parsesRelativeAndRefusesNonsense() {
         #expect(StartTime.parse("+2.5", now: 1_000) == 2_500_001_000)
-        for text in ["", "tomorrow", "2026-11-29T12:00:00", "2026-11-29 12:00:00Z", "2026-13-01T00:00:00Z", "+", "+-1",
-            "2026-11-29T24:00:00Z", "2026-11-29T12:00:00+01:00"]
-        {
+        for text in [
+            "", "tomorrow", "2026-11-29T12:00:00", "2026-11-29 12:00:00Z", "2026-13-01T00:00:00Z", "+", "+-1",
+            "2026-11-29T24:00:00Z", "2026-11-29T12:00:00+01:00",
+        ] {
             #expect(StartTime.parse(text, now: 0) == nil, "\(text)")
         }
     }

@@ -1,6 +1,6 @@
 import Streaming
-import Testing
 import TestSupport
+import Testing
 
 // The RTCP interval, RFC 3550 section 6.3 and appendix A.7 (rtcp_interval), worked by hand:
 //
@@ -12,7 +12,6 @@ import TestSupport
 // The session here: 48 kHz stereo L16 in 1 ms packets. Payload 48 000 x 2 x 16 = 1 536 000 bit/s; 1000 packets
 // a second of 40 header bytes (IPv4 20, UDP 8, RTP 12) add 1000 x 40 x 8 = 320 000 bit/s: 1 856 000 bit/s.
 // 5 % of it is 92 800 bit/s = 11 600 octets/s, the senders' quarter 2 900 octets/s.
-
 
 /// e - 3/2, RFC 3550 A.7's COMPENSATION, written out here rather than taken from the code.
 private let compensation = 2.718_281_828_459_045_235 - 1.5

@@ -113,7 +113,8 @@ private func arrival(wall: Int64 = halfPastMidnight) -> ClockPair {
         let before = session.senderReport(at: ClockPair(monotonic: 3_000_000_000, wall: halfPastMidnight), start: start)
         // One second later on the monotonic clock, but the wall clock was stepped back by 10 s meanwhile.
         let after = session.senderReport(
-            at: ClockPair(monotonic: 4_000_000_000, wall: halfPastMidnight + 1_000_000_000 - 10_000_000_000), start: start)
+            at: ClockPair(monotonic: 4_000_000_000, wall: halfPastMidnight + 1_000_000_000 - 10_000_000_000),
+            start: start)
         #expect(after.rtpTimestamp &- before.rtpTimestamp == 48_000)  // exactly one second of media
         #expect(after.ntpTimestamp.unixNanoseconds - before.ntpTimestamp.unixNanoseconds == -9_000_000_000)
     }

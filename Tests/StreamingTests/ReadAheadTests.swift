@@ -1,6 +1,6 @@
 import PCM
-import Testing
 import TestSupport
+import Testing
 import WAV
 
 @testable import Streaming

@@ -122,7 +122,9 @@ enum BuiltProduct {
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // The runner sits in .build/<triple>/<config>/, or inside an .xctest folder there.
-        while folder.path != "/" && !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("audiostreamer").path) {
+        while folder.path != "/"
+            && !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("audiostreamer").path)
+        {
             folder.deleteLastPathComponent()
         }
         return folder.appendingPathComponent("audiostreamer").path
