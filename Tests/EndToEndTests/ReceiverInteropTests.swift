@@ -27,6 +27,10 @@ struct InteropCase: CustomTestStringConvertible, Sendable {
             label: "96 kHz 8-channel 24-bit",
             format: PCMFormat(encoding: .signed24, channelCount: 8, sampleRate: 96_000),
             arguments: ["--ptime", "0.5"], rtpmap: "a=rtpmap:96 L24/96000/8", port: 41_030),
+        InteropCase(
+            label: "48 kHz stereo 16-bit, RTCP on the RTP port (RFC 5761)",
+            format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000),
+            arguments: ["--rtcp-mux", "--rtcp-interval", "0.3"], rtpmap: "a=rtpmap:96 L16/48000/2", port: 41_040),
     ]
 
     /// The raw big-endian format name ffmpeg writes for this payload.
