@@ -42,7 +42,12 @@ func main() -> Int32 {
             }
             if let destination = loaded.destination { stream.host = destination }
             if let port = loaded.port { stream.port = port }
-            if let ptime = loaded.ptime, let time = PacketTime(milliseconds: String(ptime)) { stream.packetTime = time }
+            if let ptime = loaded.ptime {
+                guard (0.125...1000).contains(ptime), let time = PacketTime(milliseconds: String(ptime)) else {
+                    throw SessionFileError.invalid(path, "ptime \(ptime): expected milliseconds from 0.125 to 1000")
+                }
+                stream.packetTime = time
+            }
             startText = startText ?? loaded.startAt
             if let text = startText, StartTime.parse(text, now: 0) == nil {
                 throw SessionFileError.invalid(path, "start_at '\(text)' is not an ISO 8601 UTC time or +SECONDS")
