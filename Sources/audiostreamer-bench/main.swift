@@ -291,6 +291,7 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
         return socket
     }
     var tracks: [Track] = []
+    var readers: [ReadAheadSource] = []
     for index in 0..<count {
         let socket = try UDPSocket(family: .ipv4)
         let port = watched.firstIndex(of: index).map { options.port + 4 + 2 * $0 } ?? options.port + 2
@@ -298,34 +299,46 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
         let packetizer = Packetizer(
             source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: 48, payloadType: 96,
             ssrc: UInt32(index), initialSequenceNumber: 0, initialTimestamp: 0)
-        let source = try StreamSetup.openWAV(path: path, warn: { _ in })
+        // Read ahead off the pacing thread, as the command line does.
+        let source = ReadAheadSource(
+            try StreamSetup.openWAV(path: path, warn: { _ in }),
+            capacity: format.sampleRate * format.bytesPerFrame, maximumFrames: 48, loops: false)
+        readers.append(source)
         tracks.append(Track(name: "t\(index)", source: source, packetizer: packetizer, sink: socket))
     }
     let collectors = watched.map { _ in TimestampCollector(capacity: frames / 48) }
     let threads = try zip(collectors, receivers).map { collector, socket in
         try PacingThread { collector.run(socket: socket, firstSequence: 0) }
     }
+    let readAhead = ReadAheadThread(sources: readers)
+    try readAhead.start()
+    defer { readAhead.finish() }
     let runner = StreamRunner(tracks: tracks, settings: PacingSettings())
     let before = MonotonicClock().now()
     try runner.run(warn: { Console.error($0 + "\n") }) { _, _ in }
     let wallSeconds = Double(MonotonicClock().now() - before) / 1e9
     threads.forEach { $0.join() }
-    var errors: [Double] = []
-    for collector in collectors {
-        for index in 0..<collector.arrivals.count where collector.arrivals[index] != 0 {
+    // The first track of a burst shows how late the wake-up was; the last adds the time to send the whole burst.
+    let errors = collectors.map { collector in
+        (0..<collector.arrivals.count).filter { collector.arrivals[$0] != 0 }.map { index in
             let ideal = runner.start.wall + MediaTime.nanoseconds(frames: index * 48, sampleRate: 48_000)
-            errors.append(Double(collector.arrivals[index] - ideal) / 1000)
+            return Double(collector.arrivals[index] - ideal) / 1000
         }
     }
-    let sorted = errors.sorted()
-    let firstTenth = Array(errors.prefix(errors.count / 20)).sorted()
-    let lastTenth = Array(errors.suffix(errors.count / 20)).sorted()
+    let first = errors[0].sorted()
+    let last = errors[errors.count - 1]
+    let sorted = last.sorted()
+    let firstTenth = Array(last.prefix(last.count / 20)).sorted()
+    let lastTenth = Array(last.suffix(last.count / 20)).sorted()
     let cpu = Double(runner.pacingCPUNanoseconds) / 1e9 / wallSeconds * 100
     let rss = Double(ResourceUsage.current().peakResidentBytes - baseline) / Double(count) / 1024
     let late = tracks.map { $0.counters.snapshot.latePackets }.reduce(0, +)
+    let failed = tracks.map { $0.counters.snapshot.failedSends }.reduce(0, +)
     Console.output(
         """
-        \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s: first and last track's send-time error (us) p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us, \(late) late packets
+        \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s, send-time error (us):
+          first track of each burst p50 \(fixed(percentile(first, 0.5))) p99 \(fixed(percentile(first, 0.99))) p99.9 \(fixed(percentile(first, 0.999)))
+          last track of each burst p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us; \(late) packets a packet time late, \(failed) sends failed
           pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
 
         """)
