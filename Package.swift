@@ -13,7 +13,7 @@ let package = Package(
         .library(name: "Streaming", targets: ["Streaming"]),
     ],
     targets: [
-        // Wrappers for the few libc calls Swift's Glibc module hides (variadic or _GNU_SOURCE only).
+        // Wrappers for the few libc calls Swift's Glibc module hides (variadic, macros or _GNU_SOURCE only).
         .target(name: "CPlatformShims"),
         // The only module that imports Glibc: files, sockets, clocks, threads.
         .target(name: "Platform", dependencies: ["CPlatformShims"], swiftSettings: realTime),

@@ -21,26 +21,6 @@ int shim_set_fifo_priority(int priority) {
     return pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameter);
 }
 
-enum { shim_batch_limit = 64 };
-
-int shim_send_batch(int fd, const shim_datagram *datagrams, unsigned int count) {
-    struct mmsghdr messages[shim_batch_limit];
-    struct iovec vectors[shim_batch_limit];
-    if (count > shim_batch_limit) count = shim_batch_limit;
-    memset(messages, 0, sizeof(struct mmsghdr) * count);
-    for (unsigned int i = 0; i < count; i++) {
-        vectors[i].iov_base = (void *)datagrams[i].bytes;
-        vectors[i].iov_len = datagrams[i].length;
-        messages[i].msg_hdr.msg_iov = &vectors[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-    }
-    int sent;
-    do {
-        sent = sendmmsg(fd, messages, count, 0);
-    } while (sent < 0 && errno == EINTR);
-    return sent;
-}
-
 int shim_enable_receive_timestamps(int fd) {
     int on = 1;
     return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);

@@ -45,14 +45,6 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether the address is on loopback (127.0.0.0/8 or ::1).
-    public var isLoopback: Bool {
-        switch family {
-        case .ipv4: host.hasPrefix("127.")
-        case .ipv6: host == "::1"
-        }
-    }
-
     public var description: String { family == .ipv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// Resolves `host` (a name or a numeric address) for UDP with getaddrinfo(3); the first answer wins.

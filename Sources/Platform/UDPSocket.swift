@@ -68,13 +68,6 @@ public final class UDPSocket: @unchecked Sendable {
         }
     }
 
-    /// Sends several datagrams with one sendmmsg(2); returns how many went, or -errno.
-    public func send(batch: UnsafeBufferPointer<shim_datagram>) -> Int {
-        guard let base = batch.baseAddress, !batch.isEmpty else { return 0 }
-        let sent = shim_send_batch(descriptor, base, UInt32(batch.count))
-        return sent >= 0 ? Int(sent) : -Int(errno)
-    }
-
     /// Sends one datagram to `address` with sendto(2), without blocking.
     public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress) -> SendResult {
         var storage = address.storage

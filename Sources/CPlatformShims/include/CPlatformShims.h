@@ -11,16 +11,6 @@ int shim_set_timer_slack(unsigned long nanoseconds);
 /// Asks for SCHED_FIFO at the given priority for the calling thread (pthread_setschedparam). Returns 0 or an errno value.
 int shim_set_fifo_priority(int priority);
 
-/// One datagram for shim_send_batch: a pointer and a length.
-typedef struct shim_datagram {
-    const void *bytes;
-    size_t length;
-} shim_datagram;
-
-/// Sends up to `count` datagrams on a connected socket with one sendmmsg(2) call.
-/// Returns how many were sent, or -1 with errno set.
-int shim_send_batch(int fd, const shim_datagram *datagrams, unsigned int count);
-
 /// Turns on SO_TIMESTAMPNS so that shim_receive_timestamped gets kernel receive times. Returns 0 or -1.
 int shim_enable_receive_timestamps(int fd);
 
