@@ -34,9 +34,10 @@ public final class RTCPReporter: @unchecked Sendable {
         while !stop.isStopped && !pacingFinished.isStopped {
             let now = clock.now()
             if now >= next {
-                let pair = ClockPair.now()
-                for session in sessions { session.send(at: pair, start: start, goodbye: false) }
-                next = pair.monotonic + nextIntervalNanoseconds()
+                // Each report stamped with the clocks read just before it is built and sent, so its NTP time is
+                // the moment it leaves, not when the first of many tracks' reports was built.
+                for session in sessions { session.send(at: ClockPair.now(), start: start, goodbye: false) }
+                next = clock.now() + nextIntervalNanoseconds()
                 continue
             }
             receive(waitingUntil: min(next, now + 20_000_000))
@@ -51,8 +52,7 @@ public final class RTCPReporter: @unchecked Sendable {
                 receive(waitingUntil: min(end, clock.now() + 20_000_000))
             }
         }
-        let pair = ClockPair.now()
-        for session in sessions { session.send(at: pair, start: start, goodbye: true) }
+        for session in sessions { session.send(at: ClockPair.now(), start: start, goodbye: true) }
     }
 
     private func nextIntervalNanoseconds() -> Int64 {
