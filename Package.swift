@@ -25,8 +25,7 @@ let package = Package(
         .target(name: "SDP"),
         // Frames -> packets -> schedule -> sink.
         .target(name: "Streaming", dependencies: ["PCM", "WAV", "RTP", "SDP", "Platform"], swiftSettings: realTime),
-        .executableTarget(
-            name: "audiostreamer", dependencies: ["Streaming", "RTP", "Platform", "WAV"], swiftSettings: realTime),
+        .executableTarget(name: "audiostreamer", dependencies: ["Streaming", "RTP", "Platform", "WAV"]),
         .executableTarget(name: "audiostreamer-bench", dependencies: ["Streaming"]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
