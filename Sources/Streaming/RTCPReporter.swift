@@ -46,7 +46,10 @@ public final class RTCPReporter: @unchecked Sendable {
             // Natural end: let the last packet's media play out before the BYE.
             let end =
                 sessions.map { session in
-                    start.monotonic + session.track.nextOffset + session.track.packetNanoseconds
+                    start.monotonic + session.track.packetNanoseconds
+                        + MediaTime.nanoseconds(
+                            frames: session.track.counters.frames.load(ordering: .relaxed),
+                            sampleRate: session.sampleRate)
                 }.max() ?? 0
             while !stop.isStopped, clock.now() < end {
                 receive(waitingUntil: min(end, clock.now() + 20_000_000))

@@ -26,8 +26,8 @@ public final class StopSignal: Sendable {
 /// absolute-deadline clock, so errors never accumulate. Behind schedule (the thread was descheduled) it sends
 /// the backlog at once and keeps the original timeline.
 ///
-/// One scheduler drives any number of tracks from one thread; packets whose deadlines coincide go out in one
-/// wake-up.
+/// One scheduler drives any number of tracks from one thread. Every track's next packet is built before its
+/// deadline, so the packets whose deadlines coincide leave in one wake-up, one system call after another.
 public final class Scheduler<Clock: PacingClock> {
     /// The longest single sleep, so a stop request is seen promptly even before a far start time.
     public static var stopCheckInterval: Int64 { 20_000_000 }
@@ -46,9 +46,11 @@ public final class Scheduler<Clock: PacingClock> {
     /// Runs until every track has finished or `stop` is set. `start` is the deadline of every track's first packet.
     public func run(start: Int64, stop: StopSignal) {
         while !stop.isStopped {
+            // Build what is due next (after a burst, well before the next deadline).
             var earliest = Int64.max
-            for track in tracks where !track.isFinished {
-                earliest = min(earliest, start + track.nextOffset)
+            for track in tracks {
+                track.prepareNext()
+                if track.hasPreparedPacket { earliest = min(earliest, start + track.nextOffset) }
             }
             guard earliest != Int64.max else { return }
             var now = clock.now()
@@ -56,13 +58,10 @@ public final class Scheduler<Clock: PacingClock> {
                 now = wait(until: earliest, now: now)
                 if now < earliest { continue }  // woke early to look at the stop signal
             }
-            for track in tracks {
-                // Every due packet of this track, oldest first: one in time, the backlog when late.
-                while !track.isFinished {
-                    let deadline = start + track.nextOffset
-                    guard deadline <= now else { break }
-                    track.sendNext(lateness: clock.now() - deadline)
-                }
+            // Every due packet, one per track; a track further behind sends its next one on the next pass.
+            for track in tracks where track.hasPreparedPacket {
+                let deadline = start + track.nextOffset
+                if deadline <= now { track.sendPrepared(lateness: clock.now() - deadline) }
             }
         }
     }

@@ -56,6 +56,9 @@ public final class TrackCounters: Sendable {
 }
 
 /// One stream: frames from a source, packetized, sent to a sink on its own timeline.
+///
+/// Each packet is built ahead of its deadline (`prepareNext`), so that at the deadline sending it is a single
+/// system call: the packets of many tracks then leave back to back, without sample conversion between them.
 public final class Track {
     public let name: String
     public let source: any FrameSource
@@ -67,9 +70,14 @@ public final class Track {
     public let loops: Bool
     /// Why the track stopped early, if it did (a read error).
     public private(set) var failure: String?
+    /// No packet is left to send: the media ended (or failed) and the last packet has gone.
     public private(set) var isFinished = false
     let sampleRate: Int
     let packetNanoseconds: Int64
+    /// The packet built for the next deadline, in the packetizer's buffer; nil when none is built yet.
+    private var prepared: (bytes: UnsafeRawBufferPointer, clipped: Int)?
+    /// Frames sent so far: the media position of the next packet's first frame.
+    private var sentFrames = 0
 
     public init(
         name: String, source: any FrameSource, packetizer: Packetizer, sink: any DatagramSink, frameLimit: Int? = nil,
@@ -92,35 +100,39 @@ public final class Track {
     }
 
     /// Nanoseconds after the start at which the next packet is due: its first frame's media time.
-    var nextOffset: Int64 { MediaTime.nanoseconds(frames: packetizer.framePosition, sampleRate: sampleRate) }
+    var nextOffset: Int64 { MediaTime.nanoseconds(frames: sentFrames, sampleRate: sampleRate) }
 
-    /// Builds and sends the next packet; marks the track finished at the end of its media.
-    /// `lateness` is how long after its deadline the packet leaves.
-    func sendNext(lateness: Int64) {
+    /// Whether a packet is built and waiting for its deadline.
+    var hasPreparedPacket: Bool { prepared != nil }
+
+    /// Reads and packetizes the next packet, unless one is waiting already; marks the track finished when the
+    /// media has ended (or a read failed) and nothing is left to send.
+    func prepareNext() {
+        guard prepared == nil, !isFinished else { return }
         var wanted = packetizer.framesPerPacket
         if let frameLimit { wanted = min(wanted, frameLimit - packetizer.framePosition) }
-        guard wanted > 0 else {
-            isFinished = true
-            return
-        }
-        let frames: UnsafeRawBufferPointer
-        do {
-            var read = try source.nextFrames(wanted)
-            if read.isEmpty && loops {
-                source.rewind()
-                read = try source.nextFrames(wanted)
+        if wanted > 0 {
+            do {
+                var read = try source.nextFrames(wanted)
+                if read.isEmpty && loops {
+                    source.rewind()
+                    read = try source.nextFrames(wanted)
+                }
+                if !read.isEmpty {
+                    prepared = packetizer.packet(from: read)
+                    return
+                }
+            } catch {
+                failure = "\(error)"
             }
-            frames = read
-        } catch {
-            failure = "\(error)"
-            isFinished = true
-            return
         }
-        guard !frames.isEmpty else {
-            isFinished = true
-            return
-        }
-        let (bytes, clipped) = packetizer.packet(from: frames)
+        isFinished = true
+    }
+
+    /// Sends the prepared packet. `lateness` is how long after its deadline it leaves.
+    func sendPrepared(lateness: Int64) {
+        guard let (bytes, clipped) = prepared else { return }
+        prepared = nil
         switch sink.send(bytes) {
         case .sent:
             counters.packets.add(1, ordering: .relaxed)
@@ -131,7 +143,8 @@ public final class Track {
             counters.failedSends.add(1, ordering: .relaxed)
             counters.lastSendError.store(errno, ordering: .relaxed)
         }
-        counters.frames.store(packetizer.framePosition, ordering: .relaxed)
+        sentFrames = packetizer.framePosition
+        counters.frames.store(sentFrames, ordering: .relaxed)
         if clipped > 0 { counters.clippedSamples.add(clipped, ordering: .relaxed) }
         if lateness >= packetNanoseconds { counters.latePackets.add(1, ordering: .relaxed) }
         if lateness > counters.worstLatenessNanoseconds.load(ordering: .relaxed) {

@@ -332,13 +332,21 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
     let lastTenth = Array(last.suffix(last.count / 20)).sorted()
     let cpu = Double(runner.pacingCPUNanoseconds) / 1e9 / wallSeconds * 100
     let rss = Double(ResourceUsage.current().peakResidentBytes - baseline) / Double(count) / 1024
+    // The spread of one media time: from the first track's packet to the last track's, both received.
+    let spreads = zip(collectors[0].arrivals, collectors[collectors.count - 1].arrivals).compactMap { first, last in
+        first != 0 && last != 0 ? Double(last - first) / 1000 : nil
+    }.sorted()
+    let floor = try measureCPUFloor(microseconds: percentile(spreads, 0.5), seconds: options.seconds)
     let late = tracks.map { $0.counters.snapshot.latePackets }.reduce(0, +)
     let failed = tracks.map { $0.counters.snapshot.failedSends }.reduce(0, +)
+    let underruns = readers.map { $0.underruns.load(ordering: .relaxed) }.reduce(0, +)
     Console.output(
         """
         \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s, send-time error (us):
           first track of each burst p50 \(fixed(percentile(first, 0.5))) p99 \(fixed(percentile(first, 0.99))) p99.9 \(fixed(percentile(first, 0.999)))
-          last track of each burst p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us; \(late) packets a packet time late, \(failed) sends failed
+          last track of each burst p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us; \(late) packets a packet time late, \(failed) sends failed, \(underruns) read-ahead underruns
+          spread of one media time (last track - first track) p50 \(fixed(percentile(spreads, 0.5))) p99 \(fixed(percentile(spreads, 0.99))) p99.9 \(fixed(percentile(spreads, 0.999)))
+          the machine alone: \(floor.summary)
           pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
 
         """)
@@ -363,6 +371,64 @@ func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
         \(count) ffmpeg -re processes, \(options.seconds) s: \(fixed(cpu))% of one core in all, \(fixed(cpu / Double(count), 2))% per track; peak RSS \(fixed(Double(result.peakResidentBytes) / 1024)) KiB per process
 
         """)
+}
+
+/// The machine's own steadiness: the same plain arithmetic (no system call, no memory traffic), `microseconds`
+/// long when the CPU is all ours, done at every 1 ms deadline. How much longer it sometimes takes is how much
+/// the (virtual) CPU slows down under the host's load: no sender can burst faster than that.
+func measureCPUFloor(microseconds: Double, seconds: Int) throws -> (sorted: [Double], summary: String) {
+    let count = seconds * 1000
+    let durations = Measurements(count: count)
+    let thread = try PacingThread {
+        try? ThreadTuning.setTimerSlack(nanoseconds: 1)
+        let clock = MonotonicClock()
+        // Calibrate: the fastest of 20 runs of a million steps.
+        var fastest = Int64.max
+        for _ in 0..<20 {
+            let before = clock.now()
+            blackHole(arithmetic(steps: 1_000_000, seed: UInt32(truncatingIfNeeded: before)))
+            fastest = min(fastest, clock.now() - before)
+        }
+        let steps = max(1, Int(microseconds * 1000 / Double(max(1, fastest)) * 1_000_000))
+        let start = clock.now() + 1_000_000
+        for index in 0..<count {
+            clock.sleep(until: start + Int64(index) * 1_000_000)
+            let before = clock.now()
+            blackHole(arithmetic(steps: steps, seed: UInt32(truncatingIfNeeded: index)))
+            durations.values[index] = Double(clock.now() - before) / 1000
+        }
+    }
+    thread.join()
+    let sorted = durations.values.sorted()
+    let median = percentile(sorted, 0.5)
+    let slowed = Double(sorted.filter { $0 >= 3 * median }.count) / Double(count) * 100
+    return (
+        sorted,
+        "the same CPU time of plain arithmetic every 1 ms takes p50 \(fixed(median)) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))) us; \(fixed(slowed))% of them 3 times as long or more"
+    )
+}
+
+/// Figures a measuring thread writes and the caller reads once it has joined it.
+final class Measurements: @unchecked Sendable {
+    // @unchecked: one thread writes, and the reader waits for it to end.
+    var values: [Double]
+
+    init(count: Int) {
+        values = [Double](repeating: 0, count: count)
+    }
+}
+
+/// A linear congruential walk: work the optimiser cannot remove or shorten.
+@inline(never)
+func arithmetic(steps: Int, seed: UInt32) -> UInt32 {
+    var value = seed
+    for _ in 0..<steps { value = value &* 1_664_525 &+ 1_013_904_223 }
+    return value
+}
+
+@inline(never)
+func blackHole(_ value: UInt32) {
+    if value == 0x5EED_F00D { Console.output("") }
 }
 
 /// The machine's own floor: how late a bare absolute sleep wakes (timer slack 1 ns), sending nothing.

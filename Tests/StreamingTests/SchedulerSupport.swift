@@ -103,3 +103,48 @@ func makeTrack(
         name: name, source: reader, packetizer: packetizer, sink: sink, frameLimit: frameLimit, loops: loops)
     return (track, sink)
 }
+
+/// What happened, in order, across the sources and sinks of several tracks.
+final class EventLog {
+    private(set) var events: [String] = []
+    func append(_ event: String) { events.append(event) }
+}
+
+/// A frame source that logs every read before passing it on.
+final class LoggingSource: FrameSource {
+    let inner: any FrameSource
+    let name: String
+    let log: EventLog
+
+    init(_ inner: any FrameSource, name: String, log: EventLog) {
+        self.inner = inner
+        self.name = name
+        self.log = log
+    }
+
+    var format: PCMFormat { inner.format }
+    var frameCount: Int? { inner.frameCount }
+    func nextFrames(_ count: Int) throws -> UnsafeRawBufferPointer {
+        log.append("read \(name)")
+        return try inner.nextFrames(count)
+    }
+    func rewind() { inner.rewind() }
+}
+
+/// A sink that logs every send with the manual clock's time.
+final class LoggingSink: DatagramSink {
+    let name: String
+    let log: EventLog
+    let clock: ManualClock
+
+    init(name: String, log: EventLog, clock: ManualClock) {
+        self.name = name
+        self.log = log
+        self.clock = clock
+    }
+
+    func send(_ bytes: UnsafeRawBufferPointer) -> SendResult {
+        log.append("send \(name) at \(clock.now())")
+        return .sent
+    }
+}

@@ -185,6 +185,32 @@ private let millisecond: Int64 = 1_000_000
         #expect(zip(wakeUps, wakeUps.dropFirst()).allSatisfy { $1 == $0 + 1 })
     }
 
+    /// The packets of one deadline are built before it: at the deadline the three tracks' sends follow each
+    /// other with no read or conversion between them, and the next packets are read only after the burst.
+    @Test func packetsAreBuiltBeforeTheirDeadline() throws {
+        let start: Int64 = 3_000_000_000
+        let clock = ManualClock(time: start - 5 * millisecond)
+        let log = EventLog()
+        let tracks = try ["a", "b", "c"].map { name in
+            let (track, _) = try makeTrack(
+                name: name, sampleRate: 48_000, framesPerPacket: 48, frames: 4 * 48, clock: clock)
+            return Track(
+                name: name, source: LoggingSource(track.source, name: name, log: log), packetizer: track.packetizer,
+                sink: LoggingSink(name: name, log: log, clock: clock))
+        }
+        Scheduler(tracks: tracks, clock: clock).run(start: start, stop: StopSignal())
+
+        // Four packets per track, then the read that finds the end.
+        let expected =
+            ["read a", "read b", "read c"]
+            + (0..<4).flatMap { n -> [String] in
+                let due = start + Int64(n) * millisecond
+                return ["send a at \(due)", "send b at \(due)", "send c at \(due)", "read a", "read b", "read c"]
+            }
+        #expect(log.events == expected)
+        #expect(tracks.map(\.isFinished) == [true, true, true])
+    }
+
     /// Tracks at 1 ms and 2 ms: every second deadline of the first is a deadline of the second.
     @Test func partlyCoincidingDeadlines() throws {
         let start: Int64 = 3_000_000_000
