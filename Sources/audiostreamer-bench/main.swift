@@ -313,7 +313,10 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
     let readAhead = ReadAheadThread(sources: readers)
     try readAhead.start()
     defer { readAhead.finish() }
-    let runner = StreamRunner(tracks: tracks, settings: PacingSettings())
+    var settings = PacingSettings()
+    settings.spinNanoseconds = Int64(options.spinMicroseconds) * 1000
+    settings.realtime = options.realtime
+    let runner = StreamRunner(tracks: tracks, settings: settings)
     let before = MonotonicClock().now()
     try runner.run(warn: { Console.error($0 + "\n") }) { _, _ in }
     let wallSeconds = Double(MonotonicClock().now() - before) / 1e9
