@@ -66,3 +66,9 @@ int shim_ntp_state(long *estimated_error_us, long *maximum_error_us) {
 long shim_random_bytes(void *buffer, size_t length) {
     return (long)getrandom(buffer, length, 0);
 }
+
+_Static_assert(sizeof(struct shim_message) == sizeof(struct mmsghdr), "shim_message mirrors mmsghdr");
+
+int shim_send_many(int fd, struct shim_message *messages, unsigned int count) {
+    return sendmmsg(fd, (struct mmsghdr *)messages, count, MSG_DONTWAIT);
+}

@@ -181,3 +181,58 @@ extension UDPSocket {
         return sockets.indices.filter { poller.isReadable($0) }.map { sockets[$0] }
     }
 }
+
+/// Datagrams of one size to several destinations, sent by one sendmmsg(2) call on an unconnected socket.
+///
+/// The message table is built once, so a send allocates nothing. audiostreamer sends on connected sockets, one
+/// send(2) per packet; this is for measuring what batching would save (`audiostreamer-bench --send-cost`).
+public final class DatagramBatch {
+    /// The datagrams' bytes, `datagramSize` each, in the order of the destinations.
+    public let bytes: UnsafeMutableRawBufferPointer
+    private let addresses: UnsafeMutablePointer<sockaddr_storage>
+    private let vectors: UnsafeMutablePointer<iovec>
+    private let messages: UnsafeMutablePointer<shim_message>
+    private let count: Int
+
+    public init(destinations: [SocketAddress], datagramSize: Int) {
+        count = destinations.count
+        bytes = .allocate(byteCount: max(1, count * datagramSize), alignment: 16)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0)
+        addresses = .allocate(capacity: max(1, count))
+        vectors = .allocate(capacity: max(1, count))
+        messages = .allocate(capacity: max(1, count))
+        for (index, destination) in destinations.enumerated() {
+            (addresses + index).initialize(to: destination.storage)
+            let datagram = UnsafeMutableRawBufferPointer(
+                rebasing: bytes[index * datagramSize..<(index + 1) * datagramSize])
+            (vectors + index).initialize(to: iovec(iov_base: datagram.baseAddress, iov_len: datagramSize))
+            var header = msghdr()
+            header.msg_name = UnsafeMutableRawPointer(addresses + index)
+            header.msg_namelen = destination.length
+            header.msg_iov = vectors + index
+            header.msg_iovlen = 1
+            (messages + index).initialize(to: shim_message(header: header, length: 0))
+        }
+    }
+
+    deinit {
+        bytes.deallocate()
+        addresses.deallocate()
+        vectors.deallocate()
+        messages.deallocate()
+    }
+
+    /// Sends every datagram with as few sendmmsg(2) calls as the kernel allows; returns how many were sent.
+    public func send(on socket: UDPSocket) -> Int {
+        var sent = 0
+        while sent < count {
+            let result = shim_send_many(socket.descriptor, messages + sent, UInt32(count - sent))
+            if result < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            sent += Int(result)
+        }
+        return sent
+    }
+}

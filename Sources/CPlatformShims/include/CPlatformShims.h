@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/socket.h>
 
 /// Sets this thread's timer slack in nanoseconds with prctl(PR_SET_TIMERSLACK). Returns 0 or -1 (errno set).
 int shim_set_timer_slack(unsigned long nanoseconds);
@@ -24,5 +25,14 @@ int shim_ntp_state(long *estimated_error_us, long *maximum_error_us);
 
 /// Fills `buffer` with up to `length` random bytes from getrandom(2); returns how many, or -1.
 long shim_random_bytes(void *buffer, size_t length);
+
+/// One message of shim_send_many: the same layout as glibc's struct mmsghdr (which needs _GNU_SOURCE).
+struct shim_message {
+    struct msghdr header;
+    unsigned int length;
+};
+
+/// Sends up to `count` messages with one sendmmsg(2) call (MSG_DONTWAIT). Returns how many were sent, or -1.
+int shim_send_many(int fd, struct shim_message *messages, unsigned int count);
 
 #endif
