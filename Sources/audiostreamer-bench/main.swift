@@ -284,7 +284,7 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
     let baseline = ResourceUsage.current().peakResidentBytes
     let sink = try UDPSocket(family: .ipv4)
     try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
-    let watched = [0, count - 1]
+    let watched = count > 1 ? [0, count - 1] : [0]
     let receivers = try watched.indices.map { index in
         let socket = try UDPSocket(family: .ipv4)
         try socket.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 4 + 2 * index))
@@ -342,7 +342,11 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
     let spreads = zip(collectors[0].arrivals, collectors[collectors.count - 1].arrivals).compactMap { first, last in
         first != 0 && last != 0 ? Double(last - first) / 1000 : nil
     }.sorted()
-    let floor = try measureCPUFloor(microseconds: percentile(spreads, 0.5), seconds: options.seconds)
+    // One track has no spread, and nothing to compare it with.
+    let floor =
+        count > 1
+        ? try measureCPUFloor(microseconds: percentile(spreads, 0.5), seconds: options.seconds)
+        : "(one track: no burst)"
     let late = tracks.map { $0.counters.snapshot.latePackets }.reduce(0, +)
     let failed = tracks.map { $0.counters.snapshot.failedSends }.reduce(0, +)
     let underruns = readers.map { $0.underruns.load(ordering: .relaxed) }.reduce(0, +)
@@ -352,7 +356,7 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
           first track of each burst p50 \(fixed(percentile(first, 0.5))) p99 \(fixed(percentile(first, 0.99))) p99.9 \(fixed(percentile(first, 0.999)))
           last track of each burst p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us; \(late) packets a packet time late, \(failed) sends failed, \(underruns) read-ahead underruns
           spread of one media time (last track - first track) p50 \(fixed(percentile(spreads, 0.5))) p99 \(fixed(percentile(spreads, 0.99))) p99.9 \(fixed(percentile(spreads, 0.999)))
-          the machine alone: \(floor.summary)
+          the machine alone: \(floor)
           pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
 
         """)
@@ -442,7 +446,7 @@ func measureSendCost(_ count: Int, options: BenchOptions) throws {
 /// The machine's own steadiness: the same plain arithmetic (no system call, no memory traffic), `microseconds`
 /// long when the CPU is all ours, done at every 1 ms deadline. How much longer it sometimes takes is how much
 /// the (virtual) CPU slows down under the host's load: no sender can burst faster than that.
-func measureCPUFloor(microseconds: Double, seconds: Int) throws -> (sorted: [Double], summary: String) {
+func measureCPUFloor(microseconds: Double, seconds: Int) throws -> String {
     let count = seconds * 1000
     let durations = Measurements(count: count)
     let thread = try PacingThread {
@@ -468,10 +472,8 @@ func measureCPUFloor(microseconds: Double, seconds: Int) throws -> (sorted: [Dou
     let sorted = durations.values.sorted()
     let median = percentile(sorted, 0.5)
     let slowed = Double(sorted.filter { $0 >= 3 * median }.count) / Double(count) * 100
-    return (
-        sorted,
+    return
         "the same CPU time of plain arithmetic every 1 ms takes p50 \(fixed(median)) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))) us; \(fixed(slowed))% of them 3 times as long or more"
-    )
 }
 
 /// Figures a measuring thread writes and the caller reads once it has joined it.
