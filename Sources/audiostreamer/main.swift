@@ -125,17 +125,13 @@ func main() -> Int32 {
 
         // The clock: what the kernel says of its synchronisation, and what the SDP may claim about it.
         let clockStatus = clockSyncStatus()
-        let clockLine =
-            clockStatus.isSynchronized
-            ? "clock: synchronised (adjtimex: estimated error \(clockStatus.estimatedErrorMicroseconds) us, maximum \(clockStatus.maximumErrorMicroseconds) us)"
-            : "clock: NOT synchronised (adjtimex); tracks from other PCs will not line up"
         if !clockStatus.isSynchronized && options.requireSync {
             Console.error(
                 "audiostreamer: --require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock\n"
             )
             return ExitCode.unavailable
         }
-        Console.error((clockStatus.isSynchronized ? "" : "warning: ") + clockLine + "\n")
+        Console.error(clockLine(clockStatus) + "\n")
         stream.referenceClock = ReferenceClock.describe(
             synchronized: clockStatus.isSynchronized, server: options.ntpServer ?? configuredNTPServer())
 
@@ -197,7 +193,7 @@ func main() -> Int32 {
             Console.error("audiostreamer: \(error)\n")
             return ExitCode.osError
         }
-        let status = play(prepared, options: options, start: start, stop: stop)
+        let status = play(prepared, options: options, start: start, stop: stop, clock: clockStatus)
         readAhead.finish()
         for (reader, track) in zip(readers, prepared) where reader.underruns.load(ordering: .relaxed) > 0 {
             Console.error(
@@ -253,9 +249,21 @@ func sessionAnnouncements(
     }
 }
 
-/// The kernel's clock status; AUDIOSTREAMER_CLOCK_STATUS=synchronized|unsynchronized replaces it, for tests.
+/// What the clock status means for the take, in one line.
+func clockLine(_ status: ClockSyncStatus) -> String {
+    status.isSynchronized
+        ? "clock: synchronised (adjtimex: estimated error \(status.estimatedErrorMicroseconds) us, maximum \(status.maximumErrorMicroseconds) us)"
+        : "warning: clock: NOT synchronised (adjtimex); tracks from other PCs will not line up"
+}
+
+/// The kernel's clock status. For tests, AUDIOSTREAMER_CLOCK_STATUS=synchronized|unsynchronized replaces it, or
+/// names a file holding one of those words, read at every call.
 func clockSyncStatus() -> ClockSyncStatus {
-    switch Console.environment("AUDIOSTREAMER_CLOCK_STATUS") {
+    var injected = Console.environment("AUDIOSTREAMER_CLOCK_STATUS")
+    if let path = injected, path.hasPrefix("/") {
+        injected = FileSystem.readText(path)?.split(whereSeparator: \.isWhitespace).first.map(String.init)
+    }
+    return switch injected {
     case "synchronized":
         ClockSyncStatus(isSynchronized: true, estimatedErrorMicroseconds: 0, maximumErrorMicroseconds: 0)
     case "unsynchronized":
@@ -279,7 +287,11 @@ func configuredNTPServer() -> String? {
     return nil
 }
 
-func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop: StopSignal) -> Int32 {
+/// Streams the prepared tracks until they end or `stop`; `clock` is the clock status read at the start, watched
+/// from then on: a change is reported when it happens.
+func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop: StopSignal, clock: ClockSyncStatus)
+    -> Int32
+{
     for item in prepared {
         let announcement = item.announcement
         Console.error(
@@ -305,9 +317,19 @@ func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop:
     let tracks = prepared.map(\.track)
     let runner = StreamRunner(tracks: tracks, settings: options.pacing, stop: stop, reporter: reporter)
     var nextStats = 0.0
+    var clockSynchronized = clock.isSynchronized
     let live = Console.errorIsTerminal && tracks.count == 1
     do {
         try runner.run(startAt: start, warn: { Console.error($0 + "\n") }) { elapsed, final in
+            let now = clockSyncStatus()
+            if now.isSynchronized != clockSynchronized {
+                clockSynchronized = now.isSynchronized
+                let line =
+                    now.isSynchronized
+                    ? "clock: synchronised \(format(elapsed)) s into the stream (adjtimex: estimated error \(now.estimatedErrorMicroseconds) us, maximum \(now.maximumErrorMicroseconds) us)"
+                    : "warning: clock: synchronisation lost \(format(elapsed)) s into the stream (adjtimex); the clock runs free, and tracks from other PCs may drift from these"
+                Console.error((live ? "\r\u{1B}[K" : "") + line + "\n")
+            }
             if let path = options.statsPath, final || elapsed >= nextStats {
                 writeStatistics(sessions, start: runner.start, to: path)
                 nextStats = elapsed + 2

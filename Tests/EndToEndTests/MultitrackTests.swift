@@ -149,6 +149,39 @@ extension EndToEnd {
             #expect(sdp.contains("a=ts-refclk:ntp=ntp.example\r\n"), "\(sdp)")
         }
 
+        /// The clock status is watched while streaming: losing synchronisation and finding it again are each
+        /// reported once, when they happen, and the stream goes on to its end.
+        @Test("a clock that loses and regains synchronisation while streaming is reported when it happens")
+        func clockSyncChangesAreReported() throws {
+            let folder = try ScratchFolder("syncchange")
+            let statusFile = folder.path("clock-status")
+            try "synchronized\n".write(toFile: statusFile, atomically: true, encoding: .utf8)
+            setenv("AUDIOSTREAMER_CLOCK_STATUS", statusFile, 1)
+            defer { unsetenv("AUDIOSTREAMER_CLOCK_STATUS") }
+            let streamer = try Subprocess(
+                BuiltProduct.audiostreamer,
+                ["demo", "--duration", "3", "--port", "46460", "--sdp-dir", folder.path("sdp")], in: folder.url,
+                label: "stream")
+            Thread.sleep(forTimeInterval: 1.2)
+            try "unsynchronized\n".write(toFile: statusFile, atomically: true, encoding: .utf8)
+            Thread.sleep(forTimeInterval: 1.0)
+            try "synchronized\n".write(toFile: statusFile, atomically: true, encoding: .utf8)
+            #expect(streamer.wait(seconds: 15) == 0, "\(streamer.standardError)")
+            let clockLines = streamer.standardError.split(separator: "\n").filter { $0.contains("clock:") }
+            try #require(clockLines.count == 3, "\(streamer.standardError)")
+            #expect(clockLines[0].hasPrefix("clock: synchronised (adjtimex"), "\(clockLines[0])")
+            #expect(clockLines[1].hasPrefix("warning: clock: synchronisation lost "), "\(clockLines[1])")
+            #expect(clockLines[2].hasPrefix("clock: synchronised "), "\(clockLines[2])")
+            // Seen at the next status check (every 0.5 s): lost about 1 s in, found again about 1 s later.
+            let seconds = clockLines.dropFirst().map { line in
+                line.split(separator: " ").first { $0.contains(".") && Double($0) != nil }.flatMap { Double($0) }
+            }
+            let lost = try #require(seconds[0])
+            let found = try #require(seconds[1])
+            #expect(lost >= 0.4 && lost <= 2.2, "lost at \(lost) s")
+            #expect(found > lost && found <= 3.0, "found again at \(found) s")
+        }
+
         /// Two processes, two tracks each, from one session file and one --start-at; ffmpeg opens the session SDP one
         /// of them wrote (all four m= sections) and records them into one 4-channel WAV. Each source holds an
         /// impulse at the same media time (1.0 s): in the recording the four impulses stand within one packet time.
