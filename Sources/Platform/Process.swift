@@ -111,7 +111,9 @@ public struct ClockSyncStatus: Sendable, Hashable {
     }
 }
 
-/// Runs copies of a program at once (posix_spawnp(3)) and reports what they used, from wait4(2).
+/// Runs copies of a program at once (posix_spawnp(3)) and reports what they used: CPU from wait4(2), peak RSS
+/// from /proc/PID/status (VmHWM) while they run. wait4's ru_maxrss will not do: the kernel counts in it the
+/// memory of the process that spawned the child, which for a benchmark dwarfs a small program's own.
 public enum ChildProcesses {
     public struct Usage: Sendable {
         public var cpuNanoseconds: Int64
@@ -120,17 +122,19 @@ public enum ChildProcesses {
         public var wallSeconds: Double
     }
 
-    /// Starts `count` copies of `arguments` (found on PATH) and waits for all of them.
-    public static func run(count: Int, arguments: [String]) throws -> Usage {
-        let start = MonotonicClock().now()
+    /// Starts `count` copies of `arguments` (found on PATH) and waits for all of them. Their standard output goes
+    /// to /dev/null, and their standard error too when `quiet`.
+    public static func run(count: Int, arguments: [String], quiet: Bool = false) throws -> Usage {
+        let clock = MonotonicClock()
+        let start = clock.now()
         var children: [pid_t] = []
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        // Their standard output (ffmpeg prints an SDP there) goes to /dev/null.
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
         for _ in 0..<count {
             var pid = pid_t()
             let result = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
@@ -138,16 +142,46 @@ public enum ChildProcesses {
             children.append(pid)
         }
         var usage = Usage(cpuNanoseconds: 0, peakResidentBytes: 0, wallSeconds: 0)
-        for pid in children {
-            var status: Int32 = 0
-            var resources = rusage()
-            while wait4(pid, &status, 0, &resources) < 0 && errno == EINTR {}
-            usage.cpuNanoseconds +=
-                (Int64(resources.ru_utime.tv_sec) + Int64(resources.ru_stime.tv_sec)) * 1_000_000_000
-                + (Int64(resources.ru_utime.tv_usec) + Int64(resources.ru_stime.tv_usec)) * 1000
-            usage.peakResidentBytes = max(usage.peakResidentBytes, Int(resources.ru_maxrss) * 1024)
+        var running = children
+        while !running.isEmpty {
+            // VmHWM only grows, so the last reading before a child ends is its peak to within one 20 ms step.
+            for pid in running {
+                usage.peakResidentBytes = max(usage.peakResidentBytes, peakResidentBytes(of: pid) ?? 0)
+            }
+            running.removeAll { pid in
+                var status: Int32 = 0
+                var resources = rusage()
+                guard wait4(pid, &status, WNOHANG, &resources) == pid else { return false }
+                usage.cpuNanoseconds +=
+                    (Int64(resources.ru_utime.tv_sec) + Int64(resources.ru_stime.tv_sec)) * 1_000_000_000
+                    + (Int64(resources.ru_utime.tv_usec) + Int64(resources.ru_stime.tv_usec)) * 1000
+                return true
+            }
+            if !running.isEmpty { clock.sleep(until: clock.now() + 20_000_000) }
         }
-        usage.wallSeconds = Double(MonotonicClock().now() - start) / 1e9
+        usage.wallSeconds = Double(clock.now() - start) / 1e9
         return usage
+    }
+
+    /// A running process's peak RSS since it started its program: VmHWM in /proc/PID/status.
+    static func peakResidentBytes(of pid: pid_t) -> Int? {
+        let descriptor = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var length = 0
+        while length < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[length...])
+                return read(descriptor, rest.baseAddress, rest.count)
+            }
+            if count <= 0 { break }
+            length += count
+        }
+        let text = String(decoding: bytes[0..<length], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kibibytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kibibytes * 1024
     }
 }

@@ -114,9 +114,9 @@ public enum FileSystem {
         return String(decoding: bytes.prefix(count), as: UTF8.self)
     }
 
-    /// Removes a file (unlink(2)), ignoring a missing one.
+    /// Removes a file (unlink(2)) or an empty folder (rmdir(2)), ignoring a missing one.
     public static func remove(_ path: String) {
-        unlink(path)
+        if unlink(path) != 0 && (errno == EISDIR || errno == EPERM) { rmdir(path) }
     }
 
     /// Names in a directory (readdir(3)), without "." and "..".

@@ -362,9 +362,60 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
         """)
 }
 
-/// `count` ffmpeg -re processes, each streaming the same kind of file as RTP: their CPU and RSS per track.
+/// What one process's CPU and memory cost per track.
+struct ProcessCost {
+    var tracks: Int
+    /// Percent of one core, all threads of all the processes.
+    var cpuPercent: Double
+    var peakResidentBytesPerProcess: Int
+    var processes: Int
+
+    var cpuPerTrack: Double { cpuPercent / Double(tracks) }
+    var residentBytesPerTrack: Double { Double(peakResidentBytesPerProcess * processes) / Double(tracks) }
+}
+
+/// The audiostreamer command itself (built next to this benchmark) streaming `count` tracks in one process, every
+/// thread counted (pacing, read-ahead, RTCP, status), to loopback sockets nobody reads.
+func measureCommandLine(_ count: Int, options: BenchOptions) throws -> ProcessCost {
+    let files = try (0..<count).map { try silentWAV(seconds: options.seconds, label: "cli\($0)").path }
+    defer { files.forEach(FileSystem.remove) }
+    let base = options.port + 300
+    let sinks = try (0..<count).map { index in
+        let socket = try UDPSocket(family: .ipv4)
+        try socket.bind(to: SocketAddress.loopback(.ipv4, port: base + 2 * index))
+        return socket
+    }
+    let folder = "/tmp/audiostreamer-bench-\(Console.processID)-sdp"
+    defer {
+        for name in (try? FileSystem.contents(ofDirectory: folder)) ?? [] { FileSystem.remove(folder + "/" + name) }
+        FileSystem.remove(folder)
+    }
+    let executable =
+        (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        + ["audiostreamer"]).joined(separator: "/")
+    let result = try ChildProcesses.run(
+        count: 1,
+        arguments: [
+            executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", "1", "--format", "L24", "--sdp-dir",
+            folder,
+        ] + files, quiet: true)
+    _ = sinks
+    let cost = ProcessCost(
+        tracks: count, cpuPercent: Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100,
+        peakResidentBytesPerProcess: result.peakResidentBytes, processes: 1)
+    Console.output(
+        """
+        audiostreamer, one process with \(count) tracks, \(options.seconds) s: \(fixed(cost.cpuPercent))% of one core in all, \(fixed(cost.cpuPerTrack, 2))% per track; peak RSS \(fixed(Double(cost.peakResidentBytesPerProcess) / 1024)) KiB, \(fixed(cost.residentBytesPerTrack / 1024)) KiB per track
+
+        """)
+    return cost
+}
+
+/// `count` ffmpeg -re processes, each streaming the same kind of file as RTP: their CPU and RSS per track, and
+/// how that compares with one audiostreamer process sending as many tracks.
 func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
     guard count > 0 else { return }
+    let ours = try measureCommandLine(count, options: options)
     let (path, _, _) = try silentWAV(seconds: options.seconds, label: "ffmpeg")
     defer { FileSystem.remove(path) }
     let sink = try UDPSocket(family: .ipv4)
@@ -375,10 +426,13 @@ func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
             "ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", path, "-c:a", "pcm_s24be", "-f", "rtp",
             "rtp://127.0.0.1:\(options.port + 2)",
         ])
-    let cpu = Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100
+    let theirs = ProcessCost(
+        tracks: count, cpuPercent: Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100,
+        peakResidentBytesPerProcess: result.peakResidentBytes, processes: count)
     Console.output(
         """
-        \(count) ffmpeg -re processes, \(options.seconds) s: \(fixed(cpu))% of one core in all, \(fixed(cpu / Double(count), 2))% per track; peak RSS \(fixed(Double(result.peakResidentBytes) / 1024)) KiB per process
+        \(count) ffmpeg -re processes, \(options.seconds) s: \(fixed(theirs.cpuPercent))% of one core in all, \(fixed(theirs.cpuPerTrack, 2))% per track; peak RSS \(fixed(Double(theirs.peakResidentBytesPerProcess) / 1024)) KiB per process
+          ffmpeg / audiostreamer per track: CPU \(fixed(theirs.cpuPerTrack / ours.cpuPerTrack)) times, RSS \(fixed(theirs.residentBytesPerTrack / ours.residentBytesPerTrack)) times
 
         """)
 }
@@ -452,14 +506,18 @@ func measureCPUFloor(microseconds: Double, seconds: Int) throws -> String {
     let thread = try PacingThread {
         try? ThreadTuning.setTimerSlack(nanoseconds: 1)
         let clock = MonotonicClock()
-        // Calibrate: the fastest of 20 runs of a million steps.
-        var fastest = Int64.max
-        for _ in 0..<20 {
+        // Calibrate as the measure itself runs, one wake-up every 1 ms: the median of 200 runs of 100 000 steps,
+        // so the machine's slow spells do not skew it.
+        var samples: [Int64] = []
+        let calibration = clock.now() + 1_000_000
+        for index in 0..<200 {
+            clock.sleep(until: calibration + Int64(index) * 1_000_000)
             let before = clock.now()
-            blackHole(arithmetic(steps: 1_000_000, seed: UInt32(truncatingIfNeeded: before)))
-            fastest = min(fastest, clock.now() - before)
+            blackHole(arithmetic(steps: 100_000, seed: UInt32(truncatingIfNeeded: before)))
+            samples.append(clock.now() - before)
         }
-        let steps = max(1, Int(microseconds * 1000 / Double(max(1, fastest)) * 1_000_000))
+        let median = Double(samples.sorted()[samples.count / 2])
+        let steps = max(1, Int(microseconds * 1000 / median * 100_000))
         let start = clock.now() + 1_000_000
         for index in 0..<count {
             clock.sleep(until: start + Int64(index) * 1_000_000)
