@@ -68,6 +68,7 @@ long shim_random_bytes(void *buffer, size_t length) {
 }
 
 _Static_assert(sizeof(struct shim_message) == sizeof(struct mmsghdr), "shim_message mirrors mmsghdr");
+_Static_assert(offsetof(struct shim_message, length) == offsetof(struct mmsghdr, msg_len), "and its fields");
 
 int shim_send_many(int fd, struct shim_message *messages, unsigned int count) {
     return sendmmsg(fd, (struct mmsghdr *)messages, count, MSG_DONTWAIT);

@@ -111,14 +111,17 @@ public struct ClockSyncStatus: Sendable, Hashable {
     }
 }
 
-/// Runs copies of a program at once (posix_spawnp(3)) and reports what they used: CPU from wait4(2), peak RSS
-/// from /proc/PID/status (VmHWM) while they run. wait4's ru_maxrss will not do: the kernel counts in it the
-/// memory of the process that spawned the child, which for a benchmark dwarfs a small program's own.
+/// Runs copies of a program at once (posix_spawnp(3)) and reports what they used: CPU from wait4(2), memory from
+/// /proc while they run. wait4's ru_maxrss will not do: the kernel counts in it the memory of the process that
+/// spawned the child, which for a benchmark dwarfs a small program's own.
 public enum ChildProcesses {
     public struct Usage: Sendable {
         public var cpuNanoseconds: Int64
-        /// The largest peak RSS of any one of them.
+        /// The largest peak RSS of any one of them (VmHWM): shared library pages count in full in each.
         public var peakResidentBytes: Int
+        /// The most memory they held together (the sum of their PSS, shared pages split among their users), at
+        /// the 20 ms steps it was read at.
+        public var peakProportionalBytes: Int
         public var wallSeconds: Double
     }
 
@@ -141,17 +144,23 @@ public enum ChildProcesses {
             guard result == 0 else { throw SystemError("posix_spawnp \(arguments[0])", errno: result) }
             children.append(pid)
         }
-        var usage = Usage(cpuNanoseconds: 0, peakResidentBytes: 0, wallSeconds: 0)
+        var usage = Usage(cpuNanoseconds: 0, peakResidentBytes: 0, peakProportionalBytes: 0, wallSeconds: 0)
         var running = children
         while !running.isEmpty {
             // VmHWM only grows, so the last reading before a child ends is its peak to within one 20 ms step.
+            var together = 0
             for pid in running {
-                usage.peakResidentBytes = max(usage.peakResidentBytes, peakResidentBytes(of: pid) ?? 0)
+                usage.peakResidentBytes = max(
+                    usage.peakResidentBytes, kibibytes("VmHWM:", in: "/proc/\(pid)/status").map { $0 * 1024 } ?? 0)
+                together += (kibibytes("Pss:", in: "/proc/\(pid)/smaps_rollup") ?? 0) * 1024
             }
+            usage.peakProportionalBytes = max(usage.peakProportionalBytes, together)
             running.removeAll { pid in
                 var status: Int32 = 0
                 var resources = rusage()
-                guard wait4(pid, &status, WNOHANG, &resources) == pid else { return false }
+                let result = wait4(pid, &status, WNOHANG, &resources)
+                if result < 0 { return errno != EINTR }  // not our child any more (ECHILD): nothing to wait for
+                guard result == pid else { return false }
                 usage.cpuNanoseconds +=
                     (Int64(resources.ru_utime.tv_sec) + Int64(resources.ru_stime.tv_sec)) * 1_000_000_000
                     + (Int64(resources.ru_utime.tv_usec) + Int64(resources.ru_stime.tv_usec)) * 1000
@@ -163,12 +172,13 @@ public enum ChildProcesses {
         return usage
     }
 
-    /// A running process's peak RSS since it started its program: VmHWM in /proc/PID/status.
-    static func peakResidentBytes(of pid: pid_t) -> Int? {
-        let descriptor = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+    /// The number after `label` in a /proc file of "Label:   1234 kB" lines, or nil when the file or line is
+    /// missing (a process that has ended).
+    static func kibibytes(_ label: String, in path: String) -> Int? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
+        var bytes = [UInt8](repeating: 0, count: 8192)
         var length = 0
         while length < bytes.count {
             let count = bytes.withUnsafeMutableBytes { buffer in
@@ -179,9 +189,7 @@ public enum ChildProcesses {
             length += count
         }
         let text = String(decoding: bytes[0..<length], as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kibibytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-        else { return nil }
-        return kibibytes * 1024
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
+        return line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Int($0) }
     }
 }

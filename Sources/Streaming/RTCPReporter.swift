@@ -46,10 +46,7 @@ public final class RTCPReporter: @unchecked Sendable {
             // Natural end: let the last packet's media play out before the BYE.
             let end =
                 sessions.map { session in
-                    start.monotonic + session.track.packetNanoseconds
-                        + MediaTime.nanoseconds(
-                            frames: session.track.counters.frames.load(ordering: .relaxed),
-                            sampleRate: session.sampleRate)
+                    start.monotonic + session.track.sentMediaNanoseconds + session.track.packetNanoseconds
                 }.max() ?? 0
             while !stop.isStopped, clock.now() < end {
                 receive(waitingUntil: min(end, clock.now() + 20_000_000))

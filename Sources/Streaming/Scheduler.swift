@@ -24,7 +24,8 @@ public final class StopSignal: Sendable {
 /// Sends the packets of every track on one absolute timeline: packet n of a track leaves at
 /// start + (first frame of n) / rate, computed from the start in integer nanoseconds and slept to with an
 /// absolute-deadline clock, so errors never accumulate. Behind schedule (the thread was descheduled) it sends
-/// the backlog at once and keeps the original timeline.
+/// the backlog without sleeping, oldest deadlines first and one packet per track per pass, and keeps the original
+/// timeline.
 ///
 /// One scheduler drives any number of tracks from one thread. Every track's next packet is built before its
 /// deadline, so the packets whose deadlines coincide leave in one wake-up, one system call after another.

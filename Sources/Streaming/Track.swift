@@ -102,6 +102,11 @@ public final class Track {
     /// Nanoseconds after the start at which the next packet is due: its first frame's media time.
     var nextOffset: Int64 { MediaTime.nanoseconds(frames: sentFrames, sampleRate: sampleRate) }
 
+    /// The media time of everything sent so far, in nanoseconds; readable from any thread (from the counters).
+    public var sentMediaNanoseconds: Int64 {
+        MediaTime.nanoseconds(frames: counters.frames.load(ordering: .relaxed), sampleRate: sampleRate)
+    }
+
     /// Whether a packet is built and waiting for its deadline.
     var hasPreparedPacket: Bool { prepared != nil }
 

@@ -282,8 +282,10 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
     let (path, format, frames) = try silentWAV(seconds: options.seconds, label: "tracks")
     defer { FileSystem.remove(path) }
     let baseline = ResourceUsage.current().peakResidentBytes
+    // Where the tracks nobody watches go: bound, so no ICMP comes back, and never read.
     let sink = try UDPSocket(family: .ipv4)
     try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
+    defer { withExtendedLifetime(sink) {} }
     let watched = count > 1 ? [0, count - 1] : [0]
     let receivers = try watched.indices.map { index in
         let socket = try UDPSocket(family: .ipv4)
@@ -343,10 +345,13 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
         first != 0 && last != 0 ? Double(last - first) / 1000 : nil
     }.sorted()
     // One track has no spread, and nothing to compare it with.
-    let floor =
-        count > 1
-        ? try measureCPUFloor(microseconds: percentile(spreads, 0.5), seconds: options.seconds)
-        : "(one track: no burst)"
+    var spreadLines = ""
+    if count > 1 {
+        let floor = try measureCPUFloor(microseconds: percentile(spreads, 0.5), seconds: options.seconds)
+        spreadLines =
+            "  spread of one media time (last track - first track) p50 \(fixed(percentile(spreads, 0.5))) p99 \(fixed(percentile(spreads, 0.99))) p99.9 \(fixed(percentile(spreads, 0.999)))\n"
+            + "  the machine alone: \(floor)\n"
+    }
     let late = tracks.map { $0.counters.snapshot.latePackets }.reduce(0, +)
     let failed = tracks.map { $0.counters.snapshot.failedSends }.reduce(0, +)
     let underruns = readers.map { $0.underruns.load(ordering: .relaxed) }.reduce(0, +)
@@ -355,23 +360,25 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
         \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s, send-time error (us):
           first track of each burst p50 \(fixed(percentile(first, 0.5))) p99 \(fixed(percentile(first, 0.99))) p99.9 \(fixed(percentile(first, 0.999)))
           last track of each burst p50 \(fixed(percentile(sorted, 0.5))) p99 \(fixed(percentile(sorted, 0.99))) p99.9 \(fixed(percentile(sorted, 0.999))), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us; \(late) packets a packet time late, \(failed) sends failed, \(underruns) read-ahead underruns
-          spread of one media time (last track - first track) p50 \(fixed(percentile(spreads, 0.5))) p99 \(fixed(percentile(spreads, 0.99))) p99.9 \(fixed(percentile(spreads, 0.999)))
-          the machine alone: \(floor)
-          pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
+        \(spreadLines)  pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
 
         """)
 }
 
-/// What one process's CPU and memory cost per track.
+/// What some processes sending `tracks` tracks in all cost in CPU and memory.
 struct ProcessCost {
     var tracks: Int
-    /// Percent of one core, all threads of all the processes.
-    var cpuPercent: Double
-    var peakResidentBytesPerProcess: Int
-    var processes: Int
+    var usage: ChildProcesses.Usage
 
+    /// Percent of one core, all threads of all the processes.
+    var cpuPercent: Double { Double(usage.cpuNanoseconds) / 1e9 / usage.wallSeconds * 100 }
     var cpuPerTrack: Double { cpuPercent / Double(tracks) }
-    var residentBytesPerTrack: Double { Double(peakResidentBytesPerProcess * processes) / Double(tracks) }
+    /// The memory they held together (PSS: a shared library page counts once in all), per track.
+    var memoryPerTrack: Double { Double(usage.peakProportionalBytes) / Double(tracks) }
+
+    var summary: String {
+        "\(fixed(cpuPercent))% of one core in all, \(fixed(cpuPerTrack, 2))% per track; peak RSS of one process \(fixed(Double(usage.peakResidentBytes) / 1024)) KiB, all together (PSS) \(fixed(Double(usage.peakProportionalBytes) / 1024)) KiB, \(fixed(memoryPerTrack / 1024)) KiB per track"
+    }
 }
 
 /// The audiostreamer command itself (built next to this benchmark) streaming `count` tracks in one process, every
@@ -393,21 +400,16 @@ func measureCommandLine(_ count: Int, options: BenchOptions) throws -> ProcessCo
     let executable =
         (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
         + ["audiostreamer"]).joined(separator: "/")
-    let result = try ChildProcesses.run(
-        count: 1,
-        arguments: [
-            executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", "1", "--format", "L24", "--sdp-dir",
-            folder,
-        ] + files, quiet: true)
-    _ = sinks
-    let cost = ProcessCost(
-        tracks: count, cpuPercent: Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100,
-        peakResidentBytesPerProcess: result.peakResidentBytes, processes: 1)
-    Console.output(
-        """
-        audiostreamer, one process with \(count) tracks, \(options.seconds) s: \(fixed(cost.cpuPercent))% of one core in all, \(fixed(cost.cpuPerTrack, 2))% per track; peak RSS \(fixed(Double(cost.peakResidentBytesPerProcess) / 1024)) KiB, \(fixed(cost.residentBytesPerTrack / 1024)) KiB per track
-
-        """)
+    let result = try withExtendedLifetime(sinks) {
+        try ChildProcesses.run(
+            count: 1,
+            arguments: [
+                executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", "1", "--format", "L24",
+                "--sdp-dir", folder,
+            ] + files, quiet: true)
+    }
+    let cost = ProcessCost(tracks: count, usage: result)
+    Console.output("audiostreamer, one process with \(count) tracks, \(options.seconds) s: \(cost.summary)\n\n")
     return cost
 }
 
@@ -420,19 +422,19 @@ func measureFFmpeg(_ count: Int, options: BenchOptions) throws {
     defer { FileSystem.remove(path) }
     let sink = try UDPSocket(family: .ipv4)
     try sink.bind(to: SocketAddress.loopback(.ipv4, port: options.port + 2))
-    let result = try ChildProcesses.run(
-        count: count,
-        arguments: [
-            "ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", path, "-c:a", "pcm_s24be", "-f", "rtp",
-            "rtp://127.0.0.1:\(options.port + 2)",
-        ])
-    let theirs = ProcessCost(
-        tracks: count, cpuPercent: Double(result.cpuNanoseconds) / 1e9 / result.wallSeconds * 100,
-        peakResidentBytesPerProcess: result.peakResidentBytes, processes: count)
+    let result = try withExtendedLifetime(sink) {
+        try ChildProcesses.run(
+            count: count,
+            arguments: [
+                "ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-i", path, "-c:a", "pcm_s24be", "-f", "rtp",
+                "rtp://127.0.0.1:\(options.port + 2)",
+            ])
+    }
+    let theirs = ProcessCost(tracks: count, usage: result)
     Console.output(
         """
-        \(count) ffmpeg -re processes, \(options.seconds) s: \(fixed(theirs.cpuPercent))% of one core in all, \(fixed(theirs.cpuPerTrack, 2))% per track; peak RSS \(fixed(Double(theirs.peakResidentBytesPerProcess) / 1024)) KiB per process
-          ffmpeg / audiostreamer per track: CPU \(fixed(theirs.cpuPerTrack / ours.cpuPerTrack)) times, RSS \(fixed(theirs.residentBytesPerTrack / ours.residentBytesPerTrack)) times
+        \(count) ffmpeg -re processes, \(options.seconds) s: \(theirs.summary)
+          ffmpeg / audiostreamer per track: CPU \(fixed(theirs.cpuPerTrack / ours.cpuPerTrack)) times, memory \(fixed(theirs.memoryPerTrack / ours.memoryPerTrack)) times
 
         """)
 }

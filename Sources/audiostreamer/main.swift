@@ -124,7 +124,7 @@ func main() -> Int32 {
         }
 
         // The clock: what the kernel says of its synchronisation, and what the SDP may claim about it.
-        let clockStatus = clockSyncStatus()
+        let clockStatus = clockSyncStatus() ?? ClockSyncStatus.current()
         if !clockStatus.isSynchronized && options.requireSync {
             Console.error(
                 "audiostreamer: --require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock\n"
@@ -257,11 +257,12 @@ func clockLine(_ status: ClockSyncStatus) -> String {
 }
 
 /// The kernel's clock status. For tests, AUDIOSTREAMER_CLOCK_STATUS=synchronized|unsynchronized replaces it, or
-/// names a file holding one of those words, read at every call.
-func clockSyncStatus() -> ClockSyncStatus {
+/// names a file holding one of those words, read at every call (nil when it cannot be read: no news).
+func clockSyncStatus() -> ClockSyncStatus? {
     var injected = Console.environment("AUDIOSTREAMER_CLOCK_STATUS")
     if let path = injected, path.hasPrefix("/") {
-        injected = FileSystem.readText(path)?.split(whereSeparator: \.isWhitespace).first.map(String.init)
+        guard let word = FileSystem.readText(path)?.split(whereSeparator: \.isWhitespace).first else { return nil }
+        injected = String(word)
     }
     return switch injected {
     case "synchronized":
@@ -321,12 +322,11 @@ func play(_ prepared: [PreparedTrack], options: Options, start: ClockPair, stop:
     let live = Console.errorIsTerminal && tracks.count == 1
     do {
         try runner.run(startAt: start, warn: { Console.error($0 + "\n") }) { elapsed, final in
-            let now = clockSyncStatus()
-            if now.isSynchronized != clockSynchronized {
+            if !final, let now = clockSyncStatus(), now.isSynchronized != clockSynchronized {
                 clockSynchronized = now.isSynchronized
                 let line =
                     now.isSynchronized
-                    ? "clock: synchronised \(format(elapsed)) s into the stream (adjtimex: estimated error \(now.estimatedErrorMicroseconds) us, maximum \(now.maximumErrorMicroseconds) us)"
+                    ? "clock: synchronised \(format(elapsed)) s into the stream (adjtimex: estimated error \(now.estimatedErrorMicroseconds) us, maximum \(now.maximumErrorMicroseconds) us); a slewed correction reaches these tracks, a stepped one only after a restart"
                     : "warning: clock: synchronisation lost \(format(elapsed)) s into the stream (adjtimex); the clock runs free, and tracks from other PCs may drift from these"
                 Console.error((live ? "\r\u{1B}[K" : "") + line + "\n")
             }

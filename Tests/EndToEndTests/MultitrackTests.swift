@@ -155,31 +155,45 @@ extension EndToEnd {
         func clockSyncChangesAreReported() throws {
             let folder = try ScratchFolder("syncchange")
             let statusFile = folder.path("clock-status")
-            try "synchronized\n".write(toFile: statusFile, atomically: true, encoding: .utf8)
+            func setStatus(_ word: String) throws {
+                try (word + "\n").write(toFile: statusFile, atomically: true, encoding: .utf8)
+            }
+            try setStatus("synchronized")
             setenv("AUDIOSTREAMER_CLOCK_STATUS", statusFile, 1)
             defer { unsetenv("AUDIOSTREAMER_CLOCK_STATUS") }
             let streamer = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["demo", "--duration", "3", "--port", "46460", "--sdp-dir", folder.path("sdp")], in: folder.url,
+                ["demo", "--duration", "6", "--port", "46460", "--sdp-dir", folder.path("sdp")], in: folder.url,
                 label: "stream")
-            Thread.sleep(forTimeInterval: 1.2)
-            try "unsynchronized\n".write(toFile: statusFile, atomically: true, encoding: .utf8)
-            Thread.sleep(forTimeInterval: 1.0)
-            try "synchronized\n".write(toFile: statusFile, atomically: true, encoding: .utf8)
+            /// Waits up to 5 s for `text` in the streamer's standard error.
+            func waitFor(_ text: String) -> Bool {
+                let began = Date()
+                while !streamer.standardError.contains(text) && Date().timeIntervalSince(began) < 5 {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                return streamer.standardError.contains(text)
+            }
+            // The stream has started once its line naming the SDP file is out.
+            #expect(waitFor("demo.sdp"), "\(streamer.standardError)")
+            Thread.sleep(forTimeInterval: 0.8)
+            try setStatus("unsynchronized")
+            #expect(waitFor("synchronisation lost"), "\(streamer.standardError)")
+            try setStatus("synchronized")
+            #expect(waitFor("a slewed correction reaches"), "\(streamer.standardError)")
             #expect(streamer.wait(seconds: 15) == 0, "\(streamer.standardError)")
             let clockLines = streamer.standardError.split(separator: "\n").filter { $0.contains("clock:") }
             try #require(clockLines.count == 3, "\(streamer.standardError)")
             #expect(clockLines[0].hasPrefix("clock: synchronised (adjtimex"), "\(clockLines[0])")
             #expect(clockLines[1].hasPrefix("warning: clock: synchronisation lost "), "\(clockLines[1])")
             #expect(clockLines[2].hasPrefix("clock: synchronised "), "\(clockLines[2])")
-            // Seen at the next status check (every 0.5 s): lost about 1 s in, found again about 1 s later.
+            // Each seen at the next status check (every 0.5 s), while the 6 s stream ran.
             let seconds = clockLines.dropFirst().map { line in
                 line.split(separator: " ").first { $0.contains(".") && Double($0) != nil }.flatMap { Double($0) }
             }
             let lost = try #require(seconds[0])
             let found = try #require(seconds[1])
-            #expect(lost >= 0.4 && lost <= 2.2, "lost at \(lost) s")
-            #expect(found > lost && found <= 3.0, "found again at \(found) s")
+            #expect(lost >= 0.4 && lost < 6, "lost at \(lost) s")
+            #expect(found > lost && found < 6, "found again at \(found) s")
         }
 
         /// Two processes, two tracks each, from one session file and one --start-at; ffmpeg opens the session SDP one
