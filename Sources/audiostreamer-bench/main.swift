@@ -278,7 +278,9 @@ func listen(label: String, options: BenchOptions) throws {
 /// N tracks of 48 kHz stereo 24-bit at 1 ms from one process and one pacing thread. The first and the last
 /// track of every burst are received with kernel timestamps (the last one waits for all the others), so the
 /// figures are the lateness of the whole burst; the rest go to a socket nobody reads.
-func measureTracks(_ count: Int, options: BenchOptions) throws {
+/// Returns the last track's p99 send-time error in microseconds (the whole burst's) and the pacing thread's CPU
+/// in % of one core.
+func measureTracks(_ count: Int, options: BenchOptions) throws -> (lastP99: Double, cpu: Double) {
     let (path, format, frames) = try silentWAV(seconds: options.seconds, label: "tracks")
     defer { FileSystem.remove(path) }
     let baseline = ResourceUsage.current().peakResidentBytes
@@ -363,6 +365,20 @@ func measureTracks(_ count: Int, options: BenchOptions) throws {
         \(spreadLines)  pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
 
         """)
+    return (percentile(sorted, 0.99), cpu)
+}
+
+/// The benchmark's answer to "how many tracks per core": the most tracks, of the counts tried, whose every packet
+/// (the last of each burst included) left within 100 us of its deadline at p99.
+func tracksPerCore(_ results: [(count: Int, lastP99: Double, cpu: Double)]) -> String {
+    let passing = results.filter { $0.lastP99 <= 100 }
+    guard let best = passing.max(by: { $0.count < $1.count }) else {
+        let fewest = results.min { $0.count < $1.count }
+        return
+            "tracks per core (p99 send-time error <= 100 us for every track): none of the counts tried; with \(fewest?.count ?? 0) the p99 was \(fixed(fewest?.lastP99 ?? 0)) us\n"
+    }
+    return
+        "tracks per core (p99 send-time error <= 100 us for every track): \(best.count) of the counts tried (p99 \(fixed(best.lastP99)) us, \(fixed(best.cpu))% of one core)\n"
 }
 
 /// What some processes sending `tracks` tracks in all cost in CPU and memory.
@@ -596,7 +612,12 @@ do {
         Console.exit(0)
     }
     if !options.trackCounts.isEmpty {
-        for count in options.trackCounts { try measureTracks(count, options: options) }
+        var results: [(count: Int, lastP99: Double, cpu: Double)] = []
+        for count in options.trackCounts {
+            let (lastP99, cpu) = try measureTracks(count, options: options)
+            results.append((count, lastP99, cpu))
+        }
+        Console.output(tracksPerCore(results) + "\n")
         try measureFFmpeg(options.ffmpegProcesses, options: options)
         Console.exit(0)
     }
