@@ -51,7 +51,7 @@ public final class Scheduler<Clock: PacingClock> {
             var earliest = Int64.max
             for track in tracks {
                 track.prepareNext()
-                if track.hasPreparedPacket { earliest = min(earliest, start + track.nextOffset) }
+                if track.hasPreparedPacket { earliest = min(earliest, start + track.sentMediaNanoseconds) }
             }
             guard earliest != Int64.max else { return }
             var now = clock.now()
@@ -61,7 +61,7 @@ public final class Scheduler<Clock: PacingClock> {
             }
             // Every due packet, one per track; a track further behind sends its next one on the next pass.
             for track in tracks where track.hasPreparedPacket {
-                let deadline = start + track.nextOffset
+                let deadline = start + track.sentMediaNanoseconds
                 if deadline <= now { track.sendPrepared(lateness: clock.now() - deadline) }
             }
         }

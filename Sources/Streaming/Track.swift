@@ -76,8 +76,6 @@ public final class Track {
     let packetNanoseconds: Int64
     /// The packet built for the next deadline, in the packetizer's buffer; nil when none is built yet.
     private var prepared: (bytes: UnsafeRawBufferPointer, clipped: Int)?
-    /// Frames sent so far: the media position of the next packet's first frame.
-    private var sentFrames = 0
 
     public init(
         name: String, source: any FrameSource, packetizer: Packetizer, sink: any DatagramSink, frameLimit: Int? = nil,
@@ -99,10 +97,8 @@ public final class Track {
         return loops ? nil : source.frameCount
     }
 
-    /// Nanoseconds after the start at which the next packet is due: its first frame's media time.
-    var nextOffset: Int64 { MediaTime.nanoseconds(frames: sentFrames, sampleRate: sampleRate) }
-
-    /// The media time of everything sent so far, in nanoseconds; readable from any thread (from the counters).
+    /// The media time of everything sent so far, in nanoseconds, which is when the next packet is due after the
+    /// start; readable from any thread (it comes from the counters).
     public var sentMediaNanoseconds: Int64 {
         MediaTime.nanoseconds(frames: counters.frames.load(ordering: .relaxed), sampleRate: sampleRate)
     }
@@ -148,8 +144,7 @@ public final class Track {
             counters.failedSends.add(1, ordering: .relaxed)
             counters.lastSendError.store(errno, ordering: .relaxed)
         }
-        sentFrames = packetizer.framePosition
-        counters.frames.store(sentFrames, ordering: .relaxed)
+        counters.frames.store(packetizer.framePosition, ordering: .relaxed)
         if clipped > 0 { counters.clippedSamples.add(clipped, ordering: .relaxed) }
         if lateness >= packetNanoseconds { counters.latePackets.add(1, ordering: .relaxed) }
         if lateness > counters.worstLatenessNanoseconds.load(ordering: .relaxed) {
