@@ -1,43 +1,69 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// The packet path is real-time even in a debug build: `swift test` runs end-to-end tests against the debug
-/// executable, and unoptimised sample conversion and pacing would measure the optimiser's absence, not the design.
-let realTime: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// The modules, lowest first. Data flows one way: WAV -> PCM frames -> RTP packets -> scheduler -> socket.
+/// No target uses unsafe flags, so other packages can depend on these libraries by version.
+let libraries: [(name: String, dependencies: [Target.Dependency])] = [
+    // Decimal numbers exact as written, and as text.
+    ("Numbers", []),
+    // Protocols and plain values the engines and the platform meet on: clocks, datagram sinks and sockets, byte
+    // sources, addresses. No Glibc.
+    ("Interfaces", []),
+    // Sample formats, L16/L24, conversions.
+    ("PCM", []),
+    // Wire formats: pure, no clocks, no sockets.
+    ("WAV", ["PCM", "Interfaces"]),
+    ("RTP", ["PCM", "Numbers"]),
+    ("SDP", []),
+    ("JSON", []),
+    // Pure planning: a take and its inputs' formats -> one plan per track.
+    ("Session", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
+    // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
+    ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON"]),
+    // The only module that imports Glibc: files, sockets, clocks, threads, signals.
+    ("Platform", ["CPlatformShims", "Interfaces"]),
+    // Each command as one library call: inputs opened, plan made, platform and engines composed.
+    ("Application", ["Interfaces", "Numbers", "PCM", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Platform"]),
+    // Command-line options declared once: parsing and help, no option of its own.
+    ("Arguments", []),
+]
 
 let package = Package(
     name: "audiostreamer",
     products: [
         .executable(name: "audiostreamer", targets: ["audiostreamer"]),
         .executable(name: "audiostreamer-bench", targets: ["audiostreamer-bench"]),
-        .library(name: "Streaming", targets: ["Streaming"]),
-    ],
+    ] + libraries.map { .library(name: $0.name, targets: [$0.name]) },
     targets: [
         // Wrappers for the few libc calls Swift's Glibc module hides (variadic, macros or _GNU_SOURCE only).
         .target(name: "CPlatformShims"),
-        // The only module that imports Glibc: files, sockets, clocks, threads.
-        .target(name: "Platform", dependencies: ["CPlatformShims"], swiftSettings: realTime),
-        // Sample formats and their lossless or rounded conversion to network-order L16/L24.
-        .target(name: "PCM", swiftSettings: realTime),
-        // Wire formats: pure, no clocks, no sockets.
-        .target(name: "WAV", dependencies: ["PCM"], swiftSettings: realTime),
-        .target(name: "RTP", swiftSettings: realTime),
-        .target(name: "SDP"),
-        // Frames -> packets -> schedule -> sink.
-        .target(name: "Streaming", dependencies: ["PCM", "WAV", "RTP", "SDP", "Platform"], swiftSettings: realTime),
-        .executableTarget(name: "audiostreamer", dependencies: ["Streaming", "RTP", "Platform", "WAV"]),
-        .executableTarget(name: "audiostreamer-bench", dependencies: ["Streaming"]),
+        .executableTarget(
+            name: "audiostreamer",
+            dependencies: [
+                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "Platform", "RTP", "Sender", "Session",
+            ]),
+        .executableTarget(
+            name: "audiostreamer-bench",
+            dependencies: ["Application", "Arguments", "Interfaces", "PCM", "Platform", "RTP", "Sender", "WAV"]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NumbersTests", dependencies: ["Numbers", "Session"]),
+        .testTarget(name: "InterfacesTests", dependencies: ["Interfaces"]),
         .testTarget(name: "PCMTests", dependencies: ["PCM"]),
-        .testTarget(name: "WAVTests", dependencies: ["WAV"]),
-        .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
+        .testTarget(name: "WAVTests", dependencies: ["WAV", "Interfaces"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "PCM", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Interfaces", "PCM", "RTP", "SDP", "TestSupport"]),
         .testTarget(
-            name: "StreamingTests", dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport"]),
+            name: "SenderTests",
+            dependencies: ["Sender", "Interfaces", "PCM", "WAV", "RTP", "Platform", "Application", "TestSupport"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["audiostreamer", "Application", "Session", "Arguments", "Interfaces", "Numbers", "Sender"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PCM", "WAV", "RTP", "Platform", "Streaming", "TestSupport", "audiostreamer"]),
-    ],
+            dependencies: ["Interfaces", "PCM", "WAV", "RTP", "Platform", "TestSupport"]),
+    ] + libraries.map { .target(name: $0.name, dependencies: $0.dependencies) },
     swiftLanguageModes: [.v6]
 )

@@ -7,9 +7,9 @@
 /// Every saturated or clipped sample, and every NaN (sent as 0), is counted so callers can report it.
 public struct SampleConverter: Sendable, Hashable {
     public let source: SampleEncoding
-    public let destination: NetworkSampleWidth
+    public let destination: AudioPayloadEncoding
 
-    public init(from source: SampleEncoding, to destination: NetworkSampleWidth) {
+    public init(from source: SampleEncoding, to destination: AudioPayloadEncoding) {
         self.source = source
         self.destination = destination
     }
@@ -17,16 +17,16 @@ public struct SampleConverter: Sendable, Hashable {
     /// Converts `sampleCount` samples from `input` into `output`; returns how many were clipped.
     ///
     /// - Precondition: `input` holds `sampleCount * source.byteCount` bytes and `output`
-    ///   room for `sampleCount * destination.byteCount`.
+    ///   room for `sampleCount * destination.bytesPerSample`.
     @inline(__always)
     public func convert(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, sampleCount: Int
     ) -> Int {
         precondition(input.count >= sampleCount * source.byteCount, "input shorter than sampleCount")
-        precondition(output.count >= sampleCount * destination.byteCount, "output shorter than sampleCount")
+        precondition(output.count >= sampleCount * destination.bytesPerSample, "output shorter than sampleCount")
         switch destination {
-        case .bits16: return convert(input, output, sampleCount, bits: 16, store: Self.store16)
-        case .bits24: return convert(input, output, sampleCount, bits: 24, store: Self.store24)
+        case .l16: return convert(input, output, sampleCount, bits: 16, store: Self.store16)
+        case .l24: return convert(input, output, sampleCount, bits: 24, store: Self.store24)
         }
     }
 

@@ -35,24 +35,47 @@ public enum SampleEncoding: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The network sample width that carries this encoding without loss where one exists:
-    /// 8 and 16-bit become L16, everything wider becomes L24.
-    public var naturalNetworkWidth: NetworkSampleWidth {
+    /// The payload that carries this encoding without loss where one exists: 8 and 16-bit become L16,
+    /// everything wider becomes L24.
+    public var naturalPayload: AudioPayloadEncoding {
         switch self {
-        case .unsigned8, .signed16: .bits16
-        case .signed24, .signed32, .float32, .float64: .bits24
+        case .unsigned8, .signed16: .l16
+        case .signed24, .signed32, .float32, .float64: .l24
         }
     }
 }
 
-/// A signed big-endian integer sample as RTP's linear audio payloads carry it
-/// (L16: RFC 3551 section 4.5.11; L24: RFC 3190 section 4).
-public enum NetworkSampleWidth: Int, Sendable, Hashable {
-    case bits16 = 2
-    case bits24 = 3
+/// The linear PCM payloads of RTP: signed big-endian integer samples, interleaved in channel order, frames in time
+/// order. L16: RFC 3551 section 4.5.11; L24: RFC 3190 section 4.
+public enum AudioPayloadEncoding: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case l16 = "L16"
+    case l24 = "L24"
 
-    /// Bytes one sample takes on the wire.
-    public var byteCount: Int { rawValue }
+    /// The encoding name as it stands in an SDP rtpmap.
+    public var name: String { rawValue }
+
+    /// Bytes per sample on the wire.
+    public var bytesPerSample: Int {
+        switch self {
+        case .l16: 2
+        case .l24: 3
+        }
+    }
+
+    /// The encoding a WAV file of this payload stores losslessly.
+    public var fileEncoding: SampleEncoding {
+        switch self {
+        case .l16: .signed16
+        case .l24: .signed24
+        }
+    }
+
+    /// Parses a user's or an SDP's spelling (`L16`, `l24`).
+    public init?(name: String) {
+        self.init(rawValue: name.uppercased())
+    }
+
+    public var description: String { rawValue }
 }
 
 /// The shape of interleaved PCM audio: sample encoding, channels per frame, frames per second.

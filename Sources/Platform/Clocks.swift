@@ -1,7 +1,9 @@
+import CPlatformShims
 import Glibc
+import Interfaces
 
 /// CLOCK_MONOTONIC in nanoseconds: steady, never stepped, slewed in rate by NTP/PTP discipline.
-public struct MonotonicClock: Sendable {
+public struct MonotonicClock: PacingClock, Sendable {
     public init() {}
 
     /// Now, from clock_gettime(CLOCK_MONOTONIC).
@@ -32,21 +34,33 @@ public struct WallClock: Sendable {
     }
 }
 
-/// One reading of both clocks taken as close together as possible, to map one onto the other.
-public struct ClockPair: Sendable, Hashable {
-    public var monotonic: Int64
-    public var wall: Int64
+/// The system's clocks: CLOCK_MONOTONIC to pace on, CLOCK_REALTIME for the wall clock.
+public struct SystemClocks: Clocks {
+    public init() {}
 
-    /// Reads wall, monotonic, wall and keeps the monotonic reading with the midpoint of the wall readings.
-    public static func now() -> ClockPair {
-        let before = WallClock().now()
-        let monotonic = MonotonicClock().now()
-        let after = WallClock().now()
-        return ClockPair(monotonic: monotonic, wall: before + (after - before) / 2)
-    }
+    @inline(__always)
+    public func monotonicNow() -> Int64 { MonotonicClock().now() }
+    public func wallNow() -> Int64 { WallClock().now() }
+    public func sleep(untilMonotonic deadline: Int64) { MonotonicClock().sleep(until: deadline) }
+}
 
-    public init(monotonic: Int64, wall: Int64) {
-        self.monotonic = monotonic
-        self.wall = wall
+/// The kernel's view of clock synchronisation, from adjtimex(2).
+public struct KernelClockSync: ClockSyncReader {
+    public init() {}
+
+    /// Reads adjtimex(2): synchronised when the state is not TIME_ERROR and STA_UNSYNC is clear.
+    public func read() -> ClockSyncStatus? {
+        var estimated = 0
+        var maximum = 0
+        let synchronized = shim_ntp_state(&estimated, &maximum)
+        return ClockSyncStatus(
+            isSynchronized: synchronized == 1, estimatedErrorMicroseconds: estimated, maximumErrorMicroseconds: maximum)
     }
+}
+
+/// CPU time the calling thread has used, from clock_gettime(CLOCK_THREAD_CPUTIME_ID), in nanoseconds.
+public func currentThreadCPUNanoseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
 }

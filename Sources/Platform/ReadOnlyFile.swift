@@ -1,4 +1,5 @@
 import Glibc
+import Interfaces
 
 /// A file opened for reading with open(2), read with pread(2), closed when released.
 public final class ReadOnlyFile: @unchecked Sendable {
@@ -40,6 +41,11 @@ public final class ReadOnlyFile: @unchecked Sendable {
             total += got
         }
         return total
+    }
+
+    /// One pread(2) of up to `buffer.count` bytes at `offset`; returns the bytes read (0 at the end).
+    func readOnce(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try retryingInterrupts("pread") { pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
 
     /// Tells the kernel the file will be read sequentially (posix_fadvise POSIX_FADV_SEQUENTIAL).
@@ -106,12 +112,26 @@ public enum FileSystem {
         guard truncate(path, off_t(size)) == 0 else { throw SystemError("truncate \(path)") }
     }
 
-    /// A small text file's contents, or nil when it cannot be read.
+    /// A small text file's contents (read to its end, as /proc files report no size), or nil when it cannot be read
+    /// or holds more than `limit` bytes.
     public static func readText(_ path: String, limit: Int = 1 << 20) -> String? {
-        guard let file = try? ReadOnlyFile(path: path), file.byteCount <= limit else { return nil }
-        var bytes = [UInt8](repeating: 0, count: file.byteCount)
-        guard let count = try? bytes.withUnsafeMutableBytes({ try file.read(at: 0, into: $0) }) else { return nil }
-        return String(decoding: bytes.prefix(count), as: UTF8.self)
+        guard let file = try? ReadOnlyFile(path: path) else { return nil }
+        var bytes = [UInt8](repeating: 0, count: min(limit, 1 << 16) + 1)
+        var length = 0
+        while true {
+            if length == bytes.count {
+                guard bytes.count <= limit else { return nil }
+                bytes += [UInt8](repeating: 0, count: min(bytes.count, limit + 1 - bytes.count))
+            }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                try? file.readOnce(at: length, into: UnsafeMutableRawBufferPointer(rebasing: buffer[length...]))
+            }
+            guard let count else { return nil }
+            if count == 0 { break }
+            length += count
+        }
+        guard length <= limit else { return nil }
+        return String(decoding: bytes.prefix(length), as: UTF8.self)
     }
 
     /// Removes a file (unlink(2)) or an empty folder (rmdir(2)), ignoring a missing one.
@@ -133,3 +153,5 @@ public enum FileSystem {
         return names
     }
 }
+
+extension ReadOnlyFile: ByteSource {}

@@ -14,7 +14,7 @@ public enum SignalWatcher {
         let result = pthread_sigmask(SIG_BLOCK, &set, nil)
         guard result == 0 else { throw SystemError("pthread_sigmask", errno: result) }
         let watched = set
-        _ = try PacingThread {
+        _ = try OSThread {
             var signals = watched
             while true {
                 var number: Int32 = 0

@@ -1,63 +1,88 @@
 import Glibc
+import Interfaces
 
-/// An IPv4 or IPv6 address and port, as a `sockaddr_storage`.
-public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
-    public enum Family: Sendable, Hashable {
-        case ipv4, ipv6
-    }
-
-    var storage: sockaddr_storage
+/// An `Endpoint` as the socket calls take it: a `sockaddr_in` or `sockaddr_in6` in a `sockaddr_storage`.
+struct SocketAddress {
+    var storage = sockaddr_storage()
     var length: socklen_t
+
+    init(_ endpoint: Endpoint) {
+        let port = UInt16(truncatingIfNeeded: endpoint.port).bigEndian
+        switch endpoint.family {
+        case .ipv4:
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port
+            address.sin_addr.s_addr = endpoint.address.ipv4Bits.bigEndian
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            withUnsafeMutableBytes(of: &storage) { target in
+                withUnsafeBytes(of: address) { target.copyMemory(from: $0) }
+            }
+        case .ipv6:
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port
+            address.sin6_scope_id = endpoint.address.scopeID
+            withUnsafeMutableBytes(of: &address.sin6_addr) { bytes in
+                for (index, byte) in endpoint.address.bytes.enumerated() { bytes[index] = byte }
+            }
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            withUnsafeMutableBytes(of: &storage) { target in
+                withUnsafeBytes(of: address) { target.copyMemory(from: $0) }
+            }
+        }
+    }
 
     init(storage: sockaddr_storage, length: socklen_t) {
         self.storage = storage
         self.length = length
     }
 
-    public var family: Family { Int32(storage.ss_family) == AF_INET6 ? .ipv6 : .ipv4 }
-
-    /// The numeric host (getnameinfo(3) NI_NUMERICHOST), without brackets.
-    public var host: String {
-        var name = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        var copy = storage
-        let result = withUnsafePointer(to: &copy) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                getnameinfo($0, length, &name, socklen_t(name.count), nil, 0, NI_NUMERICHOST)
-            }
-        }
-        guard result == 0 else { return "?" }
-        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    public var port: Int {
-        var copy = storage
-        return withUnsafePointer(to: &copy) { pointer in
-            switch family {
-            case .ipv4:
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                    Int(UInt16(bigEndian: $0.pointee.sin_port))
-                }
-            case .ipv6:
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
-                }
+    /// The endpoint it holds; nil for a family other than IPv4 and IPv6.
+    var endpoint: Endpoint? {
+        withUnsafeBytes(of: storage) { raw in
+            switch Int32(storage.ss_family) {
+            case AF_INET:
+                let address = raw.loadUnaligned(as: sockaddr_in.self)
+                return Endpoint(
+                    address: IPAddress(ipv4: UInt32(bigEndian: address.sin_addr.s_addr)),
+                    port: Int(UInt16(bigEndian: address.sin_port)))
+            case AF_INET6:
+                let address = raw.loadUnaligned(as: sockaddr_in6.self)
+                let bytes = withUnsafeBytes(of: address.sin6_addr) { Array($0) }
+                let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                return Endpoint(
+                    address: IPAddress(ipv6: high, low, scopeID: address.sin6_scope_id),
+                    port: Int(UInt16(bigEndian: address.sin6_port)))
+            default:
+                return nil
             }
         }
     }
 
-    public var description: String { family == .ipv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// Calls `body` with the address as a `sockaddr` pointer and its length.
+    func withSocketAddress<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> T) rethrows -> T {
+        try withUnsafePointer(to: storage) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, length) }
+        }
+    }
+}
 
-    /// Resolves `host` (a name or a numeric address) for UDP with getaddrinfo(3); the first answer wins.
-    public static func resolve(host: String, port: Int) throws -> SocketAddress {
+/// Name resolution with getaddrinfo(3).
+public enum Resolver {
+    /// The first address `host` (a name or a numeric address) resolves to for UDP.
+    public static func resolve(_ host: String) throws -> IPAddress {
+        if let numeric = IPAddress(host) { return numeric }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG
+        hints.ai_flags = AI_ADDRCONFIG
         var list: UnsafeMutablePointer<addrinfo>?
-        var result = getaddrinfo(host, String(port), &hints, &list)
+        var result = getaddrinfo(host, nil, &hints, &list)
         if result != 0 {
             // AI_ADDRCONFIG hides loopback-only families on hosts without other addresses: ask again without it.
-            hints.ai_flags = AI_NUMERICSERV
-            result = getaddrinfo(host, String(port), &hints, &list)
+            hints.ai_flags = 0
+            result = getaddrinfo(host, nil, &hints, &list)
         }
         guard result == 0, let first = list else {
             throw ResolutionError(host: host, reason: String(cString: gai_strerror(result)))
@@ -68,52 +93,23 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         withUnsafeMutableBytes(of: &storage) { target in
             target.copyMemory(from: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(length)))
         }
-        return SocketAddress(storage: storage, length: length)
-    }
-
-    /// The same host with another port.
-    public func withPort(_ port: Int) -> SocketAddress {
-        var copy = self
-        withUnsafeMutablePointer(to: &copy.storage) { pointer in
-            switch family {
-            case .ipv4:
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                    $0.pointee.sin_port = UInt16(port).bigEndian
-                }
-            case .ipv6:
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    $0.pointee.sin6_port = UInt16(port).bigEndian
-                }
-            }
+        guard let endpoint = SocketAddress(storage: storage, length: length).endpoint else {
+            throw ResolutionError(host: host, reason: "no IPv4 or IPv6 address")
         }
-        return copy
+        return endpoint.address
     }
 
-    /// The wildcard address of a family (0.0.0.0 or ::) with a port, for sockets that receive from anyone.
-    public static func wildcard(_ family: Family, port: Int) -> SocketAddress {
-        (try? resolve(host: family == .ipv6 ? "::" : "0.0.0.0", port: port))
-            ?? SocketAddress(storage: sockaddr_storage(), length: 0)
-    }
-
-    /// The wildcard or loopback address of a family with a port, for binding receivers.
-    public static func loopback(_ family: Family, port: Int) -> SocketAddress {
-        // Numeric addresses always resolve.
-        (try? resolve(host: family == .ipv6 ? "::1" : "127.0.0.1", port: port))
-            ?? SocketAddress(storage: sockaddr_storage(), length: 0)
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.length == rhs.length && lhs.host == rhs.host && lhs.port == rhs.port
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(host)
-        hasher.combine(port)
+    /// This host's own address on the way to `destination`: what a UDP socket connected there is bound to
+    /// (connect(2) and getsockname(2) on a socket that sends nothing).
+    public static func localAddress(towards destination: IPAddress) throws -> IPAddress {
+        let socket = try UDPSocket(family: destination.family)
+        try socket.connect(to: Endpoint(address: destination, port: 9))
+        return try socket.localEndpoint().address
     }
 }
 
 /// A host name that getaddrinfo(3) could not resolve.
-public struct ResolutionError: Error, Sendable, CustomStringConvertible {
+public struct ResolutionError: Error, Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var reason: String
 

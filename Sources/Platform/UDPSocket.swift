@@ -1,14 +1,15 @@
 import CPlatformShims
 import Glibc
+import Interfaces
 
 /// A UDP socket (socket(2) SOCK_DGRAM), closed when released.
-public final class UDPSocket: @unchecked Sendable {
+public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable {
     // @unchecked: the descriptor never changes; the kernel serialises calls on it.
     public let descriptor: Int32
-    public let family: SocketAddress.Family
+    public let family: IPAddress.Family
 
     /// Opens a socket of `family` with socket(2).
-    public init(family: SocketAddress.Family) throws {
+    public init(family: IPAddress.Family) throws {
         self.family = family
         descriptor = try retryingInterrupts("socket") {
             socket(family == .ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -20,29 +21,25 @@ public final class UDPSocket: @unchecked Sendable {
     }
 
     /// Fixes the peer with connect(2): `send` then needs no address, and ICMP errors come back as errno.
-    public func connect(to address: SocketAddress) throws {
-        var storage = address.storage
-        _ = try withUnsafePointer(to: &storage) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                try retryingInterrupts("connect") { Glibc.connect(descriptor, raw, address.length) }
-            }
+    public func connect(to endpoint: Endpoint) throws {
+        let address = SocketAddress(endpoint)
+        _ = try address.withSocketAddress { raw, length in
+            try retryingInterrupts("connect") { Glibc.connect(descriptor, raw, length) }
         }
     }
 
     /// Binds the socket with bind(2), after setting SO_REUSEADDR.
-    public func bind(to address: SocketAddress) throws {
+    public func bind(to endpoint: Endpoint) throws {
         var on: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var storage = address.storage
-        _ = try withUnsafePointer(to: &storage) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                try retryingInterrupts("bind \(address)") { Glibc.bind(descriptor, raw, address.length) }
-            }
+        let address = SocketAddress(endpoint)
+        _ = try address.withSocketAddress { raw, length in
+            try retryingInterrupts("bind \(endpoint)") { Glibc.bind(descriptor, raw, length) }
         }
     }
 
-    /// The local address, from getsockname(2).
-    public func localAddress() throws -> SocketAddress {
+    /// The local address and port, from getsockname(2).
+    public func localEndpoint() throws -> Endpoint {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = try withUnsafeMutablePointer(to: &storage) { pointer in
@@ -50,7 +47,10 @@ public final class UDPSocket: @unchecked Sendable {
                 try retryingInterrupts("getsockname") { getsockname(descriptor, raw, &length) }
             }
         }
-        return SocketAddress(storage: storage, length: length)
+        guard let endpoint = SocketAddress(storage: storage, length: length).endpoint else {
+            throw SystemError("getsockname", errno: EAFNOSUPPORT)
+        }
+        return endpoint
     }
 
     /// Sends one datagram on a connected socket with send(2), without blocking.
@@ -68,20 +68,17 @@ public final class UDPSocket: @unchecked Sendable {
         }
     }
 
-    /// Sends one datagram to `address` with sendto(2), without blocking.
-    public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress) -> SendResult {
-        var storage = address.storage
-        return withUnsafePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                while true {
-                    let sent = sendto(
-                        descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, address.length)
-                    if sent >= 0 { return .sent }
-                    switch errno {
-                    case EINTR: continue
-                    case ECONNREFUSED: return .refused
-                    default: return .failed(errno: errno)
-                    }
+    /// Sends one datagram to `destination` with sendto(2), without blocking.
+    public func send(_ bytes: UnsafeRawBufferPointer, to destination: Endpoint) -> SendResult {
+        let address = SocketAddress(destination)
+        return address.withSocketAddress { raw, length in
+            while true {
+                let sent = sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, length)
+                if sent >= 0 { return .sent }
+                switch errno {
+                case EINTR: continue
+                case ECONNREFUSED: return .refused
+                default: return .failed(errno: errno)
                 }
             }
         }
@@ -89,7 +86,7 @@ public final class UDPSocket: @unchecked Sendable {
 
     /// Receives one datagram without waiting (recvfrom(2), MSG_DONTWAIT): its length and sender, or nil when
     /// none is queued.
-    public func receiveNow(into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, source: SocketAddress)? {
+    public func receiveNow(into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, source: Endpoint)? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let count = withUnsafeMutablePointer(to: &storage) { pointer in
@@ -98,7 +95,10 @@ public final class UDPSocket: @unchecked Sendable {
             }
         }
         guard count >= 0 else { return nil }
-        return (count, SocketAddress(storage: storage, length: length))
+        let source =
+            SocketAddress(storage: storage, length: length).endpoint
+            ?? Endpoint(address: .unspecified(family), port: 0)
+        return (count, source)
     }
 
     /// Sets SO_SNDBUF or SO_RCVBUF; the kernel may round or cap it.
@@ -136,29 +136,23 @@ public final class UDPSocket: @unchecked Sendable {
     }
 }
 
-/// What became of one datagram.
-public enum SendResult: Sendable, Hashable {
-    case sent
-    /// ICMP port unreachable came back for an earlier datagram (nobody listens yet); this one was not sent.
-    case refused
-    /// Another error (socket buffer full, no route, ...); this one was not sent.
-    case failed(errno: Int32)
-}
-
 /// A readable text for an errno value (strerror(3)).
 public func errorText(_ errno: Int32) -> String {
     String(cString: strerror(errno))
 }
 
 /// Waits for datagrams on several sockets with poll(2), reusing one descriptor table (no allocation per wait).
-public final class SocketPoller {
-    public let sockets: [UDPSocket]
+public final class SocketPoller: DatagramWaiting {
+    public let udpSockets: [UDPSocket]
     private var table: [pollfd]
 
     public init(_ sockets: [UDPSocket]) {
-        self.sockets = sockets
+        udpSockets = sockets
         table = sockets.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
     }
+
+    /// The same sockets, as `DatagramWaiting` names them.
+    public var sockets: [any DatagramSocket] { udpSockets }
 
     /// Waits until a socket is readable or `milliseconds` pass; returns whether any is.
     public func wait(milliseconds: Int) -> Bool {
@@ -172,20 +166,10 @@ public final class SocketPoller {
     }
 }
 
-extension UDPSocket {
-    /// Waits with poll(2) until one of `sockets` has a datagram or `milliseconds` pass; returns the readable ones.
-    /// Allocates a table per call: for a loop, keep a `SocketPoller`.
-    public static func waitForReadable(_ sockets: [UDPSocket], milliseconds: Int) -> [UDPSocket] {
-        let poller = SocketPoller(sockets)
-        guard poller.wait(milliseconds: milliseconds) else { return [] }
-        return sockets.indices.filter { poller.isReadable($0) }.map { sockets[$0] }
-    }
-}
-
 /// Datagrams of one size to several destinations, sent by one sendmmsg(2) call on an unconnected socket.
 ///
 /// The message table is built once, so a send allocates nothing. audiostreamer sends on connected sockets, one
-/// send(2) per packet; this is for measuring what batching would save (`audiostreamer-bench --send-cost`).
+/// send(2) per packet; this is for measuring what batching would save (the benchmark's send-cost comparison).
 public final class DatagramBatch {
     /// The datagrams' bytes, `datagramSize` each, in the order of the destinations.
     public let bytes: UnsafeMutableRawBufferPointer
@@ -194,7 +178,7 @@ public final class DatagramBatch {
     private let messages: UnsafeMutablePointer<shim_message>
     private let count: Int
 
-    public init(destinations: [SocketAddress], datagramSize: Int) {
+    public init(destinations: [Endpoint], datagramSize: Int) {
         count = destinations.count
         bytes = .allocate(byteCount: max(1, count * datagramSize), alignment: 16)
         bytes.initializeMemory(as: UInt8.self, repeating: 0)
@@ -202,13 +186,14 @@ public final class DatagramBatch {
         vectors = .allocate(capacity: max(1, count))
         messages = .allocate(capacity: max(1, count))
         for (index, destination) in destinations.enumerated() {
-            (addresses + index).initialize(to: destination.storage)
+            let address = SocketAddress(destination)
+            (addresses + index).initialize(to: address.storage)
             let datagram = UnsafeMutableRawBufferPointer(
                 rebasing: bytes[index * datagramSize..<(index + 1) * datagramSize])
             (vectors + index).initialize(to: iovec(iov_base: datagram.baseAddress, iov_len: datagramSize))
             var header = msghdr()
             header.msg_name = UnsafeMutableRawPointer(addresses + index)
-            header.msg_namelen = destination.length
+            header.msg_namelen = address.length
             header.msg_iov = vectors + index
             header.msg_iovlen = 1
             (messages + index).initialize(to: shim_message(header: header, length: 0))

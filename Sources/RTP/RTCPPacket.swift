@@ -93,7 +93,7 @@ public enum RTCPPacket: Sendable, Hashable {
     /// Parses a compound datagram into its packets. Untrusted input: every length and count is checked against
     /// the bytes there are, and the first fault rejects the whole datagram (RFC 3550 section 6.4.1's validity checks:
     /// version 2, lengths that add up to the datagram, padding only on the last packet).
-    public static func parseCompound(_ datagram: [UInt8]) throws(RTCPError) -> [RTCPPacket] {
+    public static func parseCompound(_ datagram: [UInt8]) throws(RTPError) -> [RTCPPacket] {
         guard !datagram.isEmpty else { throw .empty }
         var packets: [RTCPPacket] = []
         var offset = 0
@@ -113,7 +113,7 @@ public enum RTCPPacket: Sendable, Hashable {
                 guard end == datagram.count else { throw .paddingNotLast }
                 let padding = Int(datagram[end - 1])
                 guard padding >= 1, padding <= length - headerByteCount else {
-                    throw .badPadding(padding)
+                    throw .badPadding(length: padding, available: length - headerByteCount)
                 }
                 bodyEnd -= padding
             }
@@ -124,7 +124,7 @@ public enum RTCPPacket: Sendable, Hashable {
         return packets
     }
 
-    static func parse(type: UInt8, count: UInt8, body: [UInt8]) throws(RTCPError) -> RTCPPacket {
+    static func parse(type: UInt8, count: UInt8, body: [UInt8]) throws(RTPError) -> RTCPPacket {
         var reader = ByteReader(body)
         switch type {
         case PacketType.senderReport: return .senderReport(try RTCPSenderReport(count: count, reader: &reader))
@@ -133,29 +133,6 @@ public enum RTCPPacket: Sendable, Hashable {
             return .sourceDescription(try RTCPSourceDescription(count: count, reader: &reader))
         case PacketType.goodbye: return .goodbye(try RTCPGoodbye(count: count, reader: &reader))
         default: return .other(type: type, count: count, body: body)
-        }
-    }
-}
-
-/// Why bytes are not a valid RTCP compound packet.
-public enum RTCPError: Error, Sendable, Hashable, CustomStringConvertible {
-    case empty
-    case truncated(needed: Int, available: Int)
-    case unsupportedVersion(UInt8)
-    case paddingNotLast
-    case badPadding(Int)
-    case countBeyondLength(count: Int, type: UInt8)
-    case malformedItem
-
-    public var description: String {
-        switch self {
-        case .empty: "empty datagram"
-        case .truncated(let needed, let available): "truncated: needs \(needed) bytes, has \(available)"
-        case .unsupportedVersion(let version): "RTCP version \(version), expected 2"
-        case .paddingNotLast: "padding on a packet that is not the last of the compound"
-        case .badPadding(let count): "bad padding count \(count)"
-        case .countBeyondLength(let count, let type): "count \(count) does not fit the length of packet type \(type)"
-        case .malformedItem: "malformed SDES item"
         }
     }
 }
@@ -171,20 +148,20 @@ struct ByteReader {
 
     var remaining: Int { bytes.count - offset }
 
-    mutating func uint8() throws(RTCPError) -> UInt8 {
+    mutating func uint8() throws(RTPError) -> UInt8 {
         guard remaining >= 1 else { throw .truncated(needed: offset + 1, available: bytes.count) }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func uint32() throws(RTCPError) -> UInt32 {
+    mutating func uint32() throws(RTPError) -> UInt32 {
         guard remaining >= 4 else { throw .truncated(needed: offset + 4, available: bytes.count) }
         defer { offset += 4 }
         return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
             | UInt32(bytes[offset + 3])
     }
 
-    mutating func take(_ count: Int) throws(RTCPError) -> ArraySlice<UInt8> {
+    mutating func take(_ count: Int) throws(RTPError) -> ArraySlice<UInt8> {
         guard remaining >= count else { throw .truncated(needed: offset + count, available: bytes.count) }
         defer { offset += count }
         return bytes[offset..<offset + count]

@@ -44,7 +44,7 @@ public struct RTCPReportBlock: Sendable, Hashable {
         self.delaySinceLastSenderReport = delaySinceLastSenderReport
     }
 
-    init(reader: inout ByteReader) throws(RTCPError) {
+    init(reader: inout ByteReader) throws(RTPError) {
         ssrc = try reader.uint32()
         let lossWord = try reader.uint32()
         fractionLost = UInt8(lossWord >> 24)
@@ -66,7 +66,7 @@ public struct RTCPReportBlock: Sendable, Hashable {
         out.appendBig(delaySinceLastSenderReport)
     }
 
-    static func blocks(count: UInt8, reader: inout ByteReader, type: UInt8) throws(RTCPError) -> [RTCPReportBlock] {
+    static func blocks(count: UInt8, reader: inout ByteReader, type: UInt8) throws(RTPError) -> [RTCPReportBlock] {
         guard reader.remaining >= Int(count) * byteCount else {
             throw .countBeyondLength(count: Int(count), type: type)
         }
@@ -110,7 +110,7 @@ public struct RTCPSenderReport: Sendable, Hashable {
         self.reports = reports
     }
 
-    init(count: UInt8, reader: inout ByteReader) throws(RTCPError) {
+    init(count: UInt8, reader: inout ByteReader) throws(RTPError) {
         ssrc = try reader.uint32()
         let high = try reader.uint32()
         let low = try reader.uint32()
@@ -143,7 +143,7 @@ public struct RTCPReceiverReport: Sendable, Hashable {
         self.reports = reports
     }
 
-    init(count: UInt8, reader: inout ByteReader) throws(RTCPError) {
+    init(count: UInt8, reader: inout ByteReader) throws(RTPError) {
         ssrc = try reader.uint32()
         reports = try RTCPReportBlock.blocks(count: count, reader: &reader, type: RTCPPacket.PacketType.receiverReport)
     }
@@ -195,7 +195,7 @@ public struct RTCPSourceDescription: Sendable, Hashable {
         self.chunks = chunks
     }
 
-    init(count: UInt8, reader: inout ByteReader) throws(RTCPError) {
+    init(count: UInt8, reader: inout ByteReader) throws(RTPError) {
         var chunks: [Chunk] = []
         for _ in 0..<count {
             let ssrc = try reader.uint32()
@@ -250,7 +250,7 @@ public struct RTCPGoodbye: Sendable, Hashable {
         self.reason = reason
     }
 
-    init(count: UInt8, reader: inout ByteReader) throws(RTCPError) {
+    init(count: UInt8, reader: inout ByteReader) throws(RTPError) {
         guard reader.remaining >= 4 * Int(count) else {
             throw .countBeyondLength(count: Int(count), type: RTCPPacket.PacketType.goodbye)
         }

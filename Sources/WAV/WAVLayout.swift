@@ -1,3 +1,4 @@
+import Interfaces
 import PCM
 
 /// Where a WAV file's samples are and what they are, found by walking its RIFF chunks.
@@ -31,6 +32,11 @@ public struct WAVLayout: Sendable, Hashable {
 
     /// True when the data chunk claims more bytes than the file holds.
     public var isTruncated: Bool { declaredDataByteCount > heldDataByteCount }
+
+    /// Walks the chunks of a whole file held in memory.
+    public init(parsing bytes: [UInt8]) throws(WAVError) {
+        try self.init(reading: MemoryByteSource(bytes))
+    }
 
     /// Walks the chunks of `source`.
     public init(reading source: some ByteSource) throws(WAVError) {

@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 import PCM
 import Platform
 import Testing
@@ -123,7 +124,7 @@ extension EndToEnd {
             bytes.removeLast(2)  // half a frame at the end: only whole frames are sent
             try Data(bytes).write(to: URL(fileURLWithPath: folder.path("cut.wav")))
             let receiver = try UDPSocket(family: .ipv4)
-            try receiver.bind(to: SocketAddress.loopback(.ipv4, port: 45_002))
+            try receiver.bind(to: Endpoint.loopback(.ipv4, port: 45_002))
             receiver.setReceiveTimeout(milliseconds: 1000)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,

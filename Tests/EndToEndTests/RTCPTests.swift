@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 import PCM
 import Platform
 import RTP
@@ -122,7 +123,7 @@ extension EndToEnd {
             // Wait for the first SR: its source is the sender's RTCP socket, where replies go.
             let deadline = Date().addingTimeInterval(10)
             var buffer = [UInt8](repeating: 0, count: 65_536)
-            var source: SocketAddress?
+            var source: Endpoint?
             var ssrc: UInt32 = 0
             while source == nil && Date() < deadline {
                 for socket in UDPSocket.waitForReadable([receiver.rtp, receiver.rtcp], milliseconds: 50) {

@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 import PCM
 import Platform
 import RTP
@@ -34,9 +35,9 @@ struct ReceivedStream {
     }
 }
 
-func boundReceiver(_ family: SocketAddress.Family, port: Int) throws -> UDPSocket {
+func boundReceiver(_ family: IPAddress.Family, port: Int) throws -> UDPSocket {
     let socket = try UDPSocket(family: family)
-    try socket.bind(to: SocketAddress.loopback(family, port: port))
+    try socket.bind(to: Endpoint.loopback(family, port: port))
     socket.setBufferSize(receive: 4 << 20)
     return socket
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Interfaces
 import PCM
 import Platform
 import RTP
@@ -20,7 +21,7 @@ extension EndToEnd {
             let capture = folder.path("capture.pcap")
 
             let receiver = try UDPSocket(family: .ipv4)
-            try receiver.bind(to: SocketAddress.loopback(.ipv4, port: port))
+            try receiver.bind(to: Endpoint.loopback(.ipv4, port: port))
             receiver.setBufferSize(receive: 4 << 20)
             receiver.setReceiveTimeout(milliseconds: 1500)
 

@@ -325,12 +325,12 @@ enum RTCPFixtures {
     ]
 }
 
-/// Bytes that are not a valid compound packet and the error they give (nil: any RTCPError will do, where the
+/// Bytes that are not a valid compound packet and the error they give (nil: any RTPError will do, where the
 /// exact figures of a truncation are the reader's business).
 struct MalformedRTCP: Sendable, CustomTestStringConvertible {
     let note: String
     let bytes: [UInt8]
-    let error: RTCPError?
+    let error: RTPError?
     var testDescription: String { note }
 }
 
@@ -403,13 +403,16 @@ enum MalformedRTCPCorpus {
         MalformedRTCP(note: "SDES with SC=1 and no body", bytes: [0x81, 0xCA, 0x00, 0x00], error: nil),
         MalformedRTCP(
             note: "padding bit set, padding count 0",
-            bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x00], error: .badPadding(0)),
+            bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x00],
+            error: .badPadding(length: 0, available: 8)),
         MalformedRTCP(
             note: "padding count 9, one more than the 8 bytes after the header",
-            bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x09], error: .badPadding(9)),
+            bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x09],
+            error: .badPadding(length: 9, available: 8)),
         MalformedRTCP(
             note: "padding count 255 in a 12-byte packet",
-            bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0xFF], error: .badPadding(255)),
+            bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0xFF],
+            error: .badPadding(length: 255, available: 8)),
         MalformedRTCP(
             note: "padding that swallows the RR's SSRC",
             bytes: [0xA0, 0xC9, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x08], error: nil),
@@ -435,7 +438,7 @@ private let cumulativeLostFields: [(Int32, [UInt8])] = [
 /// What parsing some bytes came to, for the property loops.
 private enum Outcome {
     case packets([RTCPPacket])
-    case error(RTCPError)
+    case error(RTPError)
 
     init(_ bytes: [UInt8]) {
         do {
@@ -621,7 +624,7 @@ private func checkInvariants(_ bytes: [UInt8], _ outcome: Outcome, sourceLocatio
         if let error = sample.error {
             #expect(throws: error) { try RTCPPacket.parseCompound(sample.bytes) }
         } else {
-            #expect(throws: RTCPError.self) { try RTCPPacket.parseCompound(sample.bytes) }
+            #expect(throws: RTPError.self) { try RTCPPacket.parseCompound(sample.bytes) }
         }
     }
 

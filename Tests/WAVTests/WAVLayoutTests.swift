@@ -1,3 +1,4 @@
+import Interfaces
 import PCM
 import Testing
 import WAV

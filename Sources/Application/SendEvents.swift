@@ -1,0 +1,112 @@
+import Interfaces
+import PCM
+import Platform
+import RTP
+import Sender
+import Session
+import WAV
+
+/// Why a send could not start, sorted by what went wrong; the command line picks the words and the exit code.
+public enum SendFailure: Error, Sendable {
+    /// The take file cannot be read.
+    case takeFileUnreadable(path: String, reason: String)
+    /// The take file is not one that can be used.
+    case takeFile(path: String, TakeFileError)
+    /// The take cannot be planned; `takeFile` names the take file the take came from, if any.
+    case plan(PlanError, takeFile: String?)
+    /// An input file or folder is missing or unreadable.
+    case inputUnreadable(path: String, reason: String)
+    /// An input file is not a WAV that can be streamed.
+    case inputInvalid(path: String, WAVError)
+    /// A folder given as input holds no `.wav` file.
+    case folderWithoutWAV(path: String)
+    /// A destination host does not resolve.
+    case unknownHost(ResolutionError)
+    /// Synchronisation was required and the clock is not synchronised.
+    case clockNotSynchronized(ClockSyncStatus)
+    /// A socket could not be opened, bound or connected.
+    case network(SystemError)
+    /// An SDP file could not be written.
+    case sdpNotWritten(path: String, reason: String)
+    /// A thread could not be started.
+    case thread(SystemError)
+}
+
+/// What happened while a send ran, in order, for the command line to tell.
+public enum SendEvent: Sendable {
+    case input(InputNote)
+    /// What the kernel says of the clock at the start.
+    case clockStatus(ClockSyncStatus)
+    case plan(PlanEvent)
+    /// A track is about to stream: everything about it is decided.
+    case trackStarting(TrackPlan, sdpPath: String)
+    /// The pacing thread could not get 1 ns timer slack; wake-ups may be late by the default 50 us.
+    case timerSlackUnavailable(SystemError)
+    /// Real-time priority was asked for and refused; pacing goes on with normal priority.
+    case realtimeUnavailable(SystemError)
+    /// The streams' figures, every half second and once at the end.
+    case progress(SendProgress)
+    /// The clock's synchronisation changed while streaming.
+    case clockChanged(ClockSyncStatus, elapsedSeconds: Double)
+    /// The statistics file could not be written.
+    case statisticsNotWritten(path: String, reason: String)
+    /// How a track ended.
+    case trackFinished(TrackOutcome)
+}
+
+/// Every stream's figures at one moment.
+public struct SendProgress: Sendable {
+    public var elapsedSeconds: Double
+    /// The last one, after the streams ended.
+    public var isFinal: Bool
+    public var tracks: [TrackProgress]
+
+    public init(elapsedSeconds: Double, isFinal: Bool, tracks: [TrackProgress]) {
+        self.elapsedSeconds = elapsedSeconds
+        self.isFinal = isFinal
+        self.tracks = tracks
+    }
+}
+
+/// One stream's figures at one moment.
+public struct TrackProgress: Sendable {
+    public var name: String
+    public var sampleRate: Int
+    /// Frames it will send in all; nil when it runs until stopped.
+    public var plannedFrames: Int?
+    public var counters: TrackCounters.Snapshot
+    public var receivers: [ReceiverStatistics]
+
+    public init(
+        name: String, sampleRate: Int, plannedFrames: Int?, counters: TrackCounters.Snapshot,
+        receivers: [ReceiverStatistics]
+    ) {
+        self.name = name
+        self.sampleRate = sampleRate
+        self.plannedFrames = plannedFrames
+        self.counters = counters
+        self.receivers = receivers
+    }
+}
+
+/// How one track ended.
+public struct TrackOutcome: Sendable {
+    public var name: String
+    public var encoding: AudioPayloadEncoding
+    public var counters: TrackCounters.Snapshot
+    /// Times the pacing thread found the read-ahead ring empty and waited for the disk.
+    public var underruns: Int
+    /// Why it stopped early, if a read failed.
+    public var readFailure: String?
+
+    public init(
+        name: String, encoding: AudioPayloadEncoding, counters: TrackCounters.Snapshot, underruns: Int,
+        readFailure: String?
+    ) {
+        self.name = name
+        self.encoding = encoding
+        self.counters = counters
+        self.underruns = underruns
+        self.readFailure = readFailure
+    }
+}

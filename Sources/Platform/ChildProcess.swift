@@ -1,0 +1,47 @@
+import Glibc
+
+/// A program started with posix_spawnp(3), its standard output (and, when quiet, its standard error) going to
+/// /dev/null, reaped with wait4(2).
+public final class ChildProcess {
+    public let pid: Int32
+    /// The CPU time it used, user and system, once it has ended.
+    public private(set) var cpuNanoseconds: Int64?
+
+    /// Starts `arguments` (the first one found on PATH).
+    public init(arguments: [String], quiet: Bool = false) throws {
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+        var child = pid_t()
+        let result = posix_spawnp(&child, arguments.first ?? "", &actions, nil, &argv, environ)
+        guard result == 0 else { throw SystemError("posix_spawnp \(arguments.first ?? "")", errno: result) }
+        pid = child
+    }
+
+    /// Whether it has ended; reaps it without waiting (wait4(2) WNOHANG) and keeps its CPU time when it has.
+    public func hasEnded() -> Bool {
+        if cpuNanoseconds != nil { return true }
+        var status: Int32 = 0
+        var resources = rusage()
+        let result = wait4(pid, &status, WNOHANG, &resources)
+        if result < 0 && errno != EINTR {
+            cpuNanoseconds = 0  // not our child any more (ECHILD): nothing to wait for
+            return true
+        }
+        guard result == pid else { return false }
+        cpuNanoseconds = resources.cpuNanoseconds
+        return true
+    }
+
+    /// The number after `label` in one of this process's /proc files of "Label:   1234 kB" lines (`status`,
+    /// `smaps_rollup`), or nil when the file or line is missing (a process that has ended).
+    public func procKibibytes(_ label: String, file: String) -> Int? {
+        guard let text = FileSystem.readText("/proc/\(pid)/\(file)", limit: 1 << 16) else { return nil }
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
+        return line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Int($0) }
+    }
+}

@@ -1,0 +1,84 @@
+import CPlatformShims
+import Glibc
+
+/// The process's standard streams and environment.
+public enum Console {
+    /// Writes `text` to standard error with write(2), unbuffered.
+    public static func error(_ text: String) {
+        write(text, to: 2)
+    }
+
+    /// Writes `text` to standard output, unbuffered.
+    public static func output(_ text: String) {
+        write(text, to: 1)
+    }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    /// Whether standard error is a terminal (isatty(3)).
+    public static var errorIsTerminal: Bool { isatty(2) == 1 }
+
+    /// An environment variable (getenv(3)).
+    public static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// The process ID.
+    public static var processID: Int { Int(getpid()) }
+
+    /// Ends the process with `code` (exit(3)).
+    public static func exit(_ code: Int32) -> Never {
+        Glibc.exit(code)
+    }
+}
+
+/// Random numbers from the kernel (getrandom(2)), for SSRCs and initial sequence numbers (RFC 3550 section 8).
+public struct SystemRandomSource: RandomNumberGenerator, Sendable {
+    public init() {}
+
+    public mutating func next() -> UInt64 {
+        var value: UInt64 = 0
+        withUnsafeMutableBytes(of: &value) { raw in
+            var filled = 0
+            while filled < raw.count {
+                let got = shim_random_bytes(raw.baseAddress.map { $0 + filled }, raw.count - filled)
+                if got > 0 { filled += got }
+            }
+        }
+        return value
+    }
+}
+
+/// CPU time and memory of this process, from getrusage(2).
+public struct ResourceUsage: Sendable, Hashable {
+    /// User plus system CPU time in nanoseconds.
+    public var cpuNanoseconds: Int64
+    /// Peak resident set size in bytes.
+    public var peakResidentBytes: Int
+
+    /// Reads getrusage(RUSAGE_SELF).
+    public static func current() -> ResourceUsage {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return ResourceUsage(cpuNanoseconds: usage.cpuNanoseconds, peakResidentBytes: Int(usage.ru_maxrss) * 1024)
+    }
+}
+
+extension rusage {
+    /// User plus system time in nanoseconds.
+    var cpuNanoseconds: Int64 {
+        (Int64(ru_utime.tv_sec) + Int64(ru_stime.tv_sec)) * 1_000_000_000
+            + (Int64(ru_utime.tv_usec) + Int64(ru_stime.tv_usec)) * 1000
+    }
+}

@@ -1,0 +1,39 @@
+import PCM
+
+/// Why a take cannot be planned as asked: the one error of the planning layer. Cases carry the values at fault;
+/// the command line words them and names its own flags.
+public enum PlanError: Error, Sendable, Hashable {
+    /// The packet time rounds to no frame at this rate.
+    case packetTimeBelowOneFrame(packetTime: String, sampleRate: Int)
+    /// The asked packet time does not fit the MTU, and the policy is strict.
+    case packetExceedsMTU(packetTime: String, bytes: Int, mtu: Int, limit: Int)
+    /// Even fragmented, the packet would exceed what UDP carries.
+    case packetLargerThanUDP(bytes: Int, limit: Int)
+    /// Not one frame fits the MTU.
+    case frameExceedsMTU(bytesPerFrame: Int, mtu: Int, limit: Int)
+    /// RFC 3551 keeps this static payload type for another format.
+    case payloadTypeNotAllowed(payloadType: Int, encoding: AudioPayloadEncoding, sampleRate: Int, channels: Int)
+    /// A port of track `slot` (counting from 0) falls outside 1-65535.
+    case portOutOfRange(PortRole, base: Int, slot: Int)
+    /// The asked start has passed, or is too close to set up for.
+    case startNotInFuture(startUnixNanoseconds: Int64, nowUnixNanoseconds: Int64)
+    /// Two tracks share a name, so their SDP files would share a path.
+    case duplicateTrackName(String)
+    /// The take has no track for this node.
+    case noTrackForNode(String)
+    /// A track declares a format its file does not have.
+    case declaredFormatMismatch(track: String, declared: DeclaredFormat, actual: DeclaredFormat, file: String)
+    /// Another node's track lacks what this node needs to describe it (encoding, rate, channels).
+    case remoteTrackUndeclared(track: String, node: String)
+    /// The planner was given fewer input formats than the take has local tracks.
+    case inputsMissing(expected: Int, given: Int)
+    /// A host the take names was not resolved before planning.
+    case unresolvedHost(String)
+}
+
+/// Which of a track's ports a `portOutOfRange` is about.
+public enum PortRole: Sendable, Hashable {
+    case destination
+    case rtcpDestination
+    case source
+}

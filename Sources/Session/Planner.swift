@@ -1,0 +1,318 @@
+import Interfaces
+import Numbers
+import PCM
+import RTP
+import SDP
+
+/// What planning needs beyond the take, found out beforehand by whoever can (the files' formats, the resolved
+/// addresses, the time, the user): plain values, so that a plan is a function of the take and these.
+public struct PlanInputs: Sendable, Hashable {
+    /// The format of each local track's source, in the order of `Take.localTracks`.
+    public var formats: [PCMFormat]
+    /// Every host the take names (its destination and each track's own), resolved.
+    public var hosts: [String: ResolvedHost]
+    /// Wall-clock time of planning, Unix nanoseconds.
+    public var now: Int64
+    /// The user the default CNAME names (`user@address`).
+    public var userName: String
+    /// What `a=ts-refclk` may truly say of this host's clock (see `ReferenceClock.describe`).
+    public var referenceClock: String
+
+    public init(
+        formats: [PCMFormat], hosts: [String: ResolvedHost], now: Int64, userName: String, referenceClock: String
+    ) {
+        self.formats = formats
+        self.hosts = hosts
+        self.now = now
+        self.userName = userName
+        self.referenceClock = referenceClock
+    }
+}
+
+/// A destination host as resolved: its address, and this host's own address on the way there (for `o=` and the
+/// CNAME).
+public struct ResolvedHost: Sendable, Hashable {
+    public var address: IPAddress
+    public var localAddress: IPAddress
+
+    public init(address: IPAddress, localAddress: IPAddress) {
+        self.address = address
+        self.localAddress = localAddress
+    }
+}
+
+/// Something the plan decided that the user should hear about; nothing is wrong.
+public enum PlanEvent: Sendable, Hashable {
+    /// The asked packet time did not fit the MTU; a shorter one is used.
+    case packetTimeAdjusted(
+        track: String, requested: PacketTime, sizing: PacketSizing, bytesPerFrame: Int, mtu: Int,
+        sampleRate: Int)
+    /// The track's RTP port is odd, where receivers expect an even one with RTCP on the next.
+    case oddPort(track: String, port: Int)
+}
+
+/// Everything about sending one track, decided: a value to print and test, which the engines then run and the
+/// platform opens.
+public struct TrackPlan: Sendable, Hashable {
+    public var name: String
+    /// Its place in the take, which fixes its ports.
+    public var slot: Int
+    public var source: TrackSource
+    /// The source's format.
+    public var format: PCMFormat
+    public var destination: Endpoint
+    public var rtcpDestination: Endpoint
+    public var rtcpMultiplexed: Bool
+    /// The local ports RTP and RTCP leave from; nil lets the system choose.
+    public var sourcePort: Int?
+    public var sourceRTCPPort: Int?
+    public var encoding: AudioPayloadEncoding
+    public var payloadType: UInt8
+    public var ssrc: UInt32
+    public var initialSequenceNumber: UInt16
+    public var initialTimestamp: UInt32
+    public var sizing: PacketSizing
+    /// Frames to send before stopping; nil sends the source once (or forever when looping).
+    public var frameLimit: Int?
+    public var loops: Bool
+    /// What its SDP says.
+    public var stream: StreamDescription
+    /// Where its SDP file goes.
+    public var sdpPath: String
+
+    /// Frames in a full packet.
+    public var framesPerPacket: Int { sizing.framesPerPacket }
+    /// The media time of a full packet in nanoseconds.
+    public var packetNanoseconds: Int64 {
+        MediaTime.nanoseconds(frames: sizing.framesPerPacket, sampleRate: format.sampleRate)
+    }
+}
+
+/// A whole take, planned for this node.
+public struct SessionPlan: Sendable, Hashable {
+    /// The tracks this process sends, in take order.
+    public var tracks: [TrackPlan]
+    /// When every track's first sample is due, Unix nanoseconds.
+    public var startUnixNanoseconds: Int64
+    /// The RTCP CNAME of every track of this process.
+    public var canonicalName: String
+    /// When RTCP may be sent (RFC 3550 section 6.3), for the tracks' common session bandwidth.
+    public var rtcpInterval: RTCPInterval
+    /// The `o=` line of every SDP this process writes.
+    public var origin: SessionDescription.Origin
+    /// Every stream of the take, this node's and the others', in take order.
+    public var streams: [StreamDescription]
+    public var sessionName: String
+    /// Where the session SDP goes, when the take has more than one stream.
+    public var sessionSDPPath: String?
+    /// What the user should hear about, in the order it was decided.
+    public var events: [PlanEvent]
+
+    /// The SDP of one of this process's tracks.
+    public func sessionDescription(for track: TrackPlan) -> SessionDescription {
+        track.stream.sessionDescription(origin: origin)
+    }
+
+    /// The SDP holding every stream of the take.
+    public var sessionDescription: SessionDescription {
+        StreamDescription.sessionDescription(for: streams, name: sessionName, origin: origin)
+    }
+}
+
+/// Turns a take into a plan. A pure function of the take, the inputs and the random source: no sockets, no clocks
+/// read, no files opened.
+public enum Planner {
+    /// How far ahead of planning an asked start must be, to leave time to open sockets and threads.
+    public static let setUpNanoseconds: Int64 = 50_000_000
+    /// Without an asked start, tracks start on the first 10 ms boundary of the wall clock this long after planning.
+    public static let defaultStartDelayNanoseconds: Int64 = 150_000_000
+    public static let startBoundaryNanoseconds: Int64 = 10_000_000
+
+    public static func plan(
+        _ take: Take, inputs: PlanInputs, random: inout some RandomNumberGenerator
+    ) throws(PlanError) -> SessionPlan {
+        let local = take.localTracks
+        if let node = take.localNode, local.isEmpty { throw .noTrackForNode(node) }
+        guard inputs.formats.count == local.count else {
+            throw .inputsMissing(expected: local.count, given: inputs.formats.count)
+        }
+        var seen = Set<String>()
+        for (_, track) in local where !seen.insert(track.name).inserted { throw .duplicateTrackName(track.name) }
+
+        let start = try startInstant(take.start, now: inputs.now)
+        var events: [PlanEvent] = []
+        var plans: [TrackPlan] = []
+        for ((slot, track), format) in zip(local, inputs.formats) {
+            plans.append(
+                try planTrack(
+                    track, slot: slot, format: format, take: take, inputs: inputs, start: start, random: &random,
+                    events: &events))
+        }
+        guard let first = plans.first else { throw .inputsMissing(expected: 1, given: 0) }
+        let localHost = try resolved(take.tracks[first.slot].destination ?? take.destination, inputs).localAddress
+        // Session ID and version: the NTP seconds of planning (RFC 8866 section 5.2 suggests an NTP timestamp).
+        let sessionID = UInt64(inputs.now / 1_000_000_000) + NTPTimestamp.unixEpochSeconds
+        let origin = SessionDescription.Origin(
+            sessionID: sessionID, sessionVersion: sessionID, address: connectionAddress(localHost))
+
+        let streams = try take.tracks.indices.map { slot throws(PlanError) -> StreamDescription in
+            if let mine = plans.first(where: { $0.slot == slot }) { return mine.stream }
+            return try remoteStream(take.tracks[slot], slot: slot, take: take, inputs: inputs)
+        }
+        return SessionPlan(
+            tracks: plans, startUnixNanoseconds: start,
+            canonicalName: take.canonicalName ?? "\(inputs.userName)@\(localHost)",
+            rtcpInterval: rtcpInterval(take.rtcpInterval, tracks: plans), origin: origin, streams: streams,
+            sessionName: take.sessionName,
+            sessionSDPPath: streams.count > 1 ? take.sdpDirectory + "/session.sdp" : nil, events: events)
+    }
+
+    /// The start instant: as asked, if far enough ahead; else the next 10 ms boundary after a short delay.
+    static func startInstant(_ request: StartRequest?, now: Int64) throws(PlanError) -> Int64 {
+        guard let request else {
+            return MediaClock.nextBoundary(after: now + defaultStartDelayNanoseconds, step: startBoundaryNanoseconds)
+        }
+        let start = request.unixNanoseconds(now: now)
+        guard start > now + setUpNanoseconds else {
+            throw .startNotInFuture(startUnixNanoseconds: start, nowUnixNanoseconds: now)
+        }
+        return start
+    }
+
+    static func planTrack(
+        _ track: TakeTrack, slot: Int, format: PCMFormat, take: Take, inputs: PlanInputs, start: Int64,
+        random: inout some RandomNumberGenerator, events: inout [PlanEvent]
+    ) throws(PlanError) -> TrackPlan {
+        let encoding = take.encoding ?? format.encoding.naturalPayload
+        if let declared = track.declared {
+            let actual = DeclaredFormat(
+                encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
+            guard declared.agrees(with: actual) else {
+                let file = if case .file(let path) = track.source { path } else { track.name }
+                throw .declaredFormatMismatch(track: track.name, declared: declared, actual: actual, file: file)
+            }
+        }
+        let host = try resolved(track.destination ?? take.destination, inputs)
+        let ports = try portsOf(slot: slot, take: take)
+        let sizing = try PacketSizing(
+            packetTime: take.packetTime, sampleRate: format.sampleRate,
+            bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: take.mtu,
+            ipOverhead: PacketSizing.overhead(host.address.family), policy: take.fragmentation)
+        if sizing.wasReduced {
+            events.append(
+                .packetTimeAdjusted(
+                    track: track.name, requested: take.packetTime, sizing: sizing,
+                    bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: take.mtu,
+                    sampleRate: format.sampleRate))
+        }
+        let payloadType = try payloadType(
+            take.payloadType, encoding: encoding, sampleRate: format.sampleRate, channels: format.channelCount)
+        if ports.rtp % 2 == 1 { events.append(.oddPort(track: track.name, port: ports.rtp)) }
+        let ssrc = track.ssrc ?? take.ssrc ?? UInt32.random(in: .min ... .max, using: &random)
+        let sequence = take.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random)
+        let wallClockTimestamp = MediaClock.rtpTimestamp(unixNanoseconds: start, sampleRate: format.sampleRate)
+        let timestamp =
+            take.initialTimestamp
+            ?? (take.timestampOrigin == .wallClock
+                ? wallClockTimestamp : UInt32.random(in: .min ... .max, using: &random))
+        let stream = StreamDescription(
+            name: track.name, destination: connectionAddress(host.address), port: ports.rtp, payloadType: payloadType,
+            encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
+            framesPerPacket: sizing.framesPerPacket, rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed,
+            referenceClock: inputs.referenceClock, mediaClockOffset: timestamp &- wallClockTimestamp)
+        return TrackPlan(
+            name: track.name, slot: slot, source: track.source, format: format,
+            destination: Endpoint(address: host.address, port: ports.rtp),
+            rtcpDestination: Endpoint(address: host.address, port: ports.rtcp),
+            rtcpMultiplexed: take.rtcp == .multiplexed, sourcePort: ports.source, sourceRTCPPort: ports.sourceRTCP,
+            encoding: encoding, payloadType: payloadType, ssrc: ssrc, initialSequenceNumber: sequence,
+            initialTimestamp: timestamp, sizing: sizing,
+            frameLimit: take.duration.map { $0.scaled(by: format.sampleRate) }, loops: take.loops, stream: stream,
+            sdpPath: take.sdpDirectory + "/" + track.name + ".sdp")
+    }
+
+    /// Another node's track, described from what the take declares of it, by the same rules as this node's.
+    static func remoteStream(_ track: TakeTrack, slot: Int, take: Take, inputs: PlanInputs) throws(PlanError)
+        -> StreamDescription
+    {
+        guard let declared = track.declared, let encoding = declared.encoding, let rate = declared.sampleRate,
+            let channels = declared.channelCount
+        else { throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "") }
+        let hostName = track.destination ?? take.destination
+        // A host this node cannot resolve is named as written (RFC 8866 allows a name in c=).
+        let address =
+            inputs.hosts[hostName].map { connectionAddress($0.address) }
+            ?? ConnectionAddress(family: .ipv4, address: hostName)
+        let overhead = address.family == .ipv6 ? PacketSizing.ipv6Overhead : PacketSizing.ipv4Overhead
+        let ports = try portsOf(slot: slot, take: take)
+        let sizing = try PacketSizing(
+            packetTime: take.packetTime, sampleRate: rate, bytesPerFrame: channels * encoding.bytesPerSample,
+            mtu: take.mtu, ipOverhead: overhead, policy: take.fragmentation)
+        return StreamDescription(
+            name: track.name, destination: address, port: ports.rtp,
+            payloadType: try payloadType(take.payloadType, encoding: encoding, sampleRate: rate, channels: channels),
+            encoding: encoding, sampleRate: rate, channelCount: channels, framesPerPacket: sizing.framesPerPacket,
+            rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed, referenceClock: inputs.referenceClock,
+            mediaClockOffset: 0)
+    }
+
+    /// The ports of track `slot`: RTP, RTCP, and the local ones they leave from when the take fixes them.
+    static func portsOf(slot: Int, take: Take) throws(PlanError) -> (
+        rtp: Int, rtcp: Int, source: Int?, sourceRTCP: Int?
+    ) {
+        guard let rtp = TakeRules.port(base: take.port, slot: slot) else {
+            throw .portOutOfRange(.destination, base: take.port, slot: slot)
+        }
+        guard let rtcp = TakeRules.rtcpPort(take.rtcp, rtpPort: rtp, slot: slot) else {
+            let base = if case .port(let base) = take.rtcp { base } else { take.port }
+            throw .portOutOfRange(take.rtcp == .nextPort ? .destination : .rtcpDestination, base: base, slot: slot)
+        }
+        guard let sourceBase = take.sourcePort else { return (rtp, rtcp, nil, nil) }
+        guard let source = TakeRules.port(base: sourceBase, slot: slot),
+            let sourceRTCP = take.rtcp == .multiplexed
+                ? source : TakeRules.rtcpPort(.nextPort, rtpPort: source, slot: slot)
+        else { throw .portOutOfRange(.source, base: sourceBase, slot: slot) }
+        return (rtp, rtcp, source, sourceRTCP)
+    }
+
+    /// The payload type: as asked if RFC 3551 allows it for this stream, else the static one there is, else 96.
+    static func payloadType(_ asked: UInt8?, encoding: AudioPayloadEncoding, sampleRate: Int, channels: Int)
+        throws(PlanError) -> UInt8
+    {
+        let chosen =
+            asked ?? RTPPayloadType.staticType(encoding: encoding, sampleRate: sampleRate, channelCount: channels)
+            ?? RTPPayloadType.firstDynamic
+        guard RTPPayloadType.allows(chosen, encoding: encoding, sampleRate: sampleRate, channelCount: channels) else {
+            throw .payloadTypeNotAllowed(
+                payloadType: Int(chosen), encoding: encoding, sampleRate: sampleRate, channels: channels)
+        }
+        return chosen
+    }
+
+    /// The RTCP interval for the session bandwidth of the leanest track (RFC 3550 section 6.2).
+    static func rtcpInterval(_ policy: RTCPIntervalPolicy, tracks: [TrackPlan]) -> RTCPInterval {
+        let bandwidth =
+            tracks.map { track in
+                RTCPInterval.sessionBandwidth(
+                    sampleRate: track.format.sampleRate, channelCount: track.format.channelCount,
+                    bytesPerSample: track.encoding.bytesPerSample, framesPerPacket: track.framesPerPacket)
+            }.min() ?? 1
+        let minimum =
+            switch policy {
+            case .standard: RTCPInterval.defaultMinimumSeconds
+            case .minimum(let seconds): Double(seconds.scaled(by: 1_000_000)) / 1e6
+            case .reducedMinimum: RTCPInterval.reducedMinimum(sessionBandwidth: bandwidth)
+            }
+        return RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: minimum)
+    }
+
+    static func resolved(_ host: String, _ inputs: PlanInputs) throws(PlanError) -> ResolvedHost {
+        guard let resolved = inputs.hosts[host] else { throw .unresolvedHost(host) }
+        return resolved
+    }
+
+    /// `IN IP4 <address>` or `IN IP6 <address>` for an address, by its family.
+    public static func connectionAddress(_ address: IPAddress) -> ConnectionAddress {
+        ConnectionAddress(family: address.family == .ipv6 ? .ipv6 : .ipv4, address: address.description)
+    }
+}

@@ -1,0 +1,85 @@
+import PCM
+import RTP
+import SDP
+
+/// What a receiver must know about one RTP audio stream, and the SDP `m=` section that tells it (RFC 8866,
+/// RFC 3551 section 6, RFC 4566's ptime, RFC 7273's clock lines, AES67's recvonly sender convention).
+public struct StreamDescription: Sendable, Hashable {
+    public var name: String
+    /// Where the stream goes (`c=`).
+    public var destination: ConnectionAddress
+    public var port: Int
+    public var payloadType: UInt8
+    public var encoding: AudioPayloadEncoding
+    public var sampleRate: Int
+    public var channelCount: Int
+    public var framesPerPacket: Int
+    /// Where RTCP goes, and whether it shares the RTP port (RFC 5761).
+    public var rtcpPort: Int
+    public var rtcpMultiplexed: Bool
+    /// RFC 7273 `a=ts-refclk`: the clock the media clock follows.
+    public var referenceClock: String
+    /// RFC 7273 `a=mediaclk:direct=`: the RTP timestamp minus the wall-clock media time, modulo 2^32
+    /// (0 when timestamps come from the wall clock).
+    public var mediaClockOffset: UInt32
+
+    public init(
+        name: String, destination: ConnectionAddress, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
+        sampleRate: Int, channelCount: Int, framesPerPacket: Int, rtcpPort: Int, rtcpMultiplexed: Bool = false,
+        referenceClock: String = "local", mediaClockOffset: UInt32 = 0
+    ) {
+        self.name = name
+        self.destination = destination
+        self.port = port
+        self.payloadType = payloadType
+        self.encoding = encoding
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+        self.framesPerPacket = framesPerPacket
+        self.rtcpPort = rtcpPort
+        self.rtcpMultiplexed = rtcpMultiplexed
+        self.referenceClock = referenceClock
+        self.mediaClockOffset = mediaClockOffset
+    }
+
+    /// The packet time in milliseconds as `a=ptime` carries it.
+    public var packetTimeText: String { MediaTime.millisecondsText(frames: framesPerPacket, sampleRate: sampleRate) }
+
+    /// The `m=` section: format, rate, channels, packet time, where RTCP goes when not on port + 1
+    /// (RFC 3605 `a=rtcp`, RFC 5761 `a=rtcp-mux`), the clocks, and that the sender only sends.
+    public var mediaDescription: MediaDescription {
+        var attributes = [
+            Attribute("rtpmap", "\(payloadType) \(encoding.name)/\(sampleRate)/\(channelCount)"),
+            Attribute("ptime", packetTimeText),
+        ]
+        if rtcpMultiplexed {
+            attributes.append(Attribute("rtcp-mux"))
+        } else if rtcpPort != port + 1 {
+            attributes.append(Attribute("rtcp", String(rtcpPort)))
+        }
+        attributes.append(Attribute("ts-refclk", referenceClock))
+        attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)"))
+        attributes.append(Attribute("recvonly"))
+        return MediaDescription(port: port, formats: [String(payloadType)], attributes: attributes)
+    }
+
+    /// The SDP for this stream alone, its `c=` at session level.
+    public func sessionDescription(origin: SessionDescription.Origin) -> SessionDescription {
+        SessionDescription(origin: origin, sessionName: name, connection: destination, media: [mediaDescription])
+    }
+
+    /// One SDP for several streams, each its own `m=` section with its own `i=` and `c=`: ffmpeg aligns the streams
+    /// of one SDP on their sender reports, GStreamer groups streams that share a CNAME.
+    public static func sessionDescription(
+        for streams: [StreamDescription], name: String, origin: SessionDescription.Origin
+    ) -> SessionDescription {
+        SessionDescription(
+            origin: origin, sessionName: name,
+            media: streams.map { stream in
+                var media = stream.mediaDescription
+                media.information = stream.name
+                media.connection = stream.destination
+                return media
+            })
+    }
+}

@@ -1,0 +1,150 @@
+import Numbers
+import PCM
+
+/// What a user asks to send: the destination, how to packetize and announce, when to start, and the tracks.
+///
+/// A take comes from the command line's options, from a take file shared by several PCs, or both (the file's
+/// destination, port, packet time and tracks over the options). It says nothing about sockets or clocks: the planner
+/// turns it, with the inputs' formats and the resolved addresses, into one plan per track.
+public struct Take: Sendable, Hashable {
+    /// What a take without other word uses.
+    public enum Defaults {
+        public static let destination = "127.0.0.1"
+        public static let port = 5004
+        public static let mtu = 1500
+        public static let sdpDirectory = "sdp"
+        public static let sessionName = "audiostreamer session"
+    }
+
+    /// The take's name: the session SDP's `s=`, and what SSRCs are derived from in a take file.
+    public var name: String?
+    /// The destination host, a name or a numeric address.
+    public var destination = Defaults.destination
+    /// The RTP port of the first track; track i goes to `port` + 2i.
+    public var port = Defaults.port
+    public var packetTime = PacketTime.standard
+    /// The payload; nil picks the one that carries the file losslessly (L16 for 8 and 16-bit, else L24).
+    public var encoding: AudioPayloadEncoding?
+    /// The RTP payload type; nil picks RFC 3551's static one where there is one, else 96.
+    public var payloadType: UInt8?
+    /// The SSRC of a track that has none of its own; nil draws one at random.
+    public var ssrc: UInt32?
+    public var initialSequenceNumber: UInt16?
+    /// A fixed first RTP timestamp; nil lets `timestampOrigin` decide.
+    public var initialTimestamp: UInt32?
+    public var timestampOrigin = TimestampOrigin.wallClock
+    public var mtu = Defaults.mtu
+    public var fragmentation = FragmentationPolicy.fit
+    public var rtcp = RTCPPlacement.nextPort
+    public var rtcpInterval = RTCPIntervalPolicy.standard
+    /// The local port track 0's RTP leaves from (track i from + 2i, RTCP from the next); nil lets the system choose.
+    public var sourcePort: Int?
+    /// The CNAME of every track of this process; nil makes one from the user and the local address.
+    public var canonicalName: String?
+    /// Media to send, in seconds; nil sends each source once (or forever when looping).
+    public var duration: ExactDecimal?
+    public var loops = false
+    /// When the first sample is due; nil is the next 10 ms boundary of the wall clock, shortly after planning.
+    public var start: StartRequest?
+    /// The folder the SDP files go to.
+    public var sdpDirectory = Defaults.sdpDirectory
+    /// Every track of the take, in order: a track's place in this list is its slot, which fixes its ports.
+    public var tracks: [TakeTrack] = []
+    /// Which node this process is: it sends the tracks of that node and describes the others; nil sends all.
+    public var localNode: String?
+
+    public init() {}
+
+    /// The tracks this process sends, with their slots.
+    public var localTracks: [(slot: Int, track: TakeTrack)] {
+        tracks.enumerated().filter { localNode == nil || $0.element.node == localNode }.map { ($0.offset, $0.element) }
+    }
+
+    /// The name for the session SDP.
+    public var sessionName: String { name ?? Defaults.sessionName }
+}
+
+/// One track of a take.
+public struct TakeTrack: Sendable, Hashable {
+    public var name: String
+    public var source: TrackSource
+    /// The node (PC) that sends it; nil on a take without nodes.
+    public var node: String?
+    /// What the take declares of its format, so other nodes can describe it.
+    public var declared: DeclaredFormat?
+    public var ssrc: UInt32?
+    /// A destination of its own instead of the take's.
+    public var destination: String?
+
+    public init(
+        name: String, source: TrackSource, node: String? = nil, declared: DeclaredFormat? = nil, ssrc: UInt32? = nil,
+        destination: String? = nil
+    ) {
+        self.name = name
+        self.source = source
+        self.node = node
+        self.declared = declared
+        self.ssrc = ssrc
+        self.destination = destination
+    }
+}
+
+/// Where a track's samples come from.
+public enum TrackSource: Sendable, Hashable {
+    /// A WAV file by path.
+    case file(String)
+    /// The built-in test signal.
+    case testSignal
+}
+
+/// A stream format as a take declares it (or as a file has it); any part may be left out.
+public struct DeclaredFormat: Sendable, Hashable, CustomStringConvertible {
+    public var encoding: AudioPayloadEncoding?
+    public var sampleRate: Int?
+    public var channelCount: Int?
+
+    public init(encoding: AudioPayloadEncoding? = nil, sampleRate: Int? = nil, channelCount: Int? = nil) {
+        self.encoding = encoding
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+    }
+
+    /// Whether every part this declares agrees with `other`.
+    public func agrees(with other: DeclaredFormat) -> Bool {
+        (encoding == nil || encoding == other.encoding) && (sampleRate == nil || sampleRate == other.sampleRate)
+            && (channelCount == nil || channelCount == other.channelCount)
+    }
+
+    /// `L24 48000 Hz 2 ch`, with `?` for a part left out.
+    public var description: String {
+        "\(encoding?.name ?? "?") \(sampleRate.map(String.init) ?? "?") Hz \(channelCount.map(String.init) ?? "?") ch"
+    }
+}
+
+/// Where a track's RTCP goes.
+public enum RTCPPlacement: Sendable, Hashable {
+    /// The RTP port + 1 (RFC 3550 section 11).
+    case nextPort
+    /// This port for track 0, + 2i for track i (announced with RFC 3605 `a=rtcp`).
+    case port(Int)
+    /// The RTP port itself (RFC 5761, `a=rtcp-mux`).
+    case multiplexed
+}
+
+/// How short the RTCP interval may be (RFC 3550 section 6.2).
+public enum RTCPIntervalPolicy: Sendable, Hashable {
+    /// The RFC's 5 s minimum.
+    case standard
+    /// A minimum of this many seconds.
+    case minimum(ExactDecimal)
+    /// The "reduced minimum": 360 / session bandwidth in kbit/s.
+    case reducedMinimum
+}
+
+/// Where the RTP timestamps of a stream start.
+public enum TimestampOrigin: Sendable, Hashable {
+    /// From the wall clock at the start instant (RFC 7273 direct, offset 0): the default.
+    case wallClock
+    /// A random offset (RFC 3550 section 5.1's classic choice).
+    case random
+}

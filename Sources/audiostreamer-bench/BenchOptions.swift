@@ -1,0 +1,79 @@
+import Arguments
+
+/// What the benchmark is asked to measure; a bad value is refused with one line, never ignored.
+struct BenchOptions: Sendable {
+    var seconds = 10
+    var packetTimes = ["1", "0.125"]
+    var spinMicroseconds = 0
+    var realtime = false
+    var bigWAVGigabytes = 2
+    var port = 47_000
+    /// Track counts for the tracks-per-core run (empty: skip it).
+    var trackCounts: [Int] = []
+    /// Also run this many `ffmpeg -re` processes for comparison in the tracks run (0: none).
+    var ffmpegProcesses = 0
+    /// Datagrams per round for the send-cost comparison (0: skip it).
+    var sendCostDatagrams = 0
+    /// Receive only, from another sender (GStreamer, ffmpeg) on `port`, for comparison under the same conditions.
+    var listenLabel: String?
+    var help = false
+
+    static let options: [OptionSpec<BenchOptions>] = [
+        .value(["--seconds"], "n", help: "seconds of media per measurement (default 10)") { options, value, spelling in
+            options.seconds = try OptionValue.integer(value, spelling, 1...86_400)
+        },
+        .value(["--ptimes"], "ms,ms", help: "packet times of the single-track run (default 1,0.125)") {
+            options, value, spelling in
+            let times = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for time in times where Double(time).map({ !(0.125...1000).contains($0) }) ?? true {
+                throw UsageError("\(spelling) '\(time)': expected milliseconds from 0.125 to 1000")
+            }
+            options.packetTimes = times
+        },
+        .value(["--spin-us"], "n", help: "wake this many microseconds early and spin (default 0)") {
+            options, value, spelling in
+            options.spinMicroseconds = try OptionValue.integer(value, spelling, 0...10_000)
+        },
+        .flag(["--realtime"], help: "pace with SCHED_FIFO where permitted") { $0.realtime = true },
+        .value(
+            ["--big-wav-gb"], "n", help: "size of the sparse WAV read through the read-ahead ring (default 2, 0: skip)"
+        ) {
+            options, value, spelling in
+            options.bigWAVGigabytes = try OptionValue.integer(value, spelling, 0...64)
+        },
+        .value(["--port"], "n", help: "first loopback port the benchmark uses (default 47000)") {
+            options, value, spelling in
+            options.port = try OptionValue.integer(value, spelling, 1024...64_000)
+        },
+        .value(["--listen"], "label", help: "only receive another sender on --port and report it under this label") {
+            options, value, _ in
+            options.listenLabel = value
+        },
+        .value(["--tracks"], "n,n", help: "track counts for the many-tracks run (e.g. 16,64,128)") {
+            options, value, spelling in
+            options.trackCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
+                try OptionValue.integer(String($0), spelling, 1...1024)
+            }
+        },
+        .value(["--ffmpeg"], "n", help: "with --tracks: also compare the command and n ffmpeg -re processes") {
+            options, value, spelling in
+            options.ffmpegProcesses = try OptionValue.integer(value, spelling, 0...256)
+        },
+        .value(["--send-cost"], "n", help: "compare send(2), sendto(2) and sendmmsg(2) to n receivers") {
+            options, value, spelling in
+            options.sendCostDatagrams = try OptionValue.integer(value, spelling, 1...1024)
+        },
+        .flag(["--help", "-h"], help: "show this help") { $0.help = true },
+    ]
+
+    static var usage: String {
+        "usage: audiostreamer-bench [options]\n\n" + ArgumentParser.help(options, column: 26)
+    }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> BenchOptions {
+        var options = BenchOptions()
+        let operands = try ArgumentParser.parse(arguments, options: Self.options, into: &options)
+        if let extra = operands.first { throw UsageError("unexpected argument '\(extra)'") }
+        return options
+    }
+}

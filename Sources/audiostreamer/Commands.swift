@@ -1,0 +1,82 @@
+import Application
+import Arguments
+
+/// The subcommands, and what runs when the first argument names none.
+enum Command {
+    case usage(String)
+    case version
+    case send(SendArguments)
+    case demo(SendArguments)
+    case record([String])
+
+    static let versionNumber = "0.2.0"
+
+    /// Which command the arguments ask for, parsed. A first argument that names no command is `send`'s, so the
+    /// original tool's command line works as written.
+    static func parse(_ arguments: [String]) throws(UsageError) -> Command {
+        switch arguments.first {
+        case "--help", "-h": return .usage(usage)
+        case "--version": return .version
+        case "send": return try send(Array(arguments.dropFirst()), usage: sendUsage)
+        case "demo": return try demo(Array(arguments.dropFirst()))
+        case "record": return .record(Array(arguments.dropFirst()))
+        default:
+            // Before subcommands, `demo` could also come after options: it still does where no file is named.
+            var settings = SendArguments()
+            let operands = try ArgumentParser.parse(arguments, options: SendOptions.all, into: &settings)
+            if operands == ["demo"] && settings.takeFile == nil {
+                return try demo(arguments.filter { $0 != "demo" })
+            }
+            return try send(arguments, usage: usage)
+        }
+    }
+
+    static func send(_ arguments: [String], usage: String) throws(UsageError) -> Command {
+        let settings = try SendOptions.parse(arguments, demo: false)
+        if settings.help { return .usage(usage) }
+        return settings.showVersion ? .version : .send(settings)
+    }
+
+    static func demo(_ arguments: [String]) throws(UsageError) -> Command {
+        let settings = try SendOptions.parse(arguments, demo: true)
+        if settings.help { return .usage(demoUsage) }
+        return settings.showVersion ? .version : .demo(settings)
+    }
+
+    static let commands = """
+        commands:
+          send      stream WAV files in real time as RTP; what runs when the first argument names no command
+          demo      stream a generated 440/660 Hz test tone (10 s unless --duration or --loop)
+          record    receive RTP streams into WAV files (reserved for the recorder; not built yet)
+        """ + "\n"
+
+    static let sendDescription = """
+        Streams WAV files in real time as RTP (L16/L24) to --ip, track i to --port + 2i, and writes an SDP
+        file per track (and session.sdp with every track) that ffplay, ffmpeg and GStreamer open. A DIR
+        stands for its .wav files in name order; after --, every argument is a file, even one starting with -.
+        """ + "\n"
+
+    static var usage: String {
+        """
+        usage: audiostreamer [send] [options] FILE.wav|DIR ...
+               audiostreamer demo [options]
+               audiostreamer record [options]
+        """ + "\n\n" + sendDescription + "\n" + commands + "\noptions of send:\n\n"
+            + ArgumentParser.help(SendOptions.all)
+            + "\nRun 'audiostreamer <command> --help' for one command's options.\n"
+    }
+
+    static var sendUsage: String {
+        "usage: audiostreamer send [options] [--] FILE.wav|DIR ...\n\n" + sendDescription + "\noptions:\n\n"
+            + ArgumentParser.help(SendOptions.all)
+    }
+
+    static var demoUsage: String {
+        """
+        usage: audiostreamer demo [options]
+
+        Streams a generated test tone (440 Hz left, 660 Hz right, 48 kHz stereo 16-bit) to --ip and --port,
+        writing <sdp-dir>/demo.sdp: 10 s unless --duration or --loop says otherwise.
+        """ + "\n\noptions:\n\n" + ArgumentParser.help(SendOptions.demo)
+    }
+}

@@ -1,0 +1,220 @@
+import Application
+import Interfaces
+import Numbers
+import Platform
+import RTP
+import Sender
+import Session
+
+/// Exit codes from sysexits(3).
+enum ExitCode {
+    static let ok: Int32 = 0
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let noInput: Int32 = 66
+    static let noHost: Int32 = 68
+    static let unavailable: Int32 = 69
+    static let software: Int32 = 70
+    static let osError: Int32 = 71
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
+}
+
+/// The words of `send` and `demo`: what each event and failure says, naming the options as the user wrote them.
+struct SendMessages: Sendable {
+    let arguments: SendArguments
+    /// Whether standard error is a terminal, where a single track's status line is redrawn in place.
+    let terminal: Bool
+
+    /// The line for a failure, and the exit code that goes with it.
+    func failure(_ failure: SendFailure) -> (line: String, code: Int32) {
+        switch failure {
+        case .takeFileUnreadable(let path, let reason):
+            ("\(path): cannot read the session file (\(reason))", ExitCode.noInput)
+        case .takeFile(let path, let error): ("\(path): \(Self.takeFile(error))", ExitCode.dataError)
+        case .plan(let error, let takeFile): plan(error, takeFile: takeFile)
+        case .inputUnreadable(let path, let reason): ("\(path): \(reason)", ExitCode.noInput)
+        case .inputInvalid(let path, let error): ("\(path): \(error)", ExitCode.dataError)
+        case .folderWithoutWAV(let path): ("\(path): no .wav files in the folder", ExitCode.dataError)
+        case .unknownHost(let error): ("--ip: \(error)", ExitCode.noHost)
+        case .clockNotSynchronized:
+            (
+                "--require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock",
+                ExitCode.unavailable
+            )
+        case .network(let error): ("network: \(error)", ExitCode.osError)
+        case .sdpNotWritten(let path, let reason): ("\(path): cannot write SDP: \(reason)", ExitCode.cannotCreate)
+        case .thread(let error): ("\(error)", ExitCode.osError)
+        }
+    }
+
+    func plan(_ error: PlanError, takeFile: String?) -> (line: String, code: Int32) {
+        let file = takeFile ?? "the take"
+        let packetTime = arguments.packetTimeSpelling
+        switch error {
+        case .packetTimeBelowOneFrame(let time, let rate):
+            return ("\(packetTime) \(time) ms is less than one frame at \(rate) Hz", ExitCode.usage)
+        case .packetExceedsMTU(let time, let bytes, let mtu, let limit):
+            return (
+                "\(packetTime) \(time) ms needs \(bytes) bytes of payload per packet, more than the \(limit) that --mtu \(mtu) allows (--strict)",
+                ExitCode.usage
+            )
+        case .packetLargerThanUDP(let bytes, let limit):
+            return (
+                "packet payload of \(bytes) bytes exceeds the UDP limit of \(limit) even with --allow-fragmentation",
+                ExitCode.usage
+            )
+        case .frameExceedsMTU(let bytesPerFrame, let mtu, let limit):
+            return (
+                "one frame is \(bytesPerFrame) bytes, more than the \(limit) bytes of payload --mtu \(mtu) allows; use --allow-fragmentation",
+                ExitCode.usage
+            )
+        case .payloadTypeNotAllowed(let payloadType, let encoding, let rate, let channels):
+            return (
+                "--payload-type \(payloadType) cannot carry \(encoding.name) \(rate) Hz \(channels) ch: use 96-127 (10/11 are only for L16 44100 Hz stereo/mono)",
+                ExitCode.usage
+            )
+        case .portOutOfRange(let role, let base, let slot):
+            let flag =
+                switch role {
+                case .destination: takeFile == nil ? "--port" : "\(file): port"
+                case .rtcpDestination: "--rtcp-port"
+                case .source: "--source-port"
+                }
+            return ("\(flag) \(base) leaves no room for track \(slot + 1)", ExitCode.usage)
+        case .startNotInFuture:
+            let start = arguments.startText.map { "--start-at \($0)" } ?? "\(file): start_at"
+            return ("\(start) is not in the future (allow 50 ms to set up)", ExitCode.usage)
+        case .duplicateTrackName(let name):
+            return ("two tracks are named '\(name)'; their SDP files would collide", ExitCode.usage)
+        case .noTrackForNode(let node): return ("\(file): no track for node '\(node)'", ExitCode.dataError)
+        case .declaredFormatMismatch(let track, let declared, let actual, let path):
+            let shown = DeclaredFormat(
+                encoding: declared.encoding ?? actual.encoding, sampleRate: declared.sampleRate ?? actual.sampleRate,
+                channelCount: declared.channelCount ?? actual.channelCount)
+            return ("\(file): track '\(track)' declares \(shown), but \(path) is \(actual)", ExitCode.dataError)
+        case .remoteTrackUndeclared(let track, let node):
+            return (
+                "\(file): track '\(track)' of node '\(node)' needs encoding (L16/L24), sample_rate and channels",
+                ExitCode.dataError
+            )
+        case .inputsMissing, .unresolvedHost: return ("internal error: \(error)", ExitCode.software)
+        }
+    }
+
+    static func takeFile(_ error: TakeFileError) -> String {
+        switch error {
+        case .notJSON(let error): "not a JSON session description (\(error))"
+        case .noTracks: "no tracks"
+        case .missing(let path): "missing \"\(path)\""
+        case .wrongType(let path, let expected, let found):
+            "\(path): expected \(expectedName(expected)), found \(found)"
+        case .invalid(let path, .startTime(let text)): "\(path) '\(text)' is not an ISO 8601 UTC time or +SECONDS"
+        case .invalid(let path, .packetTime(let text)): "\(path) \(text): expected milliseconds from 0.125 to 1000"
+        case .invalid(let path, .encoding(let text)): "\(path) '\(text)': expected L16 or L24"
+        case .invalid(let path, .outOfRange(let text, let range)):
+            "\(path) \(text): expected a whole number from \(range.lowerBound) to \(range.upperBound)"
+        }
+    }
+
+    static func expectedName(_ kind: TakeFileError.ExpectedKind) -> String {
+        switch kind {
+        case .string: "a string"
+        case .number: "a number"
+        case .wholeNumber: "a whole number"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The lines an event prints, each ending in a newline; empty for an event this run does not show.
+    func lines(_ event: SendEvent) -> String {
+        switch event {
+        case .input(.skipped(let path)): return "note: \(path) skipped: not a .wav file\n"
+        case .input(.dataTruncated(let path, let declared, let held)):
+            return
+                "warning: \(path): data chunk claims \(declared) bytes, the file holds \(held); streaming what is there\n"
+        case .clockStatus(let status): return Self.clockLine(status) + "\n"
+        case .plan(.packetTimeAdjusted(_, let requested, let sizing, let bytesPerFrame, let mtu, let rate)):
+            let used = MediaTime.millisecondsText(frames: sizing.framesPerPacket, sampleRate: rate)
+            return
+                "warning: \(arguments.packetTimeSpelling) \(requested) needs \(sizing.requestedFrames * bytesPerFrame) bytes per packet, more than the \(sizing.payloadLimit) that --mtu \(mtu) allows; sending \(used) ms packets (\(sizing.framesPerPacket) frames, \(sizing.payloadBytes) bytes) instead\n"
+        case .plan(.oddPort(_, let port)):
+            return "warning: --port \(port) is odd; receivers expect RTP on an even port and RTCP on the next\n"
+        case .trackStarting(let track, let sdpPath):
+            let stream = track.stream
+            return
+                "\(track.name): \(track.encoding.name) \(track.format.sampleRate) Hz \(track.format.channelCount) ch, \(stream.packetTimeText) ms packets, PT \(track.payloadType), SSRC 0x\(String(track.ssrc, radix: 16)), first RTP timestamp \(track.initialTimestamp) -> \(track.destination); SDP \(sdpPath)\n"
+        case .timerSlackUnavailable(let error): return "warning: \(error); wake-ups may be up to 50 us late\n"
+        case .realtimeUnavailable(let error): return "warning: --realtime: \(error); pacing with normal priority\n"
+        case .progress(let progress): return self.progress(progress)
+        case .clockChanged(let status, let elapsed):
+            let line =
+                status.isSynchronized
+                ? "clock: synchronised \(Self.seconds(elapsed)) s into the stream (adjtimex: estimated error \(status.estimatedErrorMicroseconds) us, maximum \(status.maximumErrorMicroseconds) us); a slewed correction reaches these tracks, a stepped one only after a restart"
+                : "warning: clock: synchronisation lost \(Self.seconds(elapsed)) s into the stream (adjtimex); the clock runs free, and tracks from other PCs may drift from these"
+            return (terminal ? "\r\u{1B}[K" : "") + line + "\n"
+        case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"
+        case .trackFinished(let outcome): return finished(outcome)
+        }
+    }
+
+    /// What the kernel's clock status means for the take, in one line.
+    static func clockLine(_ status: ClockSyncStatus) -> String {
+        status.isSynchronized
+            ? "clock: synchronised (adjtimex: estimated error \(status.estimatedErrorMicroseconds) us, maximum \(status.maximumErrorMicroseconds) us)"
+            : "warning: clock: NOT synchronised (adjtimex); tracks from other PCs will not line up"
+    }
+
+    /// The status lines: every half second with `--verbose` (redrawn in place on a terminal), and once at the end;
+    /// at the end and with `--verbose`, a line per receiver that reported.
+    func progress(_ progress: SendProgress) -> String {
+        guard arguments.verbose || progress.isFinal else { return "" }
+        let live = terminal && progress.tracks.count == 1
+        let lines = progress.tracks.map(Self.statusLine)
+        if live && !progress.isFinal { return "\r\u{1B}[K" + lines.joined() }
+        var text = (live ? "\r\u{1B}[K" : "") + lines.map { $0 + "\n" }.joined()
+        for track in progress.tracks {
+            for receiver in track.receivers { text += "\(track.name): \(Self.receiverLine(receiver))\n" }
+        }
+        return text
+    }
+
+    /// One track's status: media sent of the total, packets, late packets and the worst lateness, send failures.
+    static func statusLine(_ track: TrackProgress) -> String {
+        let rate = Double(track.sampleRate)
+        let counts = track.counters
+        let total = track.plannedFrames.map { seconds(Double($0) / rate) } ?? "-"
+        return
+            "\(track.name): \(seconds(Double(counts.frames) / rate))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
+    }
+
+    /// What one receiver reported: loss, jitter, round trip.
+    static func receiverLine(_ receiver: ReceiverStatistics) -> String {
+        let name = receiver.canonicalName ?? "0x" + String(receiver.ssrc, radix: 16)
+        let rtt = receiver.roundTripMilliseconds.map { ", rtt \(seconds($0)) ms" } ?? ""
+        return
+            "receiver \(name) (\(receiver.address)): lost \(receiver.cumulativeLost) (\(seconds(receiver.fractionLost * 100))% last), jitter \(seconds(receiver.jitterMilliseconds)) ms\(rtt)"
+    }
+
+    func finished(_ outcome: TrackOutcome) -> String {
+        var text = ""
+        let counts = outcome.counters
+        if counts.clippedSamples > 0 {
+            text +=
+                "warning: \(outcome.name): \(counts.clippedSamples) samples clipped to the \(outcome.encoding.name) range\n"
+        }
+        if counts.failedSends > 0 {
+            text +=
+                "warning: \(outcome.name): \(counts.failedSends) datagrams not sent (last error: \(errorText(counts.lastSendError)))\n"
+        }
+        if let failure = outcome.readFailure { text += "audiostreamer: \(outcome.name): read failed: \(failure)\n" }
+        if outcome.underruns > 0 {
+            text += "warning: \(outcome.name): the disk fell behind \(outcome.underruns) times; packets waited for it\n"
+        }
+        return text
+    }
+
+    /// Seconds (or milliseconds, or percent) with three decimals.
+    static func seconds(_ value: Double) -> String { DecimalText.fixed(value, digits: 3) }
+}

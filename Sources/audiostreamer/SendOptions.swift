@@ -1,0 +1,237 @@
+import Application
+import Arguments
+import Numbers
+import PCM
+import Session
+
+/// What `send` and `demo` were told on the command line.
+struct SendArguments: Sendable {
+    var take = Take()
+    var pacing = PacingSettings()
+    var statisticsPath: String?
+    var requireSync = false
+    var ntpServer: String?
+    var takeFile: String?
+    var node: String?
+    var verbose = false
+    var help = false
+    var showVersion = false
+    /// How the packet time was asked for (`--ptime` or `--delay_ms`), to name it in messages.
+    var packetTimeFlag: String?
+    /// The start as written, to name it in messages.
+    var startText: String?
+    var files: [String] = []
+
+    /// The spelling messages use for the packet time.
+    var packetTimeSpelling: String { packetTimeFlag ?? "--ptime" }
+}
+
+/// The options of `send` (and of `demo`, but for `--session` and `--node`), each declared once.
+enum SendOptions {
+    static let all: [OptionSpec<SendArguments>] = [
+        .value(
+            ["--ip"], "host",
+            help: "destination host name or address, IPv4 or IPv6 (default \(Take.Defaults.destination))"
+        ) { arguments, value, _ in
+            arguments.take.destination = value
+        },
+        .value(
+            ["--port"], "n",
+            help:
+                "destination RTP port of track 0, track i on port + 2i; use an even one (default \(Take.Defaults.port))"
+        ) { arguments, value, spelling in
+            arguments.take.port = try OptionValue.integer(value, spelling, 1...TakeRules.highestPort)
+        },
+        .value(["--delay-ms"], "ms", help: "packet time in milliseconds, as --ptime (also --delay_ms)") {
+            arguments, value, spelling in
+            try setPacketTime(&arguments, value, spelling)
+        },
+        .value(
+            ["--ptime"], "ms",
+            help: "packet time in milliseconds, fractions allowed from 0.125 to 1000 (default \(PacketTime.standard))"
+        ) { arguments, value, spelling in try setPacketTime(&arguments, value, spelling) },
+        .value(["--format"], "L16|L24", help: "payload (default: L16 for 8/16-bit files, L24 for wider ones)") {
+            arguments, value, spelling in
+            guard let encoding = AudioPayloadEncoding(name: value) else {
+                throw UsageError("\(spelling) '\(value)': expected L16 or L24")
+            }
+            arguments.take.encoding = encoding
+        },
+        .value(
+            ["--payload-type"], "n",
+            help:
+                "RTP payload type: 96-127, or 10/11 for L16 44100 Hz stereo/mono (default: 10/11 where allowed, else 96)"
+        ) { arguments, value, spelling in
+            arguments.take.payloadType = UInt8(try OptionValue.integer(value, spelling, 0...127))
+        },
+        .value(["--ssrc"], "n", help: "RTP SSRC, decimal or 0x hex (default random)") { arguments, value, spelling in
+            arguments.take.ssrc = UInt32(try OptionValue.integer(value, spelling, 0...0xFFFF_FFFF))
+        },
+        .value(["--seq"], "n", help: "first RTP sequence number, 0-65535 (default random)") {
+            arguments, value, spelling in
+            arguments.take.initialSequenceNumber = UInt16(try OptionValue.integer(value, spelling, 0...65535))
+        },
+        .value(["--timestamp"], "n", help: "first RTP timestamp, 0-4294967295 (default: as --timestamps says)") {
+            arguments, value, spelling in
+            arguments.take.initialTimestamp = UInt32(try OptionValue.integer(value, spelling, 0...0xFFFF_FFFF))
+        },
+        .value(["--mtu"], "bytes", help: "path MTU in bytes: datagrams never exceed it (default \(Take.Defaults.mtu))")
+        { arguments, value, spelling in
+            arguments.take.mtu = try OptionValue.integer(value, spelling, 576...65535)
+        },
+        .flag(["--allow-fragmentation"], help: "keep the asked packet time even when IP must fragment it") {
+            arguments in
+            try setFragmentation(&arguments, .allowFragmentation)
+        },
+        .flag(["--strict"], help: "refuse to start when the asked packet time does not fit the MTU") { arguments in
+            try setFragmentation(&arguments, .strict)
+        },
+        .value(
+            ["--sdp-dir"], "dir",
+            help: "folder for the SDP files, one <track>.sdp per stream (default \(Take.Defaults.sdpDirectory))"
+        ) { arguments, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs a folder") }
+            arguments.take.sdpDirectory = value
+        },
+        .value(["--duration"], "seconds", help: "stop after this many seconds of media, fractions allowed") {
+            arguments, value, spelling in
+            guard let seconds = ExactDecimal(value), !seconds.isZero else {
+                throw UsageError("\(spelling) '\(value)': expected a positive number of seconds")
+            }
+            arguments.take.duration = seconds
+        },
+        .flag(["--loop"], help: "start the file again at its end (until --duration or Ctrl-C)") { arguments in
+            arguments.take.loops = true
+        },
+        .value(["--rtcp-port"], "n", help: "destination RTCP port (default: RTP port + 1); the SDP then carries a=rtcp")
+        { arguments, value, spelling in
+            guard arguments.take.rtcp != .multiplexed else { throw rtcpContradiction }
+            arguments.take.rtcp = .port(try OptionValue.integer(value, spelling, 1...TakeRules.highestPort))
+        },
+        .flag(["--rtcp-mux"], help: "send RTCP on the RTP port (RFC 5761); the SDP carries a=rtcp-mux") { arguments in
+            if case .port = arguments.take.rtcp { throw rtcpContradiction }
+            arguments.take.rtcp = .multiplexed
+        },
+        .value(
+            ["--rtcp-interval"], "seconds",
+            help: "minimum seconds between RTCP reports before randomisation (default 5, RFC 3550)"
+        ) { arguments, value, spelling in
+            guard let seconds = ExactDecimal(value), seconds.scaled(by: 1000) >= 10 else {
+                throw UsageError("\(spelling) '\(value)': expected seconds, at least 0.01")
+            }
+            guard arguments.take.rtcpInterval != .reducedMinimum else { throw intervalContradiction }
+            arguments.take.rtcpInterval = .minimum(seconds)
+        },
+        .flag(["--rtcp-reduced-minimum"], help: "use RFC 3550's reduced minimum interval, 360 / session kbit/s") {
+            arguments in
+            if case .minimum = arguments.take.rtcpInterval { throw intervalContradiction }
+            arguments.take.rtcpInterval = .reducedMinimum
+        },
+        .value(
+            ["--source-port"], "n",
+            help: "local port RTP leaves from, RTCP from the next one (default: chosen by the system)"
+        ) { arguments, value, spelling in
+            arguments.take.sourcePort = try OptionValue.integer(value, spelling, 1...65534)
+        },
+        .value(["--cname"], "text", help: "RTCP CNAME for every stream of this process (default user@local-address)") {
+            arguments, value, spelling in
+            guard !value.isEmpty, value.utf8.count <= 255 else { throw UsageError("\(spelling) needs 1 to 255 bytes") }
+            arguments.take.canonicalName = value
+        },
+        .value(
+            ["--stats"], "file.json",
+            help: "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"
+        ) { arguments, value, _ in arguments.statisticsPath = value },
+        .value(
+            ["--start-at"], "time",
+            help: "wall-clock start of the first sample: ISO 8601 UTC (2026-11-29T12:00:00.5Z) or +SECONDS"
+        ) { arguments, value, spelling in
+            guard let start = StartRequest(value) else {
+                throw UsageError(
+                    "\(spelling) '\(value)': expected an ISO 8601 UTC time such as 2026-11-29T12:00:00.5Z, or +SECONDS")
+            }
+            arguments.take.start = start
+            arguments.startText = value
+        },
+        .value(
+            ["--timestamps"], "wallclock|random",
+            help: "first RTP timestamp: wallclock (UTC time x rate, the default) or random"
+        ) { arguments, value, spelling in
+            arguments.take.timestampOrigin = try OptionValue.choice(
+                value, spelling, [("wallclock", .wallClock), ("random", .random)])
+        },
+        .value(
+            ["--ntp-server"], "host",
+            help:
+                "the NTP server this host follows, for the SDP's a=ts-refclk (default: from chrony/ntpd configuration)"
+        ) { arguments, value, _ in arguments.ntpServer = value },
+        .flag(["--require-sync"], help: "refuse to start unless the kernel says the clock is synchronised (adjtimex)") {
+            arguments in
+            arguments.requireSync = true
+        },
+        .value(
+            ["--session"], "take.json",
+            help: "a take across PCs as JSON: tracks, files, nodes, destination, port, start (see README)"
+        ) { arguments, value, _ in
+            arguments.takeFile = value
+        },
+        .value(["--node"], "name", help: "which node of --session this PC is: it sends that node's tracks") {
+            arguments, value, _ in
+            arguments.node = value
+        },
+        .value(
+            ["--spin-us"], "n", help: "wake this many microseconds before each deadline and spin the rest (default 0)"
+        ) { arguments, value, spelling in
+            arguments.pacing.spinNanoseconds = Int64(try OptionValue.integer(value, spelling, 0...10_000)) * 1000
+        },
+        .flag(["--realtime"], help: "pace with SCHED_FIFO priority where permitted") { arguments in
+            arguments.pacing.realtime = true
+        },
+        .flag(["--verbose", "-v"], help: "show a live status line per stream") { arguments in arguments.verbose = true
+        },
+        .flag(["--help", "-h"], help: "show this help") { arguments in arguments.help = true },
+        .flag(["--version"], help: "show the version") { arguments in arguments.showVersion = true },
+    ]
+
+    static let rtcpContradiction = UsageError("--rtcp-mux and --rtcp-port contradict each other")
+    static let intervalContradiction = UsageError("--rtcp-interval and --rtcp-reduced-minimum contradict each other")
+
+    /// The options `demo` takes: all of `send`'s but those that name a take file.
+    static let demo = all.filter { !$0.names.contains("--session") && !$0.names.contains("--node") }
+
+    static func setPacketTime(_ arguments: inout SendArguments, _ text: String, _ spelling: String) throws(UsageError) {
+        if let earlier = arguments.packetTimeFlag, earlier != spelling {
+            throw UsageError("\(earlier) and \(spelling) both set the packet time; give one")
+        }
+        guard let time = PacketTime.allowed(text) else {
+            throw UsageError("\(spelling) '\(text)': expected milliseconds from 0.125 to 1000")
+        }
+        arguments.take.packetTime = time
+        arguments.packetTimeFlag = spelling
+    }
+
+    static func setFragmentation(_ arguments: inout SendArguments, _ policy: FragmentationPolicy) throws(UsageError) {
+        if arguments.take.fragmentation != .fit && arguments.take.fragmentation != policy {
+            throw UsageError("--strict and --allow-fragmentation contradict each other")
+        }
+        arguments.take.fragmentation = policy
+    }
+
+    /// Parses `send`'s arguments (or `demo`'s with `demo`) and checks that they go together.
+    static func parse(_ arguments: [String], demo: Bool) throws(UsageError) -> SendArguments {
+        var settings = SendArguments()
+        settings.files = try ArgumentParser.parse(arguments, options: demo ? Self.demo : all, into: &settings)
+        if settings.help || settings.showVersion { return settings }
+        try validate(settings, demo: demo)
+        return settings
+    }
+
+    static func validate(_ settings: SendArguments, demo: Bool) throws(UsageError) {
+        if demo && !settings.files.isEmpty { throw UsageError("demo streams its own signal; give no FILE") }
+        if (settings.takeFile == nil) != (settings.node == nil) { throw UsageError("--session and --node go together") }
+        if settings.takeFile != nil && !settings.files.isEmpty {
+            throw UsageError("--session names the files; give no FILE or demo")
+        }
+        if !demo && settings.files.isEmpty && settings.takeFile == nil { throw UsageError("no FILE.wav given") }
+    }
+}
