@@ -64,6 +64,12 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["Interfaces", "PCM", "WAV", "RTP", "Platform", "TestSupport"]),
-    ] + libraries.map { .target(name: $0.name, dependencies: $0.dependencies) },
+    ]
+        + libraries.map {
+            // Double's rounding calls the C maths library; a package that links none of Glibc's users needs it named.
+            .target(
+                name: $0.name, dependencies: $0.dependencies,
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))])
+        },
     swiftLanguageModes: [.v6]
 )
