@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "NumbersTests", dependencies: ["Numbers", "Session"]),
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces"]),
         .testTarget(name: "PCMTests", dependencies: ["PCM"]),
-        .testTarget(name: "WAVTests", dependencies: ["WAV", "Interfaces"]),
+        .testTarget(name: "WAVTests", dependencies: ["WAV", "Interfaces", "TestSupport"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "PCM", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

@@ -11,7 +11,7 @@ public struct MonotonicClock: PacingClock, Sendable {
     public func now() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+        return time.nanoseconds
     }
 
     /// Sleeps until `deadline` with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME), resuming after signals.
@@ -30,7 +30,7 @@ public struct WallClock: Sendable {
     public func now() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+        return time.nanoseconds
     }
 }
 
@@ -62,5 +62,10 @@ public struct KernelClockSync: ClockSyncReader {
 public func currentThreadCPUNanoseconds() -> Int64 {
     var time = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    return time.nanoseconds
+}
+
+extension timespec {
+    /// The time in nanoseconds.
+    var nanoseconds: Int64 { Int64(tv_sec) * 1_000_000_000 + Int64(tv_nsec) }
 }

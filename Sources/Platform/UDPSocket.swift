@@ -132,7 +132,7 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
             if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
             throw SystemError("recvmsg")
         }
-        return (Int(count), Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec))
+        return (Int(count), stamp.nanoseconds)
     }
 }
 

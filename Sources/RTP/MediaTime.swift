@@ -31,6 +31,11 @@ public enum MediaTime {
         initial &+ UInt32(truncatingIfNeeded: frame)
     }
 
+    /// Seconds of `frames` frames at `sampleRate`, for display.
+    public static func seconds(frames: Int, sampleRate: Int) -> Double {
+        Double(frames) / Double(sampleRate)
+    }
+
     /// Microseconds of `frames` frames at `sampleRate`, rounded to nearest.
     public static func microseconds(frames: Int, sampleRate: Int) -> Int {
         (frames * 1_000_000 + sampleRate / 2) / sampleRate

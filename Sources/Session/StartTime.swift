@@ -30,8 +30,9 @@ public enum StartRequest: Sendable, Hashable {
 
 /// Calendar arithmetic for start times, without Foundation.
 public enum StartTime {
-    /// The earliest year a start may name; 1970, as NTP and Unix time before it are not represented.
-    public static let years = 1970...9999
+    /// The years a start may name: from 1970 (Unix time before it is not represented here) to 2199 (Unix
+    /// nanoseconds in 64 bits end in 2262).
+    public static let years = 1970...2199
 
     /// Unix nanoseconds of `text` (either form `StartRequest` reads) for a plan made at `now`, or nil.
     public static func parse(_ text: String, now: Int64) -> Int64? {

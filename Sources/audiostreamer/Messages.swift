@@ -182,11 +182,11 @@ struct SendMessages: Sendable {
 
     /// One track's status: media sent of the total, packets, late packets and the worst lateness, send failures.
     static func statusLine(_ track: TrackProgress) -> String {
-        let rate = Double(track.sampleRate)
+        let rate = track.sampleRate
         let counts = track.counters
-        let total = track.plannedFrames.map { seconds(Double($0) / rate) } ?? "-"
+        let total = track.plannedFrames.map { seconds(MediaTime.seconds(frames: $0, sampleRate: rate)) } ?? "-"
         return
-            "\(track.name): \(seconds(Double(counts.frames) / rate))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
+            "\(track.name): \(seconds(MediaTime.seconds(frames: counts.frames, sampleRate: rate)))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
     }
 
     /// What one receiver reported: loss, jitter, round trip.

@@ -22,6 +22,8 @@ struct StartTimeTests {
         for text in [
             "", "tomorrow", "2026-11-29T12:00:00", "2026-11-29 12:00:00Z", "2026-13-01T00:00:00Z", "+", "+-1",
             "2026-11-29T24:00:00Z", "2026-11-29T12:00:00+01:00",
+            // Found by the take file's totality test: years whose nanoseconds overflow 64 bits trapped.
+            "2300-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "2026-02-30T00:00:00Z",
         ] {
             #expect(StartTime.parse(text, now: 0) == nil, "\(text)")
         }
