@@ -163,5 +163,42 @@ extension EndToEnd {
                 BuiltProduct.audiostreamer, ["--version"], in: folder.url, label: "version")
             #expect(version.status == 0 && version.output.hasPrefix("audiostreamer "))
         }
+
+        @Test("--help, send --help and demo --help each print their own usage")
+        func eachCommandHasItsUsage() throws {
+            let folder = try ScratchFolder("usages")
+            var outputs: [String] = []
+            for arguments in [["--help"], ["send", "--help"], ["demo", "--help"]] {
+                let result = try Subprocess.run(BuiltProduct.audiostreamer, arguments, in: folder.url, label: "usage")
+                #expect(result.status == 0, "\(arguments): \(result.error)")
+                outputs.append(result.output)
+            }
+            #expect(outputs[0].contains("commands:") && outputs[0].contains("record"), "\(outputs[0])")
+            #expect(outputs[1].hasPrefix("usage: audiostreamer send") && outputs[1].contains("--ip <host>"))
+            #expect(outputs[2].hasPrefix("usage: audiostreamer demo") && !outputs[2].contains("--session"))
+            #expect(Set(outputs).count == 3)
+        }
+
+        /// `--` ends the options: a file whose name starts with a dash streams like any other.
+        @Test("send -- -x.wav streams a file named -x.wav")
+        func fileNamedLikeAnOption() throws {
+            let folder = try ScratchFolder("dash")
+            let wav = TestWAV(format: Self.format16, seconds: 0.2)
+            try wav.write(to: folder.path("-x.wav"))
+            let receiver = try UDPSocket(family: .ipv4)
+            try receiver.bind(to: Endpoint.loopback(.ipv4, port: 45_004))
+            receiver.setReceiveTimeout(milliseconds: 1000)
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer, ["send", "--port", "45004", "--sdp-dir", "sdp", "--", "-x.wav"],
+                in: folder.url, label: "dash")
+            var payload: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 2048)
+            while let count = try buffer.withUnsafeMutableBytes({ try receiver.receive(into: $0)?.count }) {
+                payload += buffer[12..<count]
+            }
+            #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
+            #expect(payload == wav.expectedBigEndian)
+            #expect(FileManager.default.fileExists(atPath: folder.path("sdp/-x.sdp")))
+        }
     }
 }
