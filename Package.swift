@@ -12,18 +12,28 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     // Sample formats, L16/L24, conversions.
     ("PCM", []),
     // Wire formats: pure, no clocks, no sockets.
-    ("WAV", ["PCM", "Interfaces"]),
+    ("WAV", ["PCM", "Interfaces", "Numbers"]),
     ("RTP", ["PCM", "Numbers"]),
     ("SDP", []),
     ("JSON", []),
     // Pure planning: a take and its inputs' formats -> one plan per track.
     ("Session", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
+    // Rings between one producer thread and one consumer, without locks.
+    ("Rings", []),
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
     ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON"]),
+    // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
+    ("Receiver", ["Interfaces", "PCM", "RTP", "Session"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
     ("Platform", ["CPlatformShims", "Interfaces"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.
-    ("Application", ["Interfaces", "Numbers", "PCM", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Platform"]),
+    (
+        "Application",
+        [
+            "Interfaces", "Numbers", "PCM", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Receiver", "Rings",
+            "Platform",
+        ]
+    ),
     // Command-line options declared once: parsing and help, no option of its own.
     ("Arguments", []),
 ]
@@ -40,7 +50,9 @@ let package = Package(
         .executableTarget(
             name: "audiostreamer",
             dependencies: [
-                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "Platform", "RTP", "Sender", "Session",
+                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "Platform", "RTP", "Receiver", "SDP",
+                "Sender",
+                "Session",
             ]),
         .executableTarget(
             name: "audiostreamer-bench",

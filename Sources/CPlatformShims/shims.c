@@ -2,6 +2,7 @@
 #include "CPlatformShims.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -72,4 +73,123 @@ _Static_assert(offsetof(struct shim_message, length) == offsetof(struct mmsghdr,
 
 int shim_send_many(int fd, struct shim_message *messages, unsigned int count) {
     return sendmmsg(fd, (struct mmsghdr *)messages, count, MSG_DONTWAIT);
+}
+
+struct shim_batch {
+    unsigned int count;
+    size_t capacity;
+    unsigned char *buffers;
+    struct mmsghdr *messages;
+    struct iovec *vectors;
+    struct sockaddr_storage *sources;
+    union control {
+        char bytes[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t))];
+        struct cmsghdr align;
+    } *controls;
+    struct timespec *times;
+    long drops;
+};
+
+struct shim_batch *shim_batch_create(unsigned int count, size_t capacity) {
+    struct shim_batch *batch = calloc(1, sizeof *batch);
+    if (batch == NULL) return NULL;
+    batch->count = count;
+    batch->capacity = capacity;
+    batch->buffers = calloc(count, capacity);
+    batch->messages = calloc(count, sizeof *batch->messages);
+    batch->vectors = calloc(count, sizeof *batch->vectors);
+    batch->sources = calloc(count, sizeof *batch->sources);
+    batch->controls = calloc(count, sizeof *batch->controls);
+    batch->times = calloc(count, sizeof *batch->times);
+    batch->drops = -1;
+    if (!batch->buffers || !batch->messages || !batch->vectors || !batch->sources || !batch->controls
+        || !batch->times) {
+        shim_batch_destroy(batch);
+        return NULL;
+    }
+    return batch;
+}
+
+void shim_batch_destroy(struct shim_batch *batch) {
+    if (batch == NULL) return;
+    free(batch->buffers);
+    free(batch->messages);
+    free(batch->vectors);
+    free(batch->sources);
+    free(batch->controls);
+    free(batch->times);
+    free(batch);
+}
+
+int shim_batch_receive(int fd, struct shim_batch *batch) {
+    batch->drops = -1;
+    for (unsigned int i = 0; i < batch->count; i++) {
+        batch->vectors[i].iov_base = batch->buffers + i * batch->capacity;
+        batch->vectors[i].iov_len = batch->capacity;
+        struct msghdr *header = &batch->messages[i].msg_hdr;
+        memset(header, 0, sizeof *header);
+        header->msg_name = &batch->sources[i];
+        header->msg_namelen = sizeof batch->sources[i];
+        header->msg_iov = &batch->vectors[i];
+        header->msg_iovlen = 1;
+        header->msg_control = batch->controls[i].bytes;
+        header->msg_controllen = sizeof batch->controls[i].bytes;
+        batch->messages[i].msg_len = 0;
+    }
+    int received;
+    do {
+        received = recvmmsg(fd, batch->messages, batch->count, MSG_DONTWAIT, NULL);
+    } while (received < 0 && errno == EINTR);
+    if (received < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    for (int i = 0; i < received; i++) {
+        struct msghdr *header = &batch->messages[i].msg_hdr;
+        memset(&batch->times[i], 0, sizeof batch->times[i]);
+        for (struct cmsghdr *control = CMSG_FIRSTHDR(header); control != NULL;
+             control = CMSG_NXTHDR(header, control)) {
+            if (control->cmsg_level != SOL_SOCKET) continue;
+            if (control->cmsg_type == SCM_TIMESTAMPNS) {
+                memcpy(&batch->times[i], CMSG_DATA(control), sizeof batch->times[i]);
+            } else if (control->cmsg_type == SO_RXQ_OVFL) {
+                uint32_t drops;
+                memcpy(&drops, CMSG_DATA(control), sizeof drops);
+                batch->drops = (long)drops;
+            }
+        }
+    }
+    return received;
+}
+
+const unsigned char *shim_batch_bytes(const struct shim_batch *batch, unsigned int index) {
+    return batch->buffers + index * batch->capacity;
+}
+
+size_t shim_batch_length(const struct shim_batch *batch, unsigned int index) {
+    return batch->messages[index].msg_len;
+}
+
+struct timespec shim_batch_time(const struct shim_batch *batch, unsigned int index) {
+    return batch->times[index];
+}
+
+const struct sockaddr_storage *shim_batch_source(const struct shim_batch *batch, unsigned int index) {
+    return &batch->sources[index];
+}
+
+long shim_batch_drops(const struct shim_batch *batch) {
+    return batch->drops;
+}
+
+int shim_enable_drop_count(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
+}
+
+int shim_set_receive_buffer(int fd, int bytes) {
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+    }
+    int size = 0;
+    socklen_t length = sizeof size;
+    getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &length);
+    return size;
 }

@@ -25,3 +25,11 @@ public struct MemoryByteSource: ByteSource, Sendable {
         return count
     }
 }
+
+/// A file open for writing at any offset: what a WAV writer writes through (a file in use, memory in tests).
+public protocol ByteSink: AnyObject {
+    /// Writes all of `bytes` at `offset`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws
+    /// Makes what was written durable (fsync(2) for a file).
+    func synchronize() throws
+}

@@ -31,3 +31,19 @@ public protocol DatagramWaiting: AnyObject {
     /// Whether socket `index` was readable at the last `wait`.
     func isReadable(_ index: Int) -> Bool
 }
+
+/// Receives datagrams from several sockets in batches with their kernel arrival times (recvmmsg(2) and
+/// SO_TIMESTAMPNS in use): what the recorder's one receive thread reads through.
+public protocol DatagramBatchReceiving: AnyObject {
+    /// How many sockets it reads.
+    var socketCount: Int { get }
+    /// Waits up to `milliseconds` for a datagram on any socket, then reads what every readable socket holds (a
+    /// bounded batch each) and hands each datagram to `body` with its socket's index, its sender and its arrival time
+    /// (wall clock, Unix nanoseconds). The bytes are valid during the call only. Returns how many it read.
+    func receive(
+        waitingMilliseconds milliseconds: Int,
+        _ body: (_ socket: Int, _ bytes: UnsafeRawBufferPointer, _ source: Endpoint, _ arrival: Int64) -> Void
+    ) -> Int
+    /// Datagrams the kernel dropped on socket `index` because its buffer was full (SO_RXQ_OVFL), so far.
+    func kernelDrops(_ index: Int) -> Int
+}

@@ -134,3 +134,49 @@ public struct SampleConverter: Sendable, Hashable {
         output[offset + 2] = UInt8(truncatingIfNeeded: bits)
     }
 }
+
+/// Converts big-endian network samples (L16, L24) to the little-endian samples of a WAV file of the same width: a
+/// byte swap, lossless, for the recorder. Also finds the largest magnitude, for level meters.
+public struct NetworkSampleReader: Sendable, Hashable {
+    public let encoding: AudioPayloadEncoding
+
+    public init(_ encoding: AudioPayloadEncoding) {
+        self.encoding = encoding
+    }
+
+    /// Converts `sampleCount` samples from `input` into `output`; returns the largest magnitude among them (the
+    /// most negative value counts as full scale).
+    ///
+    /// - Precondition: both hold `sampleCount * encoding.bytesPerSample` bytes.
+    @inline(__always)
+    public func convert(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, sampleCount: Int)
+        -> Int32
+    {
+        let width = encoding.bytesPerSample
+        precondition(input.count >= sampleCount * width && output.count >= sampleCount * width, "buffers too short")
+        var peak: Int32 = 0
+        switch encoding {
+        case .l16:
+            for i in 0..<sampleCount {
+                let high = input[2 * i]
+                let low = input[2 * i + 1]
+                output[2 * i] = low
+                output[2 * i + 1] = high
+                let value = Int32(Int16(bitPattern: UInt16(high) << 8 | UInt16(low)))
+                peak = max(peak, value < 0 ? -value : value)
+            }
+        case .l24:
+            for i in 0..<sampleCount {
+                let high = input[3 * i]
+                let middle = input[3 * i + 1]
+                let low = input[3 * i + 2]
+                output[3 * i] = low
+                output[3 * i + 1] = middle
+                output[3 * i + 2] = high
+                let value = Int32(bitPattern: UInt32(high) << 24 | UInt32(middle) << 16 | UInt32(low) << 8) >> 8
+                peak = max(peak, value < 0 ? -value : value)
+            }
+        }
+        return peak
+    }
+}

@@ -134,6 +134,21 @@ public enum FileSystem {
         return String(decoding: bytes.prefix(length), as: UTF8.self)
     }
 
+    /// A whole file of at most `limit` bytes.
+    public static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
+        let file = try ReadOnlyFile(path: path)
+        guard file.byteCount <= limit else { throw SystemError("read \(path)", errno: EFBIG) }
+        var bytes = [UInt8](repeating: 0, count: file.byteCount)
+        let count = try bytes.withUnsafeMutableBytes { try file.read(at: 0, into: $0) }
+        return Array(bytes.prefix(count))
+    }
+
+    /// Whether anything (a file, a folder, a dangling symbolic link) has this name (lstat(2)).
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
     /// Removes a file (unlink(2)) or an empty folder (rmdir(2)), ignoring a missing one.
     public static func remove(_ path: String) {
         if unlink(path) != 0 && (errno == EISDIR || errno == EPERM) { rmdir(path) }
@@ -155,3 +170,38 @@ public enum FileSystem {
 }
 
 extension ReadOnlyFile: ByteSource {}
+
+/// A new file open for writing (open(2) with O_CREAT | O_EXCL | O_NOFOLLOW: an existing name, a symlink included, is
+/// refused, never replaced), written with pwrite(2) and made durable with fsync(2); closed when released.
+public final class NewFile: ByteSink, @unchecked Sendable {
+    // @unchecked: the descriptor is immutable; pwrite(2) keeps no shared file position.
+    public let path: String
+    private let descriptor: Int32
+
+    /// Creates `path` with mode 0644.
+    public init(creating path: String) throws {
+        self.path = path
+        descriptor = try retryingInterrupts("open \(path)") {
+            open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        }
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Writes all of `bytes` at `offset` with pwrite(2), looping over short writes.
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        var done = 0
+        while done < bytes.count {
+            done += try retryingInterrupts("write \(path)") {
+                pwrite(descriptor, bytes.baseAddress.map { $0 + done }, bytes.count - done, off_t(offset) + off_t(done))
+            }
+        }
+    }
+
+    /// fsync(2).
+    public func synchronize() throws {
+        try retryingInterrupts("fsync \(path)") { fsync(descriptor) }
+    }
+}

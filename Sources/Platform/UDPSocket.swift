@@ -28,10 +28,13 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
         }
     }
 
-    /// Binds the socket with bind(2), after setting SO_REUSEADDR.
-    public func bind(to endpoint: Endpoint) throws {
-        var on: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+    /// Binds the socket with bind(2), after setting SO_REUSEADDR when `reusingAddress` (which for UDP lets other
+    /// sockets bind the same port too: a receiver that must own its port passes false, and a port in use fails).
+    public func bind(to endpoint: Endpoint, reusingAddress: Bool = true) throws {
+        if reusingAddress {
+            var on: Int32 = 1
+            setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        }
         let address = SocketAddress(endpoint)
         _ = try address.withSocketAddress { raw, length in
             try retryingInterrupts("bind \(endpoint)") { Glibc.bind(descriptor, raw, length) }

@@ -26,23 +26,28 @@ public struct RTCPInterval: Sendable, Hashable {
         360 / (sessionBandwidth / 1000)
     }
 
-    /// The interval before randomisation for a sender among `members` participants of which `senders` send,
-    /// whose RTCP packets average `averagePacketBytes` (UDP and IP headers included).
-    public func deterministicSeconds(members: Int, senders: Int, averagePacketBytes: Double) -> Double {
+    /// The interval before randomisation for a participant among `members` of which `senders` send, whose RTCP
+    /// packets average `averagePacketBytes` (UDP and IP headers included); `weSent` says whether it is a sender.
+    public func deterministicSeconds(members: Int, senders: Int, averagePacketBytes: Double, weSent: Bool = true)
+        -> Double
+    {
         var bandwidth = Self.rtcpFraction * sessionBandwidth / 8  // octets per second
         var participants = Double(members)
         if Double(senders) <= Double(members) * Self.senderShare {
-            bandwidth *= Self.senderShare
-            participants = Double(senders)
+            // Senders share a quarter of RTCP's bandwidth among themselves, receivers the rest.
+            bandwidth *= weSent ? Self.senderShare : 1 - Self.senderShare
+            participants = Double(weSent ? senders : members - senders)
         }
         return max(averagePacketBytes * participants / bandwidth, minimumSeconds)
     }
 
     /// The randomised interval: deterministic x uniform(0.5, 1.5) / (e - 3/2).
     public func randomizedSeconds(
-        members: Int, senders: Int, averagePacketBytes: Double, using random: inout some RandomNumberGenerator
+        members: Int, senders: Int, averagePacketBytes: Double, weSent: Bool = true,
+        using random: inout some RandomNumberGenerator
     ) -> Double {
-        let base = deterministicSeconds(members: members, senders: senders, averagePacketBytes: averagePacketBytes)
+        let base = deterministicSeconds(
+            members: members, senders: senders, averagePacketBytes: averagePacketBytes, weSent: weSent)
         return base * Double.random(in: 0.5...1.5, using: &random) / Self.compensation
     }
 

@@ -25,6 +25,9 @@ public struct SessionDescription: Sendable, Hashable {
     /// `t=` start and stop as NTP seconds; 0 0 is a session without a fixed start and end.
     public var startTime: UInt64 = 0
     public var stopTime: UInt64 = 0
+    /// Session-level lines this model does not interpret (`u=`, `e=`, `p=`, `b=`, `r=`, `z=`, `k=` and any other
+    /// type), kept in order and rendered where the grammar puts them.
+    public var otherLines: [SDPLine] = []
     /// Session-level `a=` lines, in order.
     public var attributes: [Attribute]
     public var media: [MediaDescription]
@@ -48,13 +51,19 @@ public struct SessionDescription: Sendable, Hashable {
             "o=\(Self.clean(origin.username)) \(origin.sessionID) \(origin.sessionVersion) \(origin.address.rendered)")
         lines.append("s=\(sessionName.isEmpty ? "-" : Self.clean(sessionName))")
         if let information { lines.append("i=\(Self.clean(information))") }
+        lines += SDPLine.rendered(otherLines, types: "uep")
         if let connection { lines.append("c=\(connection.rendered)") }
+        lines += SDPLine.rendered(otherLines, types: "b")
         lines.append("t=\(startTime) \(stopTime)")
+        lines += SDPLine.rendered(otherLines, types: "rzk")
+        lines += SDPLine.rendered(otherLines, except: "uepbrzk")
         lines += attributes.map(\.rendered)
         for section in media {
             lines.append(section.mediaLine)
             if let information = section.information { lines.append("i=\(Self.clean(information))") }
             if let connection = section.connection { lines.append("c=\(connection.rendered)") }
+            lines += SDPLine.rendered(section.otherLines, types: "bk")
+            lines += SDPLine.rendered(section.otherLines, except: "bk")
             lines += section.attributes.map(\.rendered)
         }
         return lines.map { $0 + "\r\n" }.joined()
@@ -66,7 +75,7 @@ public struct SessionDescription: Sendable, Hashable {
     }
 }
 
-/// `IN IP4 <address>` or `IN IP6 <address>` (RFC 8866 section 5.7).
+/// `IN IP4 <address>[/<ttl>][/<count>]` or `IN IP6 <address>[/<count>]` (RFC 8866 section 5.7).
 public struct ConnectionAddress: Sendable, Hashable {
     public enum Family: String, Sendable, Hashable {
         case ipv4 = "IP4"
@@ -75,10 +84,16 @@ public struct ConnectionAddress: Sendable, Hashable {
 
     public var family: Family
     public var address: String
+    /// The TTL of an IPv4 multicast address.
+    public var ttl: Int?
+    /// How many consecutive multicast addresses, when more than one.
+    public var count: Int?
 
-    public init(family: Family, address: String) {
+    public init(family: Family, address: String, ttl: Int? = nil, count: Int? = nil) {
         self.family = family
         self.address = address
+        self.ttl = ttl
+        self.count = count
     }
 
     /// The family from the address's spelling: a colon means IPv6.
@@ -86,7 +101,9 @@ public struct ConnectionAddress: Sendable, Hashable {
         self.init(family: address.contains(":") ? .ipv6 : .ipv4, address: address)
     }
 
-    public var rendered: String { "IN \(family.rawValue) \(address)" }
+    public var rendered: String {
+        "IN \(family.rawValue) \(address)" + (ttl.map { "/\($0)" } ?? "") + (count.map { "/\($0)" } ?? "")
+    }
 }
 
 /// `a=<name>` or `a=<name>:<value>` (RFC 8866 section 5.13).
@@ -109,10 +126,14 @@ public struct Attribute: Sendable, Hashable {
 public struct MediaDescription: Sendable, Hashable {
     public var media: String
     public var port: Int
+    /// `m=audio 5004/2 ...`: how many consecutive port pairs, when more than one.
+    public var portCount: Int?
     public var transport: String
     public var formats: [String]
     public var information: String?
     public var connection: ConnectionAddress?
+    /// Lines this model does not interpret (`b=`, `k=`, any other type), in order.
+    public var otherLines: [SDPLine] = []
     public var attributes: [Attribute]
 
     public init(
@@ -128,5 +149,41 @@ public struct MediaDescription: Sendable, Hashable {
         self.attributes = attributes
     }
 
-    var mediaLine: String { "m=\(media) \(port) \(transport) \(formats.joined(separator: " "))" }
+    var mediaLine: String {
+        "m=\(media) \(port)\(portCount.map { "/\($0)" } ?? "") \(transport) \(formats.joined(separator: " "))"
+    }
+
+    /// The value of the first attribute called `name`, if any (nil also for a property attribute without a value).
+    public func attribute(_ name: String) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+
+    /// Whether a property attribute (`a=rtcp-mux`, `a=recvonly`) is present.
+    public func hasAttribute(_ name: String) -> Bool {
+        attributes.contains { $0.name == name }
+    }
+}
+
+/// A line of a type this model keeps but does not interpret: `b=AS:1536`, `k=clear:...`, `u=...`.
+public struct SDPLine: Sendable, Hashable {
+    /// The type letter.
+    public var type: Character
+    public var value: String
+
+    public init(type: Character, value: String) {
+        self.type = type
+        self.value = value
+    }
+
+    public var rendered: String { "\(type)=\(SessionDescription.clean(value))" }
+
+    /// The lines of the given types, in their order.
+    static func rendered(_ lines: [SDPLine], types: String) -> [String] {
+        lines.filter { types.contains($0.type) }.map(\.rendered)
+    }
+
+    /// The lines of any type but the given ones, in their order.
+    static func rendered(_ lines: [SDPLine], except types: String) -> [String] {
+        lines.filter { !types.contains($0.type) }.map(\.rendered)
+    }
 }

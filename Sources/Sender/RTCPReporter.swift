@@ -71,7 +71,7 @@ public final class RTCPReporter: @unchecked Sendable {
         let average = sessions.map(\.averagePacketBytes).reduce(0, +) / Double(max(1, sessions.count))
         let members = 1 + (sessions.map { $0.receiverStatistics.count }.max() ?? 0)
         let seconds = interval.randomizedSeconds(
-            members: members, senders: 1, averagePacketBytes: average, using: &random)
+            members: members, senders: 1, averagePacketBytes: average, weSent: true, using: &random)
         return Int64(seconds * 1e9)
     }
 

@@ -29,6 +29,28 @@ public enum PlanError: Error, Sendable, Hashable {
     case inputsMissing(expected: Int, given: Int)
     /// A host the take names was not resolved before planning.
     case unresolvedHost(String)
+    /// A session description describes a stream the recorder cannot receive; `line` is where.
+    case unusableStream(line: Int, StreamProblem)
+    /// Nothing to record: the descriptions hold no audio stream.
+    case noStreams
+    /// Two streams to record want one port.
+    case portInUseTwice(Int)
+}
+
+/// What makes a described stream one the recorder cannot receive.
+public enum StreamProblem: Sendable, Hashable {
+    /// No `c=` for it at media or session level.
+    case noConnection
+    /// Neither `RTP/AVP` nor `RTP/AVPF` (an encrypted or non-RTP transport).
+    case transport(String)
+    /// Its payload is not linear PCM: the `a=rtpmap` as written.
+    case encoding(String)
+    /// A dynamic payload type without an `a=rtpmap`.
+    case noRTPMap(payloadType: String)
+    /// An attribute this stream needs, malformed: its name.
+    case malformedAttribute(String)
+    /// Port 0: the stream is switched off.
+    case disabled
 }
 
 /// Which of a track's ports a `portOutOfRange` is about.

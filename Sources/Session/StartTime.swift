@@ -60,7 +60,7 @@ public enum StartTime {
             (1...daysInMonth(year: year, month: month)).contains(day), (0...23).contains(hour),
             (0...59).contains(minute), let seconds = ExactDecimal(String(time[2])), seconds.scaled(by: 1) < 61
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         let wholeSeconds = Int64(days) * 86_400 + Int64(hour) * 3600 + Int64(minute) * 60
         return wholeSeconds * 1_000_000_000 + Int64(seconds.scaled(by: 1_000_000_000))
     }
@@ -74,13 +74,4 @@ public enum StartTime {
         }
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }

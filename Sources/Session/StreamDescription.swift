@@ -17,17 +17,20 @@ public struct StreamDescription: Sendable, Hashable {
     /// Where RTCP goes, and whether it shares the RTP port (RFC 5761).
     public var rtcpPort: Int
     public var rtcpMultiplexed: Bool
-    /// RFC 7273 `a=ts-refclk`: the clock the media clock follows.
-    public var referenceClock: String
-    /// RFC 7273 `a=mediaclk:direct=`: the RTP timestamp minus the wall-clock media time, modulo 2^32
-    /// (0 when timestamps come from the wall clock).
-    public var mediaClockOffset: UInt32
+    /// RFC 7273 `a=ts-refclk`: the clock the media clock follows (`ntp=...`, `ptp=...`, `local`); nil when unsaid.
+    public var referenceClock: String?
+    /// RFC 7273 `a=mediaclk:direct=`: the RTP timestamp minus the reference clock's media time, modulo 2^32
+    /// (0 when timestamps come from the wall clock); nil when the SDP does not tie the RTP clock to a reference.
+    public var mediaClockOffset: UInt32?
+    /// RFC 5576 `a=ssrc:`: the SSRC the stream carries, when announced.
+    public var ssrc: UInt32?
 
     public init(
         name: String, destination: ConnectionAddress, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
         sampleRate: Int, channelCount: Int, framesPerPacket: Int, rtcpPort: Int, rtcpMultiplexed: Bool = false,
-        referenceClock: String = "local", mediaClockOffset: UInt32 = 0
+        referenceClock: String? = "local", mediaClockOffset: UInt32? = 0, ssrc: UInt32? = nil
     ) {
+        self.ssrc = ssrc
         self.name = name
         self.destination = destination
         self.port = port
@@ -57,8 +60,8 @@ public struct StreamDescription: Sendable, Hashable {
         } else if rtcpPort != port + 1 {
             attributes.append(Attribute("rtcp", String(rtcpPort)))
         }
-        attributes.append(Attribute("ts-refclk", referenceClock))
-        attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)"))
+        if let referenceClock { attributes.append(Attribute("ts-refclk", referenceClock)) }
+        if let mediaClockOffset { attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)")) }
         attributes.append(Attribute("recvonly"))
         return MediaDescription(port: port, formats: [String(payloadType)], attributes: attributes)
     }

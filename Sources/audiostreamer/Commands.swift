@@ -7,7 +7,7 @@ enum Command {
     case version
     case send(SendArguments)
     case demo(SendArguments)
-    case record([String])
+    case record(RecordArguments)
 
     static let versionNumber = "0.2.0"
 
@@ -19,7 +19,9 @@ enum Command {
         case "--version": return .version
         case "send": return try send(Array(arguments.dropFirst()), usage: sendUsage)
         case "demo": return try demo(Array(arguments.dropFirst()))
-        case "record": return .record(Array(arguments.dropFirst()))
+        case "record":
+            let settings = try RecordOptions.parse(Array(arguments.dropFirst()))
+            return settings.help ? .usage(recordUsage) : .record(settings)
         default:
             // Before subcommands, `demo` could also come after options: it still does where no file is named.
             var settings = SendArguments()
@@ -47,7 +49,7 @@ enum Command {
         commands:
           send      stream WAV files in real time as RTP; what runs when the first argument names no command
           demo      stream a generated 440/660 Hz test tone (10 s unless --duration or --loop)
-          record    receive RTP streams into WAV files (reserved for the recorder; not built yet)
+          record    receive RTP streams into WAV files aligned to the sample, from SDP files or a take file
         """ + "\n"
 
     static let sendDescription = """
@@ -69,6 +71,19 @@ enum Command {
     static var sendUsage: String {
         "usage: audiostreamer send [options] [--] FILE.wav|DIR ...\n\n" + sendDescription + "\noptions:\n\n"
             + ArgumentParser.help(SendOptions.all)
+    }
+
+    static var recordUsage: String {
+        """
+        usage: audiostreamer record [options] [--] FILE.sdp ...
+               audiostreamer record --session take.json [options]
+               audiostreamer record --port <n> [--format L16|L24 --rate <hz> --channels <n>] [options]
+
+        Receives RTP streams (L16/L24) and writes one WAV per track, every sample at its place on one timeline:
+        packets reordered by sequence number and placed by RTP timestamp, every lost packet a gap of silence of its
+        exact length, counted; tracks placed by RFC 7273 media clocks or by RTCP sender reports, all starting at
+        the take's time zero. Receiver reports go back to each sender.
+        """ + "\n\noptions:\n\n" + ArgumentParser.help(RecordOptions.all)
     }
 
     static var demoUsage: String {

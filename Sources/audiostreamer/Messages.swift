@@ -98,7 +98,9 @@ struct SendMessages: Sendable {
                 "\(file): track '\(track)' of node '\(node)' needs encoding (L16/L24), sample_rate and channels",
                 ExitCode.dataError
             )
-        case .inputsMissing, .unresolvedHost: return ("internal error: \(error)", ExitCode.software)
+        case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice:
+            // Planning a send never gives these.
+            return ("internal error: \(error)", ExitCode.software)
         }
     }
 

@@ -38,10 +38,33 @@ func main() -> Int32 {
         return send(arguments, tracks: tracks, stop: stop)
     case .demo(let arguments):
         return send(arguments, tracks: .testSignal(name: "demo"), stop: stop)
-    case .record:
-        Console.error("audiostreamer: record: the recorder is not built yet\n")
-        return ExitCode.unavailable
+    case .record(let arguments):
+        return record(arguments, stop: stop)
     }
+}
+
+/// Runs `record` and tells what happens.
+func record(_ arguments: RecordArguments, stop: StopSignal) -> Int32 {
+    let messages = RecordMessages(arguments: arguments, terminal: Console.errorIsTerminal)
+    do throws(RecordFailure) {
+        _ = try RecordProgram.run(
+            RecordOptions.request(arguments), environment: environment(), events: { Console.error(messages.lines($0)) },
+            stop: stop)
+        return ExitCode.ok
+    } catch {
+        let (line, code) = messages.failure(error)
+        Console.error("audiostreamer: \(line)\n")
+        return code
+    }
+}
+
+/// What the commands take from their surroundings. AUDIOSTREAMER_CLOCK_STATUS lets tests script the clock's
+/// synchronisation (see ScriptedClockSync).
+func environment() -> SendEnvironment {
+    let clockSync: any ClockSyncReader =
+        Console.environment("AUDIOSTREAMER_CLOCK_STATUS").map { ScriptedClockSync(script: $0) } ?? KernelClockSync()
+    let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? "audiostreamer"
+    return SendEnvironment(clockSync: clockSync, userName: user)
 }
 
 /// Runs `send` (or `demo`) and tells what happens.
@@ -52,13 +75,9 @@ func send(_ arguments: SendArguments, tracks: SendRequest.Tracks, stop: StopSign
     request.requireSync = arguments.requireSync
     request.ntpServer = arguments.ntpServer
     let messages = SendMessages(arguments: arguments, terminal: Console.errorIsTerminal)
-    // AUDIOSTREAMER_CLOCK_STATUS lets tests script the clock's synchronisation (see ScriptedClockSync).
-    let clockSync: any ClockSyncReader =
-        Console.environment("AUDIOSTREAMER_CLOCK_STATUS").map { ScriptedClockSync(script: $0) } ?? KernelClockSync()
-    let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? "audiostreamer"
     do throws(SendFailure) {
         let outcomes = try SendProgram.run(
-            request, environment: SendEnvironment(clockSync: clockSync, userName: user),
+            request, environment: environment(),
             events: { Console.error(messages.lines($0)) }, stop: stop)
         return outcomes.contains { $0.readFailure != nil } ? ExitCode.ioError : ExitCode.ok
     } catch {

@@ -44,10 +44,11 @@ import Testing
             Issue.record("--port 5006 demo is not a demo")
             return
         }
-        guard case .record = try Command.parse(["record"]) else {
-            Issue.record("record is not reserved")
+        guard case .record(let record) = try Command.parse(["record", "-o", "take", "a.sdp", "b.sdp"]) else {
+            Issue.record("record is not a record")
             return
         }
+        #expect(record.sdpFiles == ["a.sdp", "b.sdp"] && record.take.output == .directory("take"))
     }
 
     @Test("-- ends the options: a file may be named -x.wav")
@@ -86,6 +87,11 @@ import Testing
             (["demo", "x.wav"], "demo streams its own signal; give no FILE"),
             (["demo", "--session", "t.json"], "unknown option --session"),
             ([], "no FILE.wav given"),
+            (["record"], "nothing to record: give SDP files, --session take.json, or --port"),
+            (["record", "--port", "5004", "a.sdp"], "give SDP files, --session or --port, one of them"),
+            (["record", "--rate", "44100", "a.sdp"], "--format, --rate, --channels and --payload-type describe a --port stream"),
+            (["record", "-o", "x", "--multichannel", "y.wav", "a.sdp"], "--output and --multichannel contradict each other"),
+            (["record", "--latency", "0", "a.sdp"], "--latency '0': expected milliseconds from 1 to 10000"),
         ])
     func refused(arguments: [String], message: String) {
         #expect(throws: UsageError(message)) { try Command.parse(arguments) }

@@ -35,4 +35,34 @@ struct shim_message {
 /// Sends up to `count` messages with one sendmmsg(2) call (MSG_DONTWAIT). Returns how many were sent, or -1.
 int shim_send_many(int fd, struct shim_message *messages, unsigned int count);
 
+/// A batch of datagrams for recvmmsg(2): `count` buffers of `capacity` bytes, each with room for its sender's
+/// address and the control messages that carry its kernel receive time (SCM_TIMESTAMPNS) and the socket's drop count
+/// (SO_RXQ_OVFL). Made once; receiving allocates nothing.
+struct shim_batch;
+
+/// Makes a batch; NULL when memory is short.
+struct shim_batch *shim_batch_create(unsigned int count, size_t capacity);
+void shim_batch_destroy(struct shim_batch *batch);
+
+/// Receives up to the batch's count of datagrams from `fd` without waiting (recvmmsg(2), MSG_DONTWAIT). Returns how
+/// many, 0 when none is queued, or -1 with errno set.
+int shim_batch_receive(int fd, struct shim_batch *batch);
+
+/// Datagram `index` of the last receive: its bytes and length, its kernel receive time (CLOCK_REALTIME; zero when the
+/// kernel gave none), its sender's address and that address's length.
+const unsigned char *shim_batch_bytes(const struct shim_batch *batch, unsigned int index);
+size_t shim_batch_length(const struct shim_batch *batch, unsigned int index);
+struct timespec shim_batch_time(const struct shim_batch *batch, unsigned int index);
+const struct sockaddr_storage *shim_batch_source(const struct shim_batch *batch, unsigned int index);
+/// The socket's count of datagrams dropped for want of buffer space, as the last datagram of the last receive that
+/// carried it said (SO_RXQ_OVFL: the kernel adds it only once a drop has happened); -1 when none did.
+long shim_batch_drops(const struct shim_batch *batch);
+
+/// Turns on SO_RXQ_OVFL. Returns 0 or -1.
+int shim_enable_drop_count(int fd);
+
+/// Sets the receive buffer with SO_RCVBUFFORCE where permitted, else SO_RCVBUF (capped by net.core.rmem_max).
+/// Returns the size the kernel reports afterwards.
+int shim_set_receive_buffer(int fd, int bytes);
+
 #endif

@@ -1,0 +1,187 @@
+import Interfaces
+import RTP
+import Session
+import Synchronization
+
+/// The recorder's receive loop: one thread reads every track's sockets in batches, hands RTP and RTCP to the tracks,
+/// fixes the take's time zero, releases what is old enough, sends receiver reports back, and ends the take when it
+/// is over.
+public final class Recorder {
+    /// Which track and which of its sockets a socket index stands for.
+    public struct Route: Sendable, Hashable {
+        public var track: Int
+        /// Whether the socket is the track's RTCP port (with rtcp-mux, the RTP socket carries both).
+        public var isRTCP: Bool
+
+        public init(track: Int, isRTCP: Bool) {
+            self.track = track
+            self.isRTCP = isRTCP
+        }
+    }
+
+    /// Why a take ended.
+    public enum Ending: Sendable, Hashable {
+        case stopped
+        case goodbyes
+        case idle
+        case duration
+        case outputFailed
+    }
+
+    public let tracks: [TrackReceiver]
+    public let plan: RecordingPlan
+    let routes: [Route]
+    let receiver: any DatagramBatchReceiving
+    /// The socket each track sends its reports from (its RTCP socket, or its RTP socket with rtcp-mux).
+    let reportSockets: [any DatagramSocket]
+    public private(set) var timeline: TakeTimeline
+    private var random: any RandomNumberGenerator
+    /// Datagrams the kernel dropped, summed over every socket, as last read.
+    public let kernelDrops = Atomic<Int>(0)
+    /// Set when an output can no longer be written; the take ends.
+    public let outputFailed = Atomic<Bool>(false)
+    /// Datagrams that were not valid RTCP.
+    public let malformedRTCP = Atomic<Int>(0)
+
+    public init(
+        tracks: [TrackReceiver], plan: RecordingPlan, routes: [Route], receiver: any DatagramBatchReceiving,
+        reportSockets: [any DatagramSocket], random: any RandomNumberGenerator
+    ) {
+        precondition(routes.count == receiver.socketCount, "one route per socket")
+        self.tracks = tracks
+        self.plan = plan
+        self.routes = routes
+        self.receiver = receiver
+        self.reportSockets = reportSockets
+        self.random = random
+        timeline = TakeTimeline(
+            start: plan.start.map { EpochFrames(frames: $0, rate: 1_000_000_000) },
+            latencyNanoseconds: plan.latencyNanoseconds)
+    }
+
+    /// Runs until the take ends; `events` hears what the tracks report, from this thread, and `publish` is called
+    /// every tenth of a second or so, for other threads' copy of the state. Returns why it ended.
+    public func run(
+        clocks: some Clocks, stop: StopSignal, events: (ReceiverEvent) -> Void, publish: () -> Void = {}
+    ) -> Ending {
+        var nextReport: Int64?
+        var nextPublish: Int64 = 0
+        var ending = Ending.stopped
+        while true {
+            if stop.isStopped { break }
+            if outputFailed.load(ordering: .relaxed) {
+                ending = .outputFailed
+                break
+            }
+            _ = receiver.receive(waitingMilliseconds: 5) { socket, bytes, source, arrival in
+                dispatch(socket: socket, bytes: bytes, source: source, arrival: arrival)
+            }
+            let now = clocks.wallNow()
+            timeline.decide(now: now)
+            for track in tracks {
+                track.service(now: now, timeline: &timeline)
+                for event in track.events { events(event) }
+                track.events.removeAll(keepingCapacity: true)
+            }
+            var drops = 0
+            for index in 0..<receiver.socketCount { drops += receiver.kernelDrops(index) }
+            kernelDrops.store(drops, ordering: .relaxed)
+            if let report = nextReport, now >= report {
+                sendReports(now: now, goodbye: false)
+                nextReport = now + reportIntervalNanoseconds()
+            } else if nextReport == nil, tracks.contains(where: { $0.senderRTCP != nil }) {
+                // The first report soon after the first sender report, as RFC 3550 section 6.2 has new members do.
+                nextReport = now + reportIntervalNanoseconds() / 2
+            }
+            if now >= nextPublish {
+                publish()
+                nextPublish = now + 100_000_000
+            }
+            if let end = ended(now: now) {
+                ending = end
+                break
+            }
+        }
+        timeline.decideNow()
+        for track in tracks {
+            track.flush(timeline: &timeline)
+            for event in track.events { events(event) }
+            track.events.removeAll()
+        }
+        sendReports(now: clocks.wallNow(), goodbye: true)
+        publish()
+        return ending
+    }
+
+    func dispatch(socket: Int, bytes: UnsafeRawBufferPointer, source: Endpoint, arrival: Int64) {
+        let route = routes[socket]
+        let track = tracks[route.track]
+        let kind = bytes.count >= 2 ? MultiplexedPacket(firstByte: bytes[0], secondByte: bytes[1]) : .neither
+        if route.isRTCP || (track.plan.stream.rtcpMultiplexed && kind == .rtcp) {
+            let packets: [RTCPPacket]
+            do {
+                packets = try RTCPPacket.parseCompound(Array(bytes))
+            } catch {
+                malformedRTCP.add(1, ordering: .relaxed)
+                return
+            }
+            track.receiveRTCP(packets, source: source, arrival: arrival, timeline: &timeline)
+        } else {
+            track.receiveRTP(bytes, arrival: arrival, timeline: &timeline)
+        }
+    }
+
+    /// The take is over: every track that was heard has said goodbye and is written, no packet has come for the idle
+    /// time, or time zero plus the duration has been written.
+    func ended(now: Int64) -> Ending? {
+        let heard = tracks.filter { $0.lastArrival != nil }
+        if !heard.isEmpty && heard.allSatisfy(\.isFinished) && heard.count == tracks.count { return .goodbyes }
+        if let last = heard.compactMap(\.lastArrival).max(), now - last > plan.idleNanoseconds { return .idle }
+        if let duration = plan.durationNanoseconds, let start = timeline.start,
+            now - timeline.latencyNanoseconds >= start.unixNanoseconds + duration
+        {
+            return .duration
+        }
+        return nil
+    }
+
+    /// RFC 3550's interval for a receiver among two members, with RTCP's 5 % of the leanest track's bandwidth.
+    func reportIntervalNanoseconds() -> Int64 {
+        let bandwidth =
+            tracks.map { track in
+                RTCPInterval.sessionBandwidth(
+                    sampleRate: track.plan.sampleRate, channelCount: track.plan.stream.channelCount,
+                    bytesPerSample: track.plan.stream.encoding.bytesPerSample,
+                    framesPerPacket: track.plan.stream.framesPerPacket)
+            }.min() ?? 1
+        let interval = RTCPInterval(sessionBandwidth: bandwidth)
+        let seconds = interval.randomizedSeconds(
+            members: 2, senders: 1, averagePacketBytes: 100, weSent: false, using: &random)
+        return Int64(seconds * 1e9)
+    }
+
+    /// A receiver report (with SDES CNAME, and BYE when leaving) to every track's sender that has reported.
+    func sendReports(now: Int64, goodbye: Bool) {
+        for (index, track) in tracks.enumerated() {
+            guard let destination = track.senderRTCP, let block = track.reportBlock(now: now) else { continue }
+            let own = Self.ssrc(of: plan, track: index)
+            var packets: [RTCPPacket] = [
+                .receiverReport(RTCPReceiverReport(ssrc: own, reports: [block])),
+                .sourceDescription(
+                    RTCPSourceDescription(chunks: [
+                        .init(
+                            ssrc: own,
+                            items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: plan.canonicalName)])
+                    ])),
+            ]
+            if goodbye { packets.append(.goodbye(RTCPGoodbye(sources: [own]))) }
+            let bytes = RTCPPacket.compound(packets)
+            _ = bytes.withUnsafeBytes { reportSockets[index].send($0, to: destination) }
+        }
+    }
+
+    /// The recorder's own SSRC towards track `index`: derived from its CNAME and the track, so it is stable.
+    static func ssrc(of plan: RecordingPlan, track index: Int) -> UInt32 {
+        TakeRules.derivedSSRC(take: plan.canonicalName, track: plan.tracks[index].name)
+    }
+}

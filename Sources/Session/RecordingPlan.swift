@@ -1,0 +1,224 @@
+import Interfaces
+import Numbers
+import PCM
+import RTP
+import SDP
+
+/// What a user asks to record: the streams to expect, how long to wait for late packets, where the files go, and
+/// when the take starts and ends.
+public struct RecordTake: Sendable, Hashable {
+    /// What a take without other word uses.
+    public enum Defaults {
+        /// Long enough for a LAN's jitter and for a sender's first report to arrive after its first packet.
+        public static let latencyMilliseconds = ExactDecimal(numerator: 200)
+        public static let idleSeconds = ExactDecimal(numerator: 10)
+    }
+
+    /// One stream to record.
+    public struct Stream: Sendable, Hashable {
+        public var description: StreamDescription
+        /// Where it was described, for messages: `file.sdp:7`, a take file's track, the options.
+        public var origin: String
+        /// The RTP clock's tie to the wall clock is assumed (a take file's senders use wall-clock timestamps unless
+        /// told otherwise) rather than stated by an SDP: sender reports that disagree win.
+        public var mediaClockAssumed: Bool
+
+        public init(description: StreamDescription, origin: String, mediaClockAssumed: Bool = false) {
+            self.description = description
+            self.origin = origin
+            self.mediaClockAssumed = mediaClockAssumed
+        }
+    }
+
+    public var streams: [Stream] = []
+    /// How long a packet may be late and still take its place.
+    public var latencyMilliseconds = Defaults.latencyMilliseconds
+    public var output = RecordOutput.directory(".")
+    /// The take's time zero; nil is the earliest first sample of any track.
+    public var start: StartRequest?
+    /// Media to record from time zero, in seconds; nil records until the streams end.
+    public var duration: ExactDecimal?
+    /// Stop after this long without a packet, once packets have come.
+    public var idleSeconds = Defaults.idleSeconds
+    /// The recorder's RTCP CNAME; nil makes one from the user and the local address.
+    public var canonicalName: String?
+
+    public init() {}
+}
+
+/// Where the recording goes.
+public enum RecordOutput: Sendable, Hashable {
+    /// One WAV per track in this folder.
+    case directory(String)
+    /// Every track interleaved in one WAV, in the take's order.
+    case multichannel(String)
+}
+
+/// How a track's RTP timestamps are placed on the take's timeline.
+public enum TimelineClock: Sendable, Hashable {
+    /// RFC 7273 direct: the RTP timestamp minus `offset` is the reference clock's time in samples, modulo 2^32, on
+    /// `timescale`.
+    case direct(offset: UInt32, timescale: Timescale, assumed: Bool)
+    /// From the stream's RTCP sender reports (RFC 3550 section 6.4.1).
+    case senderReports
+}
+
+/// The time scale of a reference clock.
+public enum Timescale: Sendable, Hashable {
+    /// UTC, as NTP and the system clock count.
+    case utc
+    /// TAI, as PTP counts (IEEE 1588): ahead of UTC by the leap seconds since 1972.
+    case tai
+
+    /// TAI - UTC in seconds, 37 since 2017-01-01 (IERS Bulletin C).
+    public static let taiMinusUTCSeconds: Int64 = 37
+
+    /// The timescale a `ts-refclk` names: `ptp=...` is TAI, anything else UTC.
+    public init(referenceClock: String?) {
+        self = referenceClock?.hasPrefix("ptp") == true ? .tai : .utc
+    }
+
+    /// Nanoseconds to add to a UTC instant to express it on this scale.
+    public var offsetFromUTCNanoseconds: Int64 { self == .tai ? Self.taiMinusUTCSeconds * 1_000_000_000 : 0 }
+}
+
+/// One track to record, decided.
+public struct RecordTrackPlan: Sendable, Hashable {
+    public var name: String
+    public var stream: StreamDescription
+    /// Where its RTP is received, and its RTCP (nil with rtcp-mux: on the RTP socket).
+    public var listen: Endpoint
+    public var rtcpListen: Endpoint?
+    /// The SSRC to expect, when the description names one; otherwise the first one heard.
+    public var expectedSSRC: UInt32?
+    public var clock: TimelineClock
+    /// How many frames late a packet may be and still take its place.
+    public var latencyFrames: Int
+    /// Where its file goes (one file per track).
+    public var path: String
+    public var origin: String
+
+    public var sampleRate: Int { stream.sampleRate }
+    public var format: PCMFormat {
+        PCMFormat(encoding: stream.encoding.fileEncoding, channelCount: stream.channelCount, sampleRate: sampleRate)
+    }
+}
+
+/// A recording, planned.
+public struct RecordingPlan: Sendable, Hashable {
+    public var tracks: [RecordTrackPlan]
+    /// The take's time zero if it was asked for, Unix nanoseconds.
+    public var start: Int64?
+    public var durationNanoseconds: Int64?
+    public var idleNanoseconds: Int64
+    public var latencyNanoseconds: Int64
+    public var canonicalName: String
+    public var output: RecordOutput
+}
+
+/// Turns what to record into a plan: a pure function of the take and the inputs.
+public enum RecordPlanner {
+    public static func plan(_ take: RecordTake, now: Int64, userName: String, localAddress: IPAddress)
+        throws(PlanError) -> RecordingPlan
+    {
+        guard !take.streams.isEmpty else { throw .noStreams }
+        var ports = Set<Int>()
+        var names = Set<String>()
+        var tracks: [RecordTrackPlan] = []
+        let folder: String
+        switch take.output {
+        case .directory(let path): folder = path
+        case .multichannel: folder = ""
+        }
+        for stream in take.streams {
+            let description = stream.description
+            let family: IPAddress.Family = description.destination.family == .ipv6 ? .ipv6 : .ipv4
+            for port in Set([description.port, description.rtcpPort]) {
+                guard ports.insert(port).inserted else { throw .portInUseTwice(port) }
+            }
+            let name = uniqueName(fileName(description.name), in: &names)
+            let clock: TimelineClock =
+                description.mediaClockOffset.map {
+                    .direct(
+                        offset: $0, timescale: Timescale(referenceClock: description.referenceClock),
+                        assumed: stream.mediaClockAssumed)
+                } ?? .senderReports
+            tracks.append(
+                RecordTrackPlan(
+                    name: name, stream: description, listen: .wildcard(family, port: description.port),
+                    rtcpListen: description.rtcpMultiplexed ? nil : .wildcard(family, port: description.rtcpPort),
+                    expectedSSRC: description.ssrc, clock: clock,
+                    latencyFrames: take.latencyMilliseconds.scaled(by: description.sampleRate, dividedBy: 1000),
+                    path: (folder.isEmpty ? "" : folder + "/") + name + ".wav", origin: stream.origin))
+        }
+        return RecordingPlan(
+            tracks: tracks, start: take.start?.unixNanoseconds(now: now),
+            durationNanoseconds: take.duration.map { Int64($0.scaled(by: 1_000_000_000)) },
+            idleNanoseconds: Int64(take.idleSeconds.scaled(by: 1_000_000_000)),
+            latencyNanoseconds: Int64(take.latencyMilliseconds.scaled(by: 1_000_000)),
+            canonicalName: take.canonicalName ?? "\(userName)@\(localAddress)", output: take.output)
+    }
+
+    /// A track name made safe as a file name: no path separators, control characters or leading dots, at most 200
+    /// bytes; "track" for nothing left.
+    public static func fileName(_ name: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            if scalar == "/" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F || scalar == ":" {
+                scalars.append("_")
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        var text = String(scalars).trimmingDots()
+        while text.utf8.count > 200 { text.removeLast() }
+        return text.isEmpty ? "track" : text
+    }
+
+    /// `name`, or `name 2`, `name 3` ... when taken.
+    static func uniqueName(_ name: String, in names: inout Set<String>) -> String {
+        var candidate = name
+        var number = 2
+        while !names.insert(candidate).inserted {
+            candidate = "\(name) \(number)"
+            number += 1
+        }
+        return candidate
+    }
+
+    /// The streams of a take file: every track of every node, on the ports the senders use, with the SSRCs they
+    /// derive; each must declare its format. Their RTP clocks are assumed to be the wall clock (the senders' default).
+    public static func streams(of file: TakeFile, path: String) throws(PlanError) -> [RecordTake.Stream] {
+        try file.tracks.indices.map { index throws(PlanError) -> RecordTake.Stream in
+            let track = file.tracks[index]
+            let name = file.trackName(index)
+            guard let encoding = track.declared.encoding, let rate = track.declared.sampleRate,
+                let channels = track.declared.channelCount
+            else { throw .remoteTrackUndeclared(track: name, node: track.node) }
+            let base = file.port ?? Take.Defaults.port
+            guard let port = TakeRules.port(base: base, slot: index),
+                let rtcpPort = TakeRules.rtcpPort(.nextPort, rtpPort: port, slot: index)
+            else { throw .portOutOfRange(.destination, base: base, slot: index) }
+            let host = track.destination ?? file.destination ?? Take.Defaults.destination
+            let time = file.packetTime ?? .standard
+            let description = StreamDescription(
+                name: name, destination: ConnectionAddress(address: host), port: port,
+                payloadType: RTPPayloadType.staticType(encoding: encoding, sampleRate: rate, channelCount: channels)
+                    ?? RTPPayloadType.firstDynamic,
+                encoding: encoding, sampleRate: rate, channelCount: channels,
+                framesPerPacket: max(1, time.frames(atSampleRate: rate)), rtcpPort: rtcpPort, referenceClock: nil,
+                mediaClockOffset: 0, ssrc: file.ssrc(index))
+            return RecordTake.Stream(
+                description: description, origin: "\(path): track '\(name)'", mediaClockAssumed: true)
+        }
+    }
+}
+
+extension String {
+    func trimmingDots() -> String {
+        var text = Substring(self)
+        while text.first == "." || text.first == " " { text = text.dropFirst() }
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}

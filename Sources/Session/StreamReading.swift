@@ -1,0 +1,117 @@
+import PCM
+import RTP
+import SDP
+
+extension StreamDescription {
+    /// The audio streams a parsed SDP describes, in order, for the recorder: what each carries (from `a=rtpmap`,
+    /// RFC 3551's static types 10 and 11 without one), where it goes (`c=` at media or session level), its packet
+    /// time (`a=ptime`, or AES67's `a=framecount`), where its RTCP goes (`a=rtcp`, `a=rtcp-mux`), and how its RTP
+    /// clock is tied to a reference (RFC 7273 `a=ts-refclk`, `a=mediaclk:direct=`). Sections that are not audio are
+    /// left out; an audio stream that cannot be received is refused with its line.
+    public static func streams(in document: SDPDocument) throws(PlanError) -> [StreamDescription] {
+        let description = document.description
+        let audio = description.media.indices.filter { description.media[$0].media == "audio" }
+        var streams: [StreamDescription] = []
+        for index in audio {
+            let media = description.media[index]
+            let line = document.mediaLines[index]
+            guard media.port > 0 else { throw .unusableStream(line: line, .disabled) }
+            guard media.transport == "RTP/AVP" || media.transport == "RTP/AVPF" else {
+                throw .unusableStream(line: line, .transport(media.transport))
+            }
+            guard let connection = media.connection ?? description.connection else {
+                throw .unusableStream(line: line, .noConnection)
+            }
+            let (payloadType, encoding, rate, channels) = try format(of: media, line: line)
+            let framesPerPacket = try packetFrames(of: media, rate: rate, line: line)
+            var rtcpPort = media.port + 1
+            if let value = media.attribute("rtcp") {
+                guard let port = value.split(separator: " ").first.flatMap({ Int($0) }), (1...65_535).contains(port)
+                else { throw .unusableStream(line: line, .malformedAttribute("rtcp")) }
+                rtcpPort = port
+            }
+            let multiplexed = media.hasAttribute("rtcp-mux")
+            let name =
+                media.information
+                ?? (audio.count == 1 ? description.sessionName : "\(description.sessionName) \(streams.count + 1)")
+            streams.append(
+                StreamDescription(
+                    name: name, destination: connection, port: media.port, payloadType: payloadType,
+                    encoding: encoding, sampleRate: rate, channelCount: channels, framesPerPacket: framesPerPacket,
+                    rtcpPort: multiplexed ? media.port : rtcpPort, rtcpMultiplexed: multiplexed,
+                    referenceClock: media.attribute("ts-refclk") ?? description.attribute("ts-refclk"),
+                    mediaClockOffset: try mediaClockOffset(
+                        media.attribute("mediaclk") ?? description.attribute("mediaclk"), line: line),
+                    ssrc: media.attribute("ssrc").flatMap { $0.split(separator: " ").first }.flatMap { UInt32($0) }))
+        }
+        return streams
+    }
+
+    /// The first of the section's formats that is L16 or L24: its payload type, encoding, rate and channels.
+    static func format(of media: MediaDescription, line: Int) throws(PlanError) -> (
+        UInt8, AudioPayloadEncoding, Int, Int
+    ) {
+        var refused: StreamProblem?
+        for format in media.formats {
+            guard let number = UInt8(format), number <= 127 else { continue }
+            let map = media.attributes.first { $0.name == "rtpmap" && $0.value?.hasPrefix(format + " ") == true }
+            guard let map, let value = map.value else {
+                // RFC 3551's static types for L16 at 44.1 kHz need no rtpmap.
+                if number == RTPPayloadType.l16Stereo { return (number, .l16, 44_100, 2) }
+                if number == RTPPayloadType.l16Mono { return (number, .l16, 44_100, 1) }
+                refused = refused ?? .noRTPMap(payloadType: format)
+                continue
+            }
+            let parts = value.dropFirst(format.count + 1).split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count >= 2, let rate = Int(parts[1]), (1...768_000).contains(rate) else {
+                throw .unusableStream(line: line, .malformedAttribute("rtpmap"))
+            }
+            let channels = parts.count > 2 ? Int(parts[2]) : 1
+            guard let channels, (1...1024).contains(channels) else {
+                throw .unusableStream(line: line, .malformedAttribute("rtpmap"))
+            }
+            guard let encoding = AudioPayloadEncoding(name: String(parts[0])) else {
+                refused = refused ?? .encoding(String(value))
+                continue
+            }
+            return (number, encoding, rate, channels)
+        }
+        throw .unusableStream(line: line, refused ?? .noRTPMap(payloadType: media.formats.first ?? ""))
+    }
+
+    /// Frames per packet from `a=ptime` (milliseconds) or `a=framecount`; 1 ms when the SDP does not say.
+    static func packetFrames(of media: MediaDescription, rate: Int, line: Int) throws(PlanError) -> Int {
+        if let text = media.attribute("framecount") {
+            guard let frames = Int(text), frames >= 1 else {
+                throw .unusableStream(line: line, .malformedAttribute("framecount"))
+            }
+            return frames
+        }
+        guard let text = media.attribute("ptime") else { return max(1, rate / 1000) }
+        guard let time = PacketTime(milliseconds: text), time.frames(atSampleRate: rate) >= 1,
+            time.milliseconds.canScale(by: rate)
+        else { throw .unusableStream(line: line, .malformedAttribute("ptime")) }
+        return time.frames(atSampleRate: rate)
+    }
+
+    /// The offset of `a=mediaclk:direct=<offset>` (RFC 7273 section 5.2), any `rate=` after it ignored; nil for
+    /// another kind of media clock or none.
+    static func mediaClockOffset(_ value: String?, line: Int) throws(PlanError) -> UInt32? {
+        guard let value, value.hasPrefix("direct") else { return nil }
+        let first = value.split(separator: " ").first ?? ""
+        guard first == "direct" else {
+            guard first.hasPrefix("direct="), let offset = UInt64(first.dropFirst(7)) else {
+                throw .unusableStream(line: line, .malformedAttribute("mediaclk"))
+            }
+            return UInt32(truncatingIfNeeded: offset)
+        }
+        return 0
+    }
+}
+
+extension SessionDescription {
+    /// The value of the first session-level attribute called `name`.
+    public func attribute(_ name: String) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+}

@@ -1,0 +1,142 @@
+import Application
+import Numbers
+import Receiver
+import SDP
+import Session
+
+/// The words of `record`.
+struct RecordMessages: Sendable {
+    let arguments: RecordArguments
+    let terminal: Bool
+
+    func failure(_ failure: RecordFailure) -> (line: String, code: Int32) {
+        switch failure {
+        case .descriptionUnreadable(let path, let reason): ("\(path): \(reason)", ExitCode.noInput)
+        case .description(let path, let error): ("\(path): \(error)", ExitCode.dataError)
+        case .takeFile(let path, let error): ("\(path): \(SendMessages.takeFile(error))", ExitCode.dataError)
+        case .plan(let error, let origin): plan(error, origin: origin)
+        case .portUnavailable(let port, let error): ("port \(port): \(error)", ExitCode.unavailable)
+        case .network(let error): ("network: \(error)", ExitCode.osError)
+        case .outputExists(let path):
+            ("\(path) exists already; record into another folder or move it away", ExitCode.cannotCreate)
+        case .outputNotCreated(let path, let reason): ("\(path): cannot create: \(reason)", ExitCode.cannotCreate)
+        case .writeFailed(let path, let reason):
+            ("\(path): writing stopped: \(reason); the files hold what was written", ExitCode.ioError)
+        case .nothingReceived: ("nothing was received; no file is left", ExitCode.unavailable)
+        case .thread(let error): ("\(error)", ExitCode.osError)
+        }
+    }
+
+    func plan(_ error: PlanError, origin: String?) -> (line: String, code: Int32) {
+        let file = origin ?? "the options"
+        switch error {
+        case .unusableStream(let line, let problem):
+            let place = line > 0 ? "\(file):\(line)" : file
+            return ("\(place): \(Self.problem(problem))", ExitCode.dataError)
+        case .noStreams: return ("\(file): no audio stream to record", ExitCode.dataError)
+        case .portInUseTwice(let port):
+            return ("two streams to record use port \(port); a port carries one stream", ExitCode.usage)
+        case .remoteTrackUndeclared(let track, _):
+            return (
+                "\(file): track '\(track)' needs encoding (L16/L24), sample_rate and channels to be recorded",
+                ExitCode.dataError
+            )
+        case .portOutOfRange(_, let base, let slot):
+            return ("\(file): port \(base) leaves no room for track \(slot + 1)", ExitCode.dataError)
+        default: return ("\(file): \(error)", ExitCode.dataError)
+        }
+    }
+
+    static func problem(_ problem: StreamProblem) -> String {
+        switch problem {
+        case .noConnection: "the stream has no c= line, at media or session level"
+        case .transport(let transport): "transport \(transport): only RTP/AVP (unencrypted RTP) can be recorded"
+        case .encoding(let map): "payload \(map): only L16 and L24 can be recorded"
+        case .noRTPMap(let type): "payload type \(type) has no a=rtpmap"
+        case .malformedAttribute(let name): "a=\(name) is malformed"
+        case .disabled: "the stream's port is 0 (switched off)"
+        }
+    }
+
+    func lines(_ event: RecordEvent) -> String {
+        switch event {
+        case .listening(let track):
+            let rtcp = track.rtcpListen.map { "RTCP on \($0.port)" } ?? "RTCP on the same port"
+            let clock =
+                switch track.clock {
+                case .direct(let offset, let timescale, let assumed):
+                    "placed by its media clock (direct=\(offset), \(timescale == .tai ? "PTP/TAI" : "UTC")\(assumed ? ", assumed" : ""))"
+                case .senderReports: "placed by its sender reports"
+                }
+            return
+                "\(track.name): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
+        case .receiver(let event): return receiver(event)
+        case .started(let start): return "take: time zero \(CivilDate.iso8601(unixNanoseconds: start))\n"
+        case .progress(let progress): return self.progress(progress)
+        case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"
+        case .kernelDrops(let count):
+            return "warning: the kernel dropped \(count) datagrams: the receive buffers were full\n"
+        case .finished(let summary):
+            let why =
+                switch summary.ending {
+                case .stopped: "stopped"
+                case .goodbyes: "every sender said goodbye"
+                case .idle:
+                    "no packet for \(DecimalText.fixed(Double(arguments.take.idleSeconds.scaled(by: 1000)) / 1000, digits: 1)) s"
+                case .duration: "the duration was recorded"
+                case .outputFailed: "the output failed"
+                }
+            return
+                "recorded \(summary.files.count) file\(summary.files.count == 1 ? "" : "s") (\(why)): \(summary.files.joined(separator: ", "))\n"
+        }
+    }
+
+    func receiver(_ event: ReceiverEvent) -> String {
+        switch event {
+        case .segmentStarted(let track, let ssrc, _, .first):
+            return "\(track): receiving SSRC 0x\(String(ssrc, radix: 16))\n"
+        case .segmentStarted(let track, let ssrc, let index, let reason):
+            let why = reason == .newSSRC ? "a new SSRC" : "its timestamps jumped"
+            return
+                "warning: \(track): \(why) (0x\(String(ssrc, radix: 16))): segment \(index + 1) begins, placed by its own timing\n"
+        case .segmentPlaced(let track, let index, let position, let mapping):
+            let how =
+                switch mapping {
+                case .mediaClock: "its media clock"
+                case .senderReports: "its sender reports"
+                case .arrival: "its arrival time (no sender report came in time)"
+                }
+            return
+                "\(track): segment \(index + 1) starts at frame \(position) of the take, placed by \(how)\n"
+        case .clocksDisagree(let track, let frames, let using):
+            return
+                "warning: \(track): its media clock and its sender reports disagree by \(frames) samples; placed by \(RecordProgram.mappingName(using))\n"
+        case .goodbye(let track): return "\(track): the sender said goodbye\n"
+        }
+    }
+
+    func progress(_ progress: RecordProgress) -> String {
+        guard arguments.verbose || progress.isFinal else { return "" }
+        let lines = progress.tracks.map { Self.statusLine($0, final: progress.isFinal) }
+        let live = terminal && progress.tracks.count == 1 && !progress.isFinal
+        if live { return "\r\u{1B}[K" + lines.joined() }
+        return (terminal && progress.tracks.count == 1 ? "\r\u{1B}[K" : "") + lines.map { $0 + "\n" }.joined()
+    }
+
+    /// One track: written, received, lost (and the frames of silence standing for them), late, reordered,
+    /// duplicated, jitter, and the peak level since the last line.
+    static func statusLine(_ track: RecordTrackProgress, final: Bool) -> String {
+        let seconds = DecimalText.fixed(Double(track.framesWritten) / Double(track.sampleRate), digits: 3)
+        let level = Decibels.fullScale(track.peak).map { "\(DecimalText.fixed($0, digits: 1)) dBFS" } ?? "silent"
+        var line =
+            "\(track.name): \(seconds) s, \(track.received) received, \(track.lost) lost (\(track.lostFrames) frames), \(track.late) late, \(track.reordered) reordered, \(track.duplicated) duplicated, jitter \(DecimalText.fixed(track.jitterMilliseconds, digits: 3)) ms"
+        if !final { line += ", peak \(level)" }
+        if track.unexpected > 0 || track.malformed > 0 {
+            line += ", \(track.unexpected) unexpected, \(track.malformed) malformed"
+        }
+        if final, let drift = track.driftPartsPerMillion {
+            line += ", rate \(drift >= 0 ? "+" : "")\(DecimalText.fixed(drift, digits: 1)) ppm"
+        }
+        return line
+    }
+}
