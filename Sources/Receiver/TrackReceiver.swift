@@ -137,7 +137,14 @@ public final class TrackReceiver {
         var reportChecked = false
         var firstReport: (ntp: Int64, rtp: Int64)?
         var lastReport: (ntp: Int64, rtp: Int64)?
+        /// The packet count of the last sender report, and, once the sender has said goodbye, the total it sent.
+        var reportedPackets: Int64 = 0
+        var sentInAll: Int64?
         var ended = false
+
+        /// Packets expected: from the sequence numbers, or the sender's own total once it has said goodbye (which
+        /// also counts a first or a last packet lost, that sequence numbers cannot show).
+        var expected: Int64 { max(reception.expected, sentInAll ?? 0) }
 
         init(index: Int, ssrc: UInt32, sequence: UInt16, timestamp: UInt32, buffer: JitterBuffer, arrival: Int64) {
             self.index = index
@@ -170,18 +177,35 @@ public final class TrackReceiver {
             return
         }
         lastArrival = arrival
+        if let existing = segment {
+            let reason: SegmentReason? =
+                existing.ssrc != header.ssrc
+                ? .newSSRC
+                : isJump(existing, sequence: header.sequenceNumber, timestamp: header.timestamp) ? .jump : nil
+            if let reason {
+                // A restart is believed once a second packet follows the first one in sequence (RFC 3550 A.1):
+                // one stray or very late packet starts nothing.
+                guard let candidate = pending, candidate.ssrc == header.ssrc,
+                    header.sequenceNumber == candidate.sequence &+ 1
+                else {
+                    dropPending()
+                    pending = Pending(
+                        bytes: Array(bytes), arrival: arrival, ssrc: header.ssrc, sequence: header.sequenceNumber,
+                        reason: reason)
+                    return
+                }
+                pending = nil
+                endSegment(timeline: &timeline)
+                events.append(
+                    .segmentStarted(track: plan.name, ssrc: header.ssrc, index: segmentCount, reason: candidate.reason))
+                _ = startSegment(header: header, arrival: candidate.arrival)
+                candidate.bytes.withUnsafeBytes { receiveRTP($0, arrival: candidate.arrival, timeline: &timeline) }
+            } else if pending != nil {
+                dropPending()
+            }
+        }
         let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadRange])
         var current = segment
-        if let existing = current, existing.ssrc != header.ssrc {
-            endSegment(timeline: &timeline)
-            current = nil
-            events.append(.segmentStarted(track: plan.name, ssrc: header.ssrc, index: segmentCount, reason: .newSSRC))
-        } else if let existing = current, isJump(existing, sequence: header.sequenceNumber, timestamp: header.timestamp)
-        {
-            endSegment(timeline: &timeline)
-            current = nil
-            events.append(.segmentStarted(track: plan.name, ssrc: header.ssrc, index: segmentCount, reason: .jump))
-        }
         if current == nil {
             if segmentCount == 0 {
                 events.append(.segmentStarted(track: plan.name, ssrc: header.ssrc, index: 0, reason: .first))
@@ -193,7 +217,6 @@ public final class TrackReceiver {
         let highestBefore = segment.counters.highestSequence
         let sequence = segment.counters.extend(sequence: header.sequenceNumber)
         let timestamp = segment.counters.extend(timestamp: header.timestamp)
-        if sequence < highestBefore { counters.reordered.add(1, ordering: .relaxed) }
         segment.jitter.update(
             timestamp: timestamp, arrival: EpochFrames(unixNanoseconds: arrival, rate: plan.sampleRate).frames)
         counters.jitterMicroseconds.store(
@@ -217,6 +240,7 @@ public final class TrackReceiver {
         case .placed(let lateFrames):
             segment.reception.count(sequence: sequence)
             counters.received.add(1, ordering: .relaxed)
+            if sequence < highestBefore { counters.reordered.add(1, ordering: .relaxed) }
             if lateFrames > 0 { counters.late.add(1, ordering: .relaxed) }
             if Int(result.peak) > counters.peak.load(ordering: .relaxed) {
                 counters.peak.store(Int(result.peak), ordering: .relaxed)
@@ -231,12 +255,36 @@ public final class TrackReceiver {
         updateExpected()
     }
 
-    /// A restart within one SSRC: sequence numbers that jump by more than RFC 3550 A.1 tolerates (3000 ahead or
-    /// 100 behind), or timestamps that move a second more than the sequence numbers account for.
+    /// A packet that would start a new segment, held until the next one confirms it.
+    struct Pending {
+        var bytes: [UInt8]
+        var arrival: Int64
+        var ssrc: UInt32
+        var sequence: UInt16
+        var reason: SegmentReason
+    }
+
+    private var pending: Pending?
+
+    /// A held packet that no second one confirmed: a stray packet, or one so late it looked like a restart.
+    func dropPending() {
+        guard let candidate = pending else { return }
+        pending = nil
+        if candidate.ssrc == segment?.ssrc {
+            counters.late.add(1, ordering: .relaxed)
+            counters.received.add(1, ordering: .relaxed)
+        } else {
+            counters.unexpected.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// A restart within one SSRC: sequence numbers that jump ahead by more than RFC 3550 A.1's 3000, or back by more
+    /// than the window holds, or timestamps that move a second more than the sequence numbers account for.
     func isJump(_ segment: Segment, sequence: UInt16, timestamp: UInt32) -> Bool {
         let sequenceStep = Int64(
             Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: segment.counters.highestSequence)))
-        if sequenceStep > 3000 || sequenceStep < -100 { return true }
+        let windowPackets = Int64(capacity / max(1, plan.stream.framesPerPacket))
+        if sequenceStep > 3000 || sequenceStep < -max(100, windowPackets) { return true }
         let timestampStep = segment.counters.nearest(timestamp: timestamp) - segment.counters.highestTimestamp
         let expected = sequenceStep * Int64(plan.stream.framesPerPacket)
         return abs(timestampStep - expected) > Int64(plan.sampleRate) + Int64(capacity)
@@ -284,7 +332,7 @@ public final class TrackReceiver {
     }
 
     func updateExpected() {
-        let current = segment.map { Int($0.reception.expected) } ?? 0
+        let current = segment.map { Int($0.expected) } ?? 0
         counters.expected.store(expectedBefore + current, ordering: .relaxed)
     }
 
@@ -308,6 +356,8 @@ public final class TrackReceiver {
                 }
             case .goodbye(let goodbye) where goodbye.sources.contains { $0 == ssrc }:
                 segment?.ended = true
+                segment?.sentInAll = segment?.reportedPackets
+                updateExpected()
                 counters.goodbyes.add(1, ordering: .relaxed)
                 events.append(.goodbye(track: plan.name))
             default: break
@@ -321,6 +371,7 @@ public final class TrackReceiver {
         guard let segment else { return }
         let rtp = segment.counters.nearest(timestamp: report.rtpTimestamp)
         let ntp = report.ntpTimestamp.unixNanoseconds
+        segment.reportedPackets = Int64(report.packetCount)
         if segment.firstReport == nil { segment.firstReport = (ntp, rtp) }
         segment.lastReport = (ntp, rtp)
         let delta = EpochFrames(unixNanoseconds: ntp, rate: plan.sampleRate).frames - rtp
@@ -380,7 +431,7 @@ public final class TrackReceiver {
         if segment.epochDelta == nil { mapByArrival(segment, timeline: &timeline, now: segment.firstArrival) }
         timeline.decideNow()
         if let end = segment.buffer.highestEnd { release(segment, upTo: end, timeline: timeline) }
-        expectedBefore += Int(segment.reception.expected)
+        expectedBefore += Int(segment.expected)
         self.segment = nil
         updateExpected()
     }

@@ -98,6 +98,21 @@ public struct RecordTrackPlan: Sendable, Hashable {
     public var path: String
     public var origin: String
 
+    public init(
+        name: String, stream: StreamDescription, listen: Endpoint, rtcpListen: Endpoint?, expectedSSRC: UInt32?,
+        clock: TimelineClock, latencyFrames: Int, path: String, origin: String
+    ) {
+        self.name = name
+        self.stream = stream
+        self.listen = listen
+        self.rtcpListen = rtcpListen
+        self.expectedSSRC = expectedSSRC
+        self.clock = clock
+        self.latencyFrames = latencyFrames
+        self.path = path
+        self.origin = origin
+    }
+
     public var sampleRate: Int { stream.sampleRate }
     public var format: PCMFormat {
         PCMFormat(encoding: stream.encoding.fileEncoding, channelCount: stream.channelCount, sampleRate: sampleRate)
