@@ -60,9 +60,12 @@ extension SDPDocument {
         var body = Substring(text)
         if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
         var lines: [(number: Int, type: Character, value: String)] = []
-        for (index, raw) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw
-            if line.hasSuffix("\r") { line = line.dropLast() }
+        // Split on the scalar, not the Character: "\r\n" is one Character in Swift, and would never equal "\n".
+        for (index, scalars) in body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
+            var line = Substring(scalars)
+            if line.unicodeScalars.last == "\r" { line = Substring(line.unicodeScalars.dropLast()) }
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             guard line.count >= 2, let type = line.first, type.isASCII, type.isLetter, type.isLowercase,
                 line.dropFirst().first == "="
