@@ -56,7 +56,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "audiostreamer-bench",
-            dependencies: ["Application", "Arguments", "Interfaces", "PCM", "Platform", "RTP", "Sender", "WAV"]),
+            dependencies: ["Application", "Arguments", "Interfaces", "JSON", "PCM", "Platform", "RTP", "Sender", "WAV"]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NumbersTests", dependencies: ["Numbers", "Session"]),

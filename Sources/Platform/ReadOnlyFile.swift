@@ -143,6 +143,12 @@ public enum FileSystem {
         return Array(bytes.prefix(count))
     }
 
+    /// The size of a file in bytes (stat(2)), or nil when it cannot be read.
+    public static func size(_ path: String) -> Int? {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : nil
+    }
+
     /// Whether anything (a file, a folder, a dangling symbolic link) has this name (lstat(2)).
     public static func exists(_ path: String) -> Bool {
         var status = stat()

@@ -14,6 +14,8 @@ struct BenchOptions: Sendable {
     var ffmpegProcesses = 0
     /// Datagrams per round for the send-cost comparison (0: skip it).
     var sendCostDatagrams = 0
+    /// Track counts for the recorder run (empty: skip it).
+    var recorderTrackCounts: [Int] = []
     /// Receive only, from another sender (GStreamer, ffmpeg) on `port`, for comparison under the same conditions.
     var listenLabel: String?
     var help = false
@@ -58,6 +60,12 @@ struct BenchOptions: Sendable {
         .value(["--ffmpeg"], "n", help: "with --tracks: also compare the command and n ffmpeg -re processes") {
             options, value, spelling in
             options.ffmpegProcesses = try OptionValue.integer(value, spelling, 0...256)
+        },
+        .value(["--record"], "n,n", help: "track counts for the recorder run: audiostreamer to audiostreamer record") {
+            options, value, spelling in
+            options.recorderTrackCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
+                try OptionValue.integer(String($0), spelling, 1...256)
+            }
         },
         .value(["--send-cost"], "n", help: "compare send(2), sendto(2) and sendmmsg(2) to n receivers") {
             options, value, spelling in

@@ -25,6 +25,8 @@ func main() -> Int32 {
     do {
         if let label = options.listenLabel {
             try listen(label: label, options: options)
+        } else if !options.recorderTrackCounts.isEmpty {
+            for count in options.recorderTrackCounts { try measureRecorder(count, options: options) }
         } else if options.sendCostDatagrams > 0 {
             try measureSendCost(options.sendCostDatagrams, options: options)
         } else if !options.trackCounts.isEmpty {

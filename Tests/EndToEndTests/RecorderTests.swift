@@ -1,0 +1,389 @@
+import Foundation
+import Glibc
+import Interfaces
+import PCM
+import Platform
+import Testing
+import WAV
+
+/// A WAV file the recorder wrote, read back with the project's own reader.
+struct RecordedFile {
+    let layout: WAVLayout
+    let samples: [UInt8]
+
+    init(_ path: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        layout = try WAVLayout(parsing: bytes)
+        samples = Array(bytes[layout.dataOffset..<(layout.dataOffset + layout.dataByteCount)])
+    }
+
+    var frames: Int { layout.frameCount }
+
+    /// Frames `range` of the file's samples.
+    func frames(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        let size = layout.format.bytesPerFrame
+        return samples[(range.lowerBound * size)..<(range.upperBound * size)]
+    }
+}
+
+/// The recorder's statistics file.
+struct RecorderStatistics {
+    let json: [String: Any]
+
+    init(_ path: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    var start: Int64? { (json["start_unix_ns"] as? NSNumber)?.int64Value }
+
+    func track(_ name: String) throws -> [String: Any] {
+        let tracks = try #require(json["tracks"] as? [[String: Any]])
+        return try #require(tracks.first { $0["track"] as? String == name }, "no track \(name) in \(json)")
+    }
+
+    func int(_ name: String, _ key: String) throws -> Int {
+        try #require((try track(name)[key] as? NSNumber)?.intValue, "\(name).\(key)")
+    }
+}
+
+extension EndToEnd {
+    /// `audiostreamer record` judged by its files: every sample at its place, gaps exact and counted, against
+    /// audiostreamer's own streams, ffmpeg's and GStreamer's, through loss, reordering and signals.
+    @Suite(.serialized)
+    struct RecorderTests {
+        static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+
+        /// Starts the recorder with `arguments` and waits until it listens on `port`.
+        static func recorder(_ arguments: [String], folder: ScratchFolder, port: Int, label: String = "recorder")
+            throws -> Subprocess
+        {
+            let recorder = try Subprocess(
+                BuiltProduct.audiostreamer, ["record"] + arguments, in: folder.url, label: label)
+            #expect(waitForUDPListener(port: port), "the recorder never bound \(port): \(recorder.standardError)")
+            return recorder
+        }
+
+        /// Two tracks from audiostreamer, recorded from its session.sdp: bit-exact, one length, a valid WAV with the
+        /// take's start in `bext`; the sender sees the recorder as a receiver with nothing lost.
+        @Test(
+            "audiostreamer's two tracks, recorded from its session.sdp: bit-exact, bext TimeReference, the recorder a receiver",
+            ExternalTool.ffmpeg.trait)
+        func recordsAudiostreamerBitExact() throws {
+            let ffprobe = try #require(
+                ExternalTool.ffmpeg.path.map { $0.replacingOccurrences(of: "ffmpeg", with: "ffprobe") })
+            let folder = try ScratchFolder("record-own")
+            let sources = (0..<2).map { TestWAV(format: Self.stereo24, seconds: 5, seed: UInt64(70 + $0)) }
+            for (index, source) in sources.enumerated() { try source.write(to: folder.path("track\(index).wav")) }
+            // A start 3 s ahead: the sender writes its SDP files at once, the recorder reads them, then the take starts.
+            let start = Date().addingTimeInterval(3)
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer,
+                [
+                    "--port", "48000", "--sdp-dir", folder.path("sdp"), "--stats", folder.path("send.json"),
+                    "--start-at", "+3", folder.path("track0.wav"), folder.path("track1.wav"),
+                ], in: folder.url, label: "sender")
+            let sdp = folder.path("sdp/session.sdp")
+            while !FileManager.default.fileExists(atPath: sdp) && Date() < start { Thread.sleep(forTimeInterval: 0.02) }
+            let recorder = try Self.recorder(
+                ["-o", folder.path("take"), "--stats", folder.path("rec.json"), sdp], folder: folder, port: 48_002)
+            #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
+            #expect(recorder.wait(seconds: 10) == 0, "the recorder did not end on the BYEs: \(recorder.standardError)")
+            let statistics = try RecorderStatistics(folder.path("rec.json"))
+            for (index, source) in sources.enumerated() {
+                let file = try RecordedFile(folder.path("take/track\(index).wav"))
+                #expect(file.layout.format == Self.stereo24)
+                #expect(file.samples == source.samples, "track \(index) differs from its source")
+                #expect(try statistics.int("track\(index)", "lost") == 0)
+                #expect(try statistics.int("track\(index)", "received") == 5000)
+                #expect(try statistics.int("track\(index)", "offset_frames") == 0)
+            }
+            // ffprobe reads the file, its duration and the bext time reference: the start in samples since midnight.
+            let probe = try Subprocess.run(
+                ffprobe, ["-hide_banner", "-show_format", folder.path("take/track0.wav")], in: folder.url,
+                label: "ffprobe")
+            #expect(probe.output.contains("duration=5.000000"), "\(probe.output)")
+            let zero = try #require(statistics.start)
+            let midnight = zero % 86_400_000_000_000
+            let reference = (midnight / 1_000_000_000) * 48_000 + (midnight % 1_000_000_000) * 48_000 / 1_000_000_000
+            #expect(probe.output.contains("TAG:time_reference=\(reference)"), "\(probe.output)")
+            // The sender's statistics name the recorder as a receiver: nothing lost, a jitter and a round trip.
+            let send = try String(contentsOfFile: folder.path("send.json"), encoding: .utf8)
+            let sent = try #require(try JSONSerialization.jsonObject(with: Data(send.utf8)) as? [String: Any])
+            let streams = try #require(sent["streams"] as? [[String: Any]])
+            for stream in streams {
+                let receivers = try #require(stream["receivers"] as? [[String: Any]], "\(send)")
+                let recorderEntry = try #require(receivers.first, "no receiver report reached the sender: \(send)")
+                #expect((recorderEntry["cumulative_lost"] as? NSNumber)?.intValue == 0, "\(recorderEntry)")
+                let jitter = try #require((recorderEntry["jitter_ms"] as? NSNumber)?.doubleValue)
+                let roundTrip = try #require((recorderEntry["rtt_ms"] as? NSNumber)?.doubleValue, "\(recorderEntry)")
+                #expect(jitter >= 0 && jitter < 5, "jitter \(jitter) ms")
+                #expect(roundTrip > 0 && roundTrip < 50, "round trip \(roundTrip) ms")
+            }
+        }
+
+        /// SIGINT mid-take finishes the file; SIGKILL leaves one that is valid up to its last patch.
+        @Test(
+            "SIGINT leaves valid WAVs of the right duration; SIGKILL leaves files ffprobe opens, short by at most 1 s",
+            ExternalTool.ffmpeg.trait)
+        func signalsLeaveValidFiles() throws {
+            let ffprobe = try #require(
+                ExternalTool.ffmpeg.path.map { $0.replacingOccurrences(of: "ffmpeg", with: "ffprobe") })
+            let folder = try ScratchFolder("record-signals")
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer, ["demo", "--loop", "--port", "48010", "--sdp-dir", folder.path("sdp")],
+                in: folder.url, label: "demo")
+            defer { sender.interrupt() }
+            func duration(_ path: String) throws -> Double? {
+                let probe = try Subprocess.run(
+                    ffprobe, ["-hide_banner", "-show_entries", "format=duration", "-of", "csv=p=0", path],
+                    in: folder.url, label: "probe")
+                return Double(probe.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            // SIGINT: the file finished, its duration what the recorder says it wrote.
+            let interrupted = try Self.recorder(
+                [
+                    "--port", "48010", "--format", "L16", "--rate", "48000", "--channels", "2", "-o",
+                    folder.path("int"), "--stats", folder.path("int.json"),
+                ], folder: folder, port: 48_010, label: "int")
+            Thread.sleep(forTimeInterval: 2)
+            #expect(interrupted.interrupt() == 0, "\(interrupted.standardError)")
+            let written = try RecorderStatistics(folder.path("int.json")).int("port 48010", "frames_written")
+            #expect(written > 48_000, "\(written) frames")
+            let measured = try #require(try duration(folder.path("int/port 48010.wav")))
+            #expect(abs(measured - Double(written) / 48_000) < 0.0001, "ffprobe \(measured) s, written \(written)")
+            #expect(try RecordedFile(folder.path("int/port 48010.wav")).frames == written)
+            // SIGKILL after 2.5 s: the header was patched within the last second.
+            let killed = try Self.recorder(
+                [
+                    "--port", "48010", "--format", "L16", "--rate", "48000", "--channels", "2", "-o",
+                    folder.path("kill"),
+                ],
+                folder: folder, port: 48_010, label: "kill")
+            let began = Date()
+            Thread.sleep(forTimeInterval: 2.5)
+            killed.send(SIGKILL)
+            _ = killed.wait(seconds: 5)
+            let elapsed = Date().timeIntervalSince(began)
+            let left = try #require(try duration(folder.path("kill/port 48010.wav")), "ffprobe cannot open it")
+            #expect(left >= elapsed - 1.0 - 0.5 && left <= elapsed, "\(left) s left of \(elapsed) s")
+        }
+
+        /// Finds where `recorded` starts inside `source` (both whole frames of `frameSize` bytes): the frame offset at
+        /// which the recording's first 64 frames (past any leading silence) stand in the source.
+        static func offset(of recorded: RecordedFile, in source: [UInt8], frameSize: Int) -> (
+            recorded: Int, source: Int
+        )? {
+            let frames = recorded.frames
+            guard let first = (0..<frames).first(where: { recorded.frames($0..<$0 + 1).contains { $0 != 0 } }),
+                first + 64 <= frames
+            else { return nil }
+            let probe = Array(recorded.frames(first..<first + 64))
+            for start in 0..<(source.count / frameSize - 64)
+            where source[start * frameSize] == probe[0]
+                && Array(source[(start * frameSize)..<((start + 64) * frameSize)]) == probe
+            {
+                return (first, start)
+            }
+            return nil
+        }
+
+        /// Every frame the recording and the source have in common is equal; returns how many there are.
+        static func overlapEquals(_ recorded: RecordedFile, _ source: [UInt8], frameSize: Int) -> (
+            equal: Bool, frames: Int
+        ) {
+            guard let (first, start) = offset(of: recorded, in: source, frameSize: frameSize) else { return (false, 0) }
+            let count = min(recorded.frames - first, source.count / frameSize - start)
+            let equal =
+                Array(recorded.frames(first..<first + count))
+                == Array(source[(start * frameSize)..<((start + count) * frameSize)])
+            return (equal, count)
+        }
+
+        /// ffmpeg's RTP muxer, described by its own -sdp_file (written by a short run first, so the recorder listens
+        /// before the real one starts): recorded bit-exact.
+        @Test("ffmpeg -f rtp with its -sdp_file: recorded bit-exact over the overlap", ExternalTool.ffmpeg.trait)
+        func recordsFFmpeg() throws {
+            let ffmpeg = try ExternalTool.ffmpeg.require()
+            let folder = try ScratchFolder("record-ffmpeg")
+            let format = PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000)
+            let source = TestWAV(format: format, seconds: 3, seed: 81)
+            try source.write(to: folder.path("in.wav"))
+            let output = [
+                "-c:a", "pcm_s16be", "-f", "rtp", "rtp://127.0.0.1:48020", "-sdp_file", folder.path("ff.sdp"),
+            ]
+            let dry = try Subprocess.run(
+                ffmpeg, ["-nostdin", "-loglevel", "error", "-y", "-t", "0.05", "-i", folder.path("in.wav")] + output,
+                in: folder.url, label: "ffmpeg-dry")
+            #expect(dry.status == 0, "\(dry.error)")
+            let recorder = try Self.recorder(
+                ["-o", folder.path("take"), "--idle", "2", "--stats", folder.path("rec.json"), folder.path("ff.sdp")],
+                folder: folder, port: 48_020)
+            let sender = try Subprocess.run(
+                ffmpeg, ["-nostdin", "-loglevel", "error", "-y", "-re", "-i", folder.path("in.wav")] + output,
+                in: folder.url, label: "ffmpeg", timeout: 30)
+            #expect(sender.status == 0, "\(sender.error)")
+            #expect(recorder.wait(seconds: 15) == 0, "\(recorder.standardError)")
+            let name = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: folder.path("take")).first, "no file written")
+            let file = try RecordedFile(folder.path("take/\(name)"))
+            #expect(file.layout.format == format)
+            let (equal, frames) = Self.overlapEquals(file, source.samples, frameSize: 4)
+            #expect(equal, "the recording differs from ffmpeg's source")
+            #expect(frames >= 48_000 * 2, "only \(frames) frames in common")
+            print(
+                "ffmpeg: \(frames) of \(source.frames) frames recorded bit-exact; \(recorder.standardError.split(separator: "\n").last ?? "")"
+            )
+        }
+
+        /// GStreamer's rtpL24pay into rtpbin (RTP and RTCP), described by a hand-written SDP: recorded bit-exact.
+        @Test(
+            "GStreamer rtpL24pay into rtpbin with a hand-written SDP: recorded bit-exact", ExternalTool.gstLaunch.trait)
+        func recordsGStreamer() throws {
+            let gst = try ExternalTool.gstLaunch.require()
+            let folder = try ScratchFolder("record-gstreamer")
+            let source = TestWAV(format: Self.stereo24, seconds: 3, seed: 82)
+            try source.write(to: folder.path("in.wav"))
+            let sdp = [
+                "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=gstreamer", "c=IN IP4 127.0.0.1", "t=0 0",
+                "m=audio 48030 RTP/AVP 96", "a=rtpmap:96 L24/48000/2", "",
+            ].joined(separator: "\n")
+            try sdp.write(toFile: folder.path("gst.sdp"), atomically: true, encoding: .utf8)
+            let recorder = try Self.recorder(
+                ["-o", folder.path("take"), "--idle", "2", folder.path("gst.sdp")], folder: folder, port: 48_030)
+            let pipeline = [
+                "-q", "rtpbin", "name=rtpbin", "filesrc", "location=\(folder.path("in.wav"))", "!", "wavparse", "!",
+                "audioconvert", "!", "audio/x-raw,format=S24BE,rate=48000,channels=2", "!", "rtpL24pay", "pt=96", "!",
+                "rtpbin.send_rtp_sink_0", "rtpbin.send_rtp_src_0", "!", "udpsink", "host=127.0.0.1", "port=48030",
+                "rtpbin.send_rtcp_src_0", "!", "udpsink", "host=127.0.0.1", "port=48031", "sync=false", "async=false",
+            ]
+            let sender = try Subprocess.run(gst, pipeline, in: folder.url, label: "gst", timeout: 30)
+            #expect(sender.status == 0, "\(sender.error)")
+            #expect(recorder.wait(seconds: 15) == 0, "\(recorder.standardError)")
+            let file = try RecordedFile(folder.path("take/gstreamer.wav"))
+            let (equal, frames) = Self.overlapEquals(file, source.samples, frameSize: 6)
+            #expect(equal, "the recording differs from GStreamer's source")
+            #expect(frames >= 48_000 * 2, "only \(frames) frames in common")
+        }
+
+        /// A relay between sender and recorder that swaps packets, sends some twice, and holds a few past the window.
+        @Test("reordered, duplicated and too-late packets: bit-exact but for the late ones, counted late and filled")
+        func reorderedDuplicatedLate() throws {
+            let folder = try ScratchFolder("record-relay")
+            let source = TestWAV(format: Self.stereo24, seconds: 3, seed: 83)
+            try source.write(to: folder.path("t.wav"))
+            // The sender writes its SDP for the relay's port; the recorder gets the same with the recorder's port.
+            let dry = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["--port", "48040", "--sdp-dir", folder.path("sdp"), "--duration", "0.01", folder.path("t.wav")],
+                in: folder.url, label: "dry")
+            #expect(dry.status == 0, "\(dry.error)")
+            let text = try String(contentsOfFile: folder.path("sdp/t.sdp"), encoding: .utf8)
+            try text.replacingOccurrences(of: "m=audio 48040 ", with: "m=audio 48044 ")
+                .write(toFile: folder.path("rec.sdp"), atomically: true, encoding: .utf8)
+            let relay = try Relay(from: 48_040, to: 48_044)
+            let recorder = try Self.recorder(
+                [
+                    "-o", folder.path("take"), "--latency", "50", "--stats", folder.path("rec.json"),
+                    folder.path("rec.sdp"),
+                ],
+                folder: folder, port: 48_044)
+            let sender = try Subprocess.run(
+                BuiltProduct.audiostreamer, ["--port", "48040", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
+                in: folder.url, label: "sender", timeout: 30)
+            #expect(sender.status == 0, "\(sender.error)")
+            relay.finish()
+            #expect(recorder.wait(seconds: 15) == 0, "\(recorder.standardError)")
+            let file = try RecordedFile(folder.path("take/t.wav"))
+            let statistics = try RecorderStatistics(folder.path("rec.json"))
+            #expect(file.frames == 144_000)
+            // Packet n holds frames 48n ..< 48n + 48: the held ones are silence, every other frame as sent.
+            for packet in 0..<3000 {
+                let recorded = Array(file.frames((48 * packet)..<(48 * packet + 48)))
+                let sent = Array(source.samples[(6 * 48 * packet)..<(6 * 48 * (packet + 1))])
+                if relay.held.contains(packet) {
+                    #expect(recorded.allSatisfy { $0 == 0 }, "held packet \(packet) is not silence")
+                } else if recorded != sent {
+                    Issue.record("packet \(packet) differs")
+                    break
+                }
+            }
+            #expect(try statistics.int("t", "late") == relay.held.count)
+            #expect(try statistics.int("t", "lost_frames") == 48 * relay.held.count)
+            #expect(try statistics.int("t", "duplicated") == relay.duplicated)
+            #expect(try statistics.int("t", "reordered") >= relay.swapped)
+            #expect(try statistics.int("t", "lost") == 0)
+        }
+    }
+}
+
+/// A UDP relay on loopback for RTP (and RTCP on the next ports, passed as it comes): it swaps every tenth packet with
+/// the next, sends every fifteenth twice, and holds five packets for 400 ms, past a 50 ms window (all of them back
+/// before the stream ends: one that comes after the recorder has finished is lost to it, not late).
+final class Relay: @unchecked Sendable {
+    // @unchecked: the counts are written by the relay thread and read after `finish` joins it.
+    let held: Set<Int> = [500, 1200, 1201, 2000, 2500]
+    private(set) var duplicated = 0
+    private(set) var swapped = 0
+    private let stop = StopSignal()
+    private var thread: OSThread?
+
+    init(from input: Int, to output: Int) throws {
+        let rtpIn = try boundReceiver(.ipv4, port: input)
+        let rtcpIn = try boundReceiver(.ipv4, port: input + 1)
+        let rtpOut = try UDPSocket(family: .ipv4)
+        try rtpOut.connect(to: .loopback(.ipv4, port: output))
+        let rtcpOut = try UDPSocket(family: .ipv4)
+        try rtcpOut.connect(to: .loopback(.ipv4, port: output + 1))
+        thread = try OSThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            var index = 0
+            var swapping: [UInt8]?
+            var delayed: [(due: Date, bytes: [UInt8])] = []
+            let deadline = Date().addingTimeInterval(60)
+            while !stop.isStopped && Date() < deadline {
+                for (due, bytes) in delayed where due <= Date() { _ = bytes.withUnsafeBytes { rtpOut.send($0) } }
+                delayed.removeAll { $0.due <= Date() }
+                for socket in UDPSocket.waitForReadable([rtpIn, rtcpIn], milliseconds: 5) {
+                    guard let (count, _) = try? buffer.withUnsafeMutableBytes({ try socket.receive(into: $0) }) else {
+                        continue
+                    }
+                    let bytes = Array(buffer[0..<count])
+                    if socket === rtcpIn {
+                        _ = bytes.withUnsafeBytes { rtcpOut.send($0) }
+                        continue
+                    }
+                    defer { index += 1 }
+                    if held.contains(index) {
+                        delayed.append((Date().addingTimeInterval(0.4), bytes))
+                        continue
+                    }
+                    if let earlier = swapping {
+                        _ = bytes.withUnsafeBytes { rtpOut.send($0) }
+                        _ = earlier.withUnsafeBytes { rtpOut.send($0) }
+                        swapping = nil
+                        swapped += 1
+                        continue
+                    }
+                    if index % 10 == 3 && !held.contains(index + 1) {
+                        swapping = bytes
+                        continue
+                    }
+                    _ = bytes.withUnsafeBytes { rtpOut.send($0) }
+                    if index % 15 == 7 {
+                        _ = bytes.withUnsafeBytes { rtpOut.send($0) }
+                        duplicated += 1
+                    }
+                }
+            }
+            for (_, bytes) in delayed { _ = bytes.withUnsafeBytes { rtpOut.send($0) } }
+        }
+    }
+
+    /// Sends what it still holds and stops.
+    func finish() {
+        Thread.sleep(forTimeInterval: 0.5)
+        stop.stop()
+        thread?.join()
+    }
+}
