@@ -273,10 +273,8 @@ public enum RecordProgram {
             removeAll(created)
             return failure
         }
-        // Two seconds of audio between the receive thread and the disk.
-        let outputs = plan.tracks.map {
-            RingOutput(capacity: max(1 << 20, 2 * $0.sampleRate * $0.format.bytesPerFrame))
-        }
+        // A second of audio between the receive thread and the disk (the writer empties it every 10 ms).
+        let outputs = plan.tracks.map { RingOutput(capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame)) }
         var files: [RecordWriter.File] = []
         switch plan.output {
         case .directory(let folder):

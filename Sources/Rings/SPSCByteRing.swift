@@ -14,8 +14,8 @@ public final class SPSCByteRing: @unchecked Sendable {
     public init(capacity: Int) {
         precondition(capacity > 0, "a ring holds at least one byte")
         self.capacity = capacity
+        // Left untouched: its pages become resident as the ring first goes round, not all at once.
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        storage.initializeMemory(as: UInt8.self, repeating: 0)
     }
 
     deinit {

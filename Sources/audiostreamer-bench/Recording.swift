@@ -19,7 +19,8 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
     let executable =
         (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
         + ["audiostreamer"]).joined(separator: "/")
-    let base = options.port + 600
+    // Ports of their own for each run, clear of the other measures'.
+    let base = options.port + 400 + 4 * count
     let clocks = SystemClocks()
     // The take starts 2 s from now: time to write the SDP, start the recorder and let it bind every port.
     let start = clocks.wallNow() + 2_000_000_000
@@ -43,7 +44,10 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
             description: "", originator: "audiostreamer", startUnixNanoseconds: start, sampleRate: 48_000,
             format: .init(encoding: .signed24, channelCount: 2, sampleRate: 48_000))
     ).dataOffset
-    let watched = Set([0, count - 1]).sorted().map { folder + "/take/record\(count)-\($0).wav" }
+    // The recorder names each file after its track, the sender's file name.
+    let watched = Set([0, count - 1]).sorted().map { index in
+        folder + "/take/" + (files[index].split(separator: "/").last.map { String($0.dropLast(4)) } ?? "") + ".wav"
+    }
     var delays: [Double] = []
     var peakResident = 0
     while !sender.hasEnded() {
@@ -61,6 +65,7 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
     while !recorder.hasEnded() && clocks.monotonicNow() < ended {
         clocks.sleep(untilMonotonic: clocks.monotonicNow() + 20_000_000)
     }
+    guard recorder.hasEnded() else { throw BenchError.sendFailed("the recorder did not end 20 s after the sender") }
     let statistics = try? JSONValue(parsing: FileSystem.readFile(folder + "/rec.json", limit: 1 << 24))
     let drops = statistics?["kernel_drops"].flatMap { value -> Int? in
         if case .number(let text) = value { return Int(text) }
@@ -72,6 +77,7 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
     }
     let cpu = Double(recorder.cpuNanoseconds ?? 0) / 1e9 / Double(options.seconds + 2) * 100
     let sorted = delays.sorted()
+    guard !sorted.isEmpty else { throw BenchError.sendFailed("the recorder wrote none of \(watched)") }
     Console.output(
         """
         recorder, \(count) tracks of 48 kHz stereo 24-bit at 1 ms from one audiostreamer process, \(options.seconds) s:
