@@ -85,8 +85,13 @@ final class RecordWriter: @unchecked Sendable {
         thread?.join()
         drain(files, final: true)
         applyBroadcast(files)
-        for file in files where !failed.load(ordering: .relaxed) {
-            record(file.path) { try file.writer.finish() }
+        for file in files {
+            // After a failed write (a full disk) the header still says what was written whole: the file stays valid.
+            if failed.load(ordering: .relaxed) {
+                try? file.writer.patchSizes()
+            } else {
+                record(file.path) { try file.writer.finish() }
+            }
         }
     }
 

@@ -64,6 +64,8 @@ public enum RecordEvent: Sendable {
     case statisticsNotWritten(path: String, reason: String)
     /// The kernel dropped datagrams: its buffer was too small or the receive thread too slow.
     case kernelDrops(Int)
+    /// A track's sender ran fast or slow against the timeline by more than a sample over the take.
+    case drift(track: String, partsPerMillion: Double, samples: Double)
     case finished(RecordSummary)
 }
 
@@ -184,6 +186,11 @@ public enum RecordProgram {
         if receivers.allSatisfy({ $0.lastArrival == nil }) {
             removeAll(paths)
             throw .nothingReceived
+        }
+        for track in receivers {
+            guard let drift = track.driftPartsPerMillion else { continue }
+            let samples = drift * Double(track.written) / 1e6
+            if abs(samples) > 1 { events(.drift(track: track.plan.name, partsPerMillion: drift, samples: samples)) }
         }
         let summary = RecordSummary(
             ending: ending, startUnixNanoseconds: recorder.timeline.start?.unixNanoseconds, files: paths)

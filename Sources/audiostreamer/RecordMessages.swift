@@ -76,6 +76,9 @@ struct RecordMessages: Sendable {
         case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"
         case .kernelDrops(let count):
             return "warning: the kernel dropped \(count) datagrams: the receive buffers were full\n"
+        case .drift(let track, let ppm, let samples):
+            return
+                "warning: \(track): its sender's clock ran \(DecimalText.fixed(ppm, digits: 1)) ppm against the timeline, \(DecimalText.fixed(samples, digits: 1)) samples over the take (no resampling: the track drifts)\n"
         case .finished(let summary):
             let why =
                 switch summary.ending {

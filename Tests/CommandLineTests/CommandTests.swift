@@ -89,8 +89,14 @@ import Testing
             ([], "no FILE.wav given"),
             (["record"], "nothing to record: give SDP files, --session take.json, or --port"),
             (["record", "--port", "5004", "a.sdp"], "give SDP files, --session or --port, one of them"),
-            (["record", "--rate", "44100", "a.sdp"], "--format, --rate, --channels and --payload-type describe a --port stream"),
-            (["record", "-o", "x", "--multichannel", "y.wav", "a.sdp"], "--output and --multichannel contradict each other"),
+            (
+                ["record", "--rate", "44100", "a.sdp"],
+                "--format, --rate, --channels and --payload-type describe a --port stream"
+            ),
+            (
+                ["record", "-o", "x", "--multichannel", "y.wav", "a.sdp"],
+                "--output and --multichannel contradict each other"
+            ),
             (["record", "--latency", "0", "a.sdp"], "--latency '0': expected milliseconds from 1 to 10000"),
         ])
     func refused(arguments: [String], message: String) {

@@ -169,6 +169,109 @@ extension EndToEnd {
             #expect(left >= elapsed - 1.0 - 0.5 && left <= elapsed, "\(left) s left of \(elapsed) s")
         }
 
+        /// Every track interleaved in one file, in the take's order.
+        @Test("--multichannel: two stereo tracks in one 4-channel WAV, each channel its source")
+        func multichannel() throws {
+            let folder = try ScratchFolder("record-multi")
+            let sources = (0..<2).map { TestWAV(format: Self.stereo24, seconds: 2, seed: UInt64(84 + $0)) }
+            for (index, source) in sources.enumerated() { try source.write(to: folder.path("m\(index).wav")) }
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer,
+                [
+                    "--port", "48050", "--sdp-dir", folder.path("sdp"), "--start-at", "+2", folder.path("m0.wav"),
+                    folder.path("m1.wav"),
+                ], in: folder.url, label: "sender")
+            #expect(RecorderNetworkTests.waitForFile(folder.path("sdp/session.sdp")))
+            let recorder = try Self.recorder(
+                ["--multichannel", folder.path("out/take.wav"), folder.path("sdp/session.sdp")], folder: folder,
+                port: 48_052)
+            #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
+            #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")
+            let file = try RecordedFile(folder.path("out/take.wav"))
+            #expect(file.layout.format == PCMFormat(encoding: .signed24, channelCount: 4, sampleRate: 48_000))
+            #expect(file.frames == 96_000)
+            var expected: [UInt8] = []
+            expected.reserveCapacity(96_000 * 12)
+            for frame in 0..<96_000 {
+                for source in sources { expected += source.samples[(6 * frame)..<(6 * frame + 6)] }
+            }
+            #expect(file.samples == expected, "the channels are not the sources interleaved")
+        }
+
+        /// What the recorder cannot do is one line naming the thing and the problem, a sysexits code, and no file.
+        @Test(
+            "an SDP it cannot use, a port in use, a file that exists, a folder it cannot write: one line, no file",
+            arguments: [
+                ("opus", 65, "rec.sdp:6: payload 111 opus/48000/2: only L16 and L24 can be recorded"),
+                ("version", 65, "rec.sdp: line 1: the first line must be v=0"),
+                ("port", 69, "port 48060: bind"),
+                ("exists", 73, "exists already"),
+                ("folder", 73, "cannot create"),
+            ])
+        func badInput(_ label: String, _ status: Int32, _ message: String) throws {
+            let folder = try ScratchFolder("record-bad")
+            let valid =
+                "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=rec\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 48060 RTP/AVP 96\n"
+                + "a=rtpmap:96 L16/48000/2\n"
+            var sdp = valid
+            var output = folder.path("take")
+            var holder: UDPSocket?
+            switch label {
+            case "opus":
+                sdp = valid.replacingOccurrences(of: "RTP/AVP 96", with: "RTP/AVP 111")
+                    .replacingOccurrences(of: "96 L16/48000/2", with: "111 opus/48000/2")
+            case "version": sdp = valid.replacingOccurrences(of: "v=0", with: "v=1")
+            case "port":
+                holder = try UDPSocket(family: .ipv4)
+                try holder?.bind(to: .wildcard(.ipv4, port: 48_060), reusingAddress: false)
+            case "exists":
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                try "keep me".write(toFile: output + "/rec.wav", atomically: true, encoding: .utf8)
+            default: output = "/proc/audiostreamer-cannot-write-here"
+            }
+            try sdp.write(toFile: folder.path("rec.sdp"), atomically: true, encoding: .utf8)
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer, ["record", "-o", output, folder.path("rec.sdp")], in: folder.url,
+                label: "record", timeout: 20)
+            withExtendedLifetime(holder) {}
+            #expect(result.status == status, "\(label): exit \(result.status): \(result.error)")
+            #expect(result.error.split(separator: "\n").count == 1, "\(label): \(result.error)")
+            #expect(result.error.hasPrefix("audiostreamer: ") && result.error.contains(message), "\(result.error)")
+            if label == "exists" {
+                #expect(try String(contentsOfFile: output + "/rec.wav", encoding: .utf8) == "keep me")
+            } else {
+                #expect(!FileManager.default.fileExists(atPath: folder.path("take")), "\(label): files were made")
+            }
+        }
+
+        /// A full disk (a tiny tmpfs): writing stops, the file stays a valid WAV of what was written, exit 74.
+        @Test(
+            "a full disk stops the recording with exit 74 and leaves a valid WAV",
+            .enabled(if: geteuid() == 0 || ExternalTool.required, "needs root to mount a small tmpfs"))
+        func fullDisk() throws {
+            let folder = try ScratchFolder("record-full")
+            let small = folder.path("small")
+            try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+            let mounted = try Subprocess.run(
+                "/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", small], in: folder.url, label: "mount")
+            try #require(mounted.status == 0, "\(mounted.error)")
+            defer { _ = try? Subprocess.run("/bin/umount", [small], in: folder.url, label: "umount") }
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer, ["demo", "--loop", "--port", "48070", "--sdp-dir", folder.path("sdp")],
+                in: folder.url, label: "demo")
+            defer { sender.interrupt() }
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["record", "--port", "48070", "--format", "L16", "--rate", "48000", "--channels", "2", "-o", small],
+                in: folder.url, label: "record", timeout: 30)
+            #expect(result.status == 74, "exit \(result.status): \(result.error)")
+            #expect(
+                result.error.contains("writing stopped") && result.error.contains("No space left"), "\(result.error)")
+            let file = try RecordedFile(small + "/port 48070.wav")
+            #expect(file.frames > 10_000, "\(file.frames) frames")
+            #expect(file.layout.format.channelCount == 2)
+        }
+
         /// Finds where `recorded` starts inside `source` (both whole frames of `frameSize` bytes): the frame offset at
         /// which the recording's first 64 frames (past any leading silence) stand in the source.
         static func offset(of recorded: RecordedFile, in source: [UInt8], frameSize: Int) -> (
