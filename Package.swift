@@ -71,7 +71,8 @@ let package = Package(
             name: "SenderTests",
             dependencies: ["Sender", "Interfaces", "PCM", "WAV", "RTP", "Platform", "Application", "TestSupport"]),
         .testTarget(
-            name: "ReceiverTests", dependencies: ["Receiver", "Interfaces", "PCM", "RTP", "Session", "SDP", "TestSupport"]),
+            name: "ReceiverTests",
+            dependencies: ["Receiver", "Interfaces", "PCM", "RTP", "Session", "SDP", "TestSupport"]),
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["audiostreamer", "Application", "Session", "Arguments", "Interfaces", "Numbers", "Sender"]),
