@@ -16,21 +16,23 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("RTP", ["PCM", "Numbers"]),
     ("SDP", []),
     ("JSON", []),
+    // PTP management messages (IEEE 1588), what ptp4l answers on its local socket.
+    ("PTP", []),
     // Pure planning: a take and its inputs' formats -> one plan per track.
     ("Session", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
     // Rings between one producer thread and one consumer, without locks.
     ("Rings", []),
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
-    ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON"]),
+    ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON", "SDP"]),
     // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
     ("Receiver", ["Interfaces", "PCM", "RTP", "Session"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
-    ("Platform", ["CPlatformShims", "Interfaces"]),
+    ("Platform", ["CPlatformShims", "Interfaces", "PTP"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.
     (
         "Application",
         [
-            "Interfaces", "Numbers", "PCM", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Receiver", "Rings",
+            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Receiver", "Rings",
             "Platform",
         ]
     ),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "audiostreamer",
             dependencies: [
-                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "Platform", "RTP", "Receiver", "SDP",
+                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "PTP", "Platform", "RTP", "Receiver", "SDP",
                 "Sender",
                 "Session",
             ]),

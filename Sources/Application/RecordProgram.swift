@@ -20,6 +20,8 @@ public struct RecordRequest: Sendable {
         case takeFile(String)
         /// One stream given by its port and format.
         case plain(StreamDescription)
+        /// The streams announced with SAP (RFC 2974) within `waitSeconds`, those named (by `s=` or `i=`) or all.
+        case sap(names: [String], waitSeconds: Int, group: String?)
     }
 
     public var take: RecordTake
@@ -43,9 +45,13 @@ public enum RecordFailure: Error, Sendable {
     /// A port could not be bound (in use, or not permitted).
     case portUnavailable(port: Int, SystemError)
     case network(SystemError)
+    /// No interface has this name or address.
+    case noInterface(String)
     /// An output file exists already: never replaced.
     case outputExists(path: String)
     case outputNotCreated(path: String, reason: String)
+    /// SAP found none of the streams named (or none at all) in the time given.
+    case notAnnounced(names: [String])
     /// Writing stopped (a full disk, an I/O error): the files are left valid with what was written.
     case writeFailed(path: String, reason: String)
     /// Nothing arrived: no file is left.
@@ -55,6 +61,8 @@ public enum RecordFailure: Error, Sendable {
 
 /// What happened while recording, in order, for the command line to tell.
 public enum RecordEvent: Sendable {
+    /// A stream announced with SAP: its name, who announced it, and whether it is recorded.
+    case announced(name: String, origin: String, recorded: Bool)
     /// A track listens: its plan is decided and its file created.
     case listening(RecordTrackPlan)
     case receiver(ReceiverEvent)
@@ -113,7 +121,7 @@ public enum RecordProgram {
         stop: StopSignal
     ) throws(RecordFailure) -> RecordSummary {
         var take = request.take
-        take.streams = try streams(of: request.streams)
+        take.streams = try streams(of: request.streams, interface: request.take.interface, events: events)
         let plan: RecordingPlan
         do throws(PlanError) {
             let origin = take.streams.first.flatMap { IPAddress($0.description.destination.address) }
@@ -132,12 +140,16 @@ public enum RecordProgram {
         var sockets: [UDPSocket] = []
         var routes: [Recorder.Route] = []
         var reportSockets: [any DatagramSocket] = []
+        let interface = try plan.interface.map { name throws(RecordFailure) -> UInt32 in
+            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
+            return index
+        }
         for (index, track) in plan.tracks.enumerated() {
-            let rtp = try bind(track.listen)
+            let rtp = try bind(track.listen, track: track, interface: interface ?? 0, dscp: plan.dscp)
             sockets.append(rtp)
             routes.append(Recorder.Route(track: index, isRTCP: false))
             if let rtcpListen = track.rtcpListen {
-                let rtcp = try bind(rtcpListen)
+                let rtcp = try bind(rtcpListen, track: track, interface: interface ?? 0, dscp: plan.dscp)
                 sockets.append(rtcp)
                 routes.append(Recorder.Route(track: index, isRTCP: true))
                 reportSockets.append(rtcp)
@@ -199,8 +211,12 @@ public enum RecordProgram {
     }
 
     /// The streams the request describes, read from their files.
-    static func streams(of streams: RecordRequest.Streams) throws(RecordFailure) -> [RecordTake.Stream] {
+    static func streams(of streams: RecordRequest.Streams, interface: String?, events: (RecordEvent) -> Void)
+        throws(RecordFailure) -> [RecordTake.Stream]
+    {
         switch streams {
+        case .sap(let names, let wait, let group):
+            return try announcedStreams(names: names, waitSeconds: wait, group: group, interface: interface, events: events)
         case .plain(let description):
             return [RecordTake.Stream(description: description, origin: "the options")]
         case .takeFile(let path):
@@ -245,6 +261,79 @@ public enum RecordProgram {
         }
     }
 
+    /// Listens for SAP announcements (239.255.255.255:9875, or the group given) for `waitSeconds`, or until every
+    /// stream named has been heard; returns the streams named (by `s=` or `i=`), or every one heard.
+    static func announcedStreams(
+        names: [String], waitSeconds: Int, group: String?, interface: String?, events: (RecordEvent) -> Void
+    ) throws(RecordFailure) -> [RecordTake.Stream] {
+        let address: IPAddress
+        if let group {
+            guard let parsed = IPAddress(group), parsed.isMulticast else { throw .plan(.noStreams, origin: group) }
+            address = parsed
+        } else {
+            address = SAPGroup.ipv4
+        }
+        let index = try interface.map { name throws(RecordFailure) -> UInt32 in
+            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
+            return index
+        }
+        let socket: UDPSocket
+        do {
+            socket = try UDPSocket(family: address.family)
+            try socket.bind(to: Endpoint(address: address, port: SAPPacket.port))
+            try socket.join(group: address, source: nil, interface: index ?? 0)
+        } catch {
+            throw .portUnavailable(port: SAPPacket.port, error as? SystemError ?? SystemError("bind", errno: 0))
+        }
+        let clock = MonotonicClock()
+        let deadline = clock.now() + Int64(waitSeconds) * 1_000_000_000
+        var heard: [String: (text: String, origin: String)] = [:]
+        var order: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let waiter = SocketPoller([socket])
+        func wanted(_ document: SDPDocument) -> Bool {
+            names.isEmpty || names.contains(document.description.sessionName)
+                || document.description.media.contains { $0.information.map(names.contains) ?? false }
+        }
+        func complete() -> Bool {
+            !names.isEmpty && names.allSatisfy { name in
+                heard.values.contains { entry in
+                    (try? SDPDocument(parsing: entry.text)).map { document in
+                        document.description.sessionName == name
+                            || document.description.media.contains { $0.information == name }
+                    } ?? false
+                }
+            }
+        }
+        while clock.now() < deadline && !complete() {
+            guard waiter.wait(milliseconds: Int(min(100, (deadline - clock.now()) / 1_000_000 + 1))) else { continue }
+            while let (count, source) = buffer.withUnsafeMutableBytes({ socket.receiveNow(into: $0) }) {
+                guard let packet = try? SAPPacket(parsing: Array(buffer.prefix(count))) else { continue }
+                let key = "\(source.address)/\(packet.messageIDHash)"
+                switch packet.kind {
+                case .deletion: heard[key] = nil
+                case .announcement:
+                    guard heard[key] == nil, let document = try? SDPDocument(parsing: packet.payload) else { continue }
+                    heard[key] = (packet.payload, "SAP from \(source.address)")
+                    order.append(key)
+                    events(
+                        .announced(
+                            name: document.description.sessionName, origin: "\(source.address)",
+                            recorded: wanted(document)))
+                }
+            }
+        }
+        var found: [RecordTake.Stream] = []
+        for key in order {
+            guard let entry = heard[key], let document = try? SDPDocument(parsing: entry.text), wanted(document),
+                let streams = try? StreamDescription.streams(in: document)
+            else { continue }
+            found += streams.map { RecordTake.Stream(description: $0, origin: entry.origin) }
+        }
+        guard !found.isEmpty else { throw .notAnnounced(names: names) }
+        return found
+    }
+
     /// A text file of at most a megabyte (an SDP, a take file), whole.
     static func readSmallFile(_ path: String) throws(RecordFailure) -> [UInt8] {
         do {
@@ -254,14 +343,27 @@ public enum RecordProgram {
         }
     }
 
-    static func bind(_ endpoint: Endpoint) throws(RecordFailure) -> UDPSocket {
+    /// A socket bound to `endpoint` (not shared: a port in use fails), joined to the track's multicast group, its
+    /// reports marked with `dscp`.
+    static func bind(_ endpoint: Endpoint, track: RecordTrackPlan, interface: UInt32, dscp: Int) throws(RecordFailure)
+        -> UDPSocket
+    {
+        let socket: UDPSocket
         do {
-            let socket = try UDPSocket(family: endpoint.family)
+            socket = try UDPSocket(family: endpoint.family)
             try socket.bind(to: endpoint, reusingAddress: false)
-            return socket
         } catch {
             throw .portUnavailable(port: endpoint.port, error as? SystemError ?? SystemError("bind", errno: 0))
         }
+        do {
+            try socket.setDSCP(dscp)
+            if let group = track.multicastGroup {
+                try socket.join(group: group, source: track.multicastSource, interface: interface)
+            }
+        } catch {
+            throw .network(error as? SystemError ?? SystemError("setsockopt", errno: 0))
+        }
+        return socket
     }
 
     /// The jitter buffer of a track: twice the latency (a packet may come a latency early as well as late) and room

@@ -1,5 +1,6 @@
 import Interfaces
 import PCM
+import PTP
 import Platform
 import RTP
 import Sender
@@ -30,6 +31,10 @@ public enum SendFailure: Error, Sendable {
     case sdpNotWritten(path: String, reason: String)
     /// A thread could not be started.
     case thread(SystemError)
+    /// No interface has this name or address.
+    case noInterface(String)
+    /// The SAP address asked for is not a multicast address.
+    case sapAddress(String)
 }
 
 /// What happened while a send ran, in order, for the command line to tell.
@@ -37,6 +42,16 @@ public enum SendEvent: Sendable {
     case input(InputNote)
     /// What the kernel says of the clock at the start.
     case clockStatus(ClockSyncStatus)
+    /// What ptp4l says of the PTP clock this host follows (nil: no ptp4l answered).
+    case ptpStatus(PTPStatus?)
+    /// PTP was asked for (PTP timestamps, AES67) and no ptp4l answered on its socket.
+    case ptpUnavailable(socketPath: String)
+    /// The grandmaster changed while streaming; the SDP files and announcements now name the new one.
+    case grandmasterChanged(from: PTPStatus, to: PTPStatus, elapsedSeconds: Double)
+    /// An SDP file could not be rewritten with a new grandmaster.
+    case sdpNotRewritten(path: String, reason: String)
+    /// The SAP announcements and deletions sent, when the streams ended.
+    case announced(count: Int)
     case plan(PlanEvent)
     /// A track is about to stream: everything about it is decided.
     case trackStarting(TrackPlan, sdpPath: String)
@@ -50,6 +65,9 @@ public enum SendEvent: Sendable {
     case clockChanged(ClockSyncStatus, elapsedSeconds: Double)
     /// The statistics file could not be written.
     case statisticsNotWritten(path: String, reason: String)
+    /// A track's datagrams are larger than the path carries (EMSGSIZE with Don't Fragment set): they are not sent.
+    /// Said once per track, with the path MTU the kernel has learned.
+    case datagramTooLarge(track: String, bytes: Int, pathMTU: Int?)
     /// How a track ended.
     case trackFinished(TrackOutcome)
 }

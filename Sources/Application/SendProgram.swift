@@ -2,6 +2,7 @@ import Interfaces
 import JSON
 import Numbers
 import PCM
+import PTP
 import Platform
 import RTP
 import SDP
@@ -31,6 +32,12 @@ public struct SendRequest: Sendable {
     public var requireSync = false
     /// The NTP server this host follows, for `a=ts-refclk`; nil reads it from the NTP daemon's configuration.
     public var ntpServer: String?
+    /// Announce every stream with SAP (RFC 2974); the address to announce to, when not the standard group.
+    public var sap = false
+    public var sapAddress: String?
+    /// Where ptp4l's management socket is, and the PTP domain to ask in (nil: whichever ptp4l answers in).
+    public var ptpSocket = PTPClient.defaultSocketPath
+    public var ptpDomain: UInt8?
 
     public init(take: Take, tracks: Tracks) {
         self.take = take
@@ -101,12 +108,27 @@ public enum SendProgram {
             ?? ClockSyncStatus(isSynchronized: false, estimatedErrorMicroseconds: 0, maximumErrorMicroseconds: 0)
         if request.requireSync && !clockStatus.isSynchronized { throw .clockNotSynchronized(clockStatus) }
         events(.clockStatus(clockStatus))
-        let referenceClock = ReferenceClock.describe(
-            synchronized: clockStatus.isSynchronized, server: request.ntpServer ?? configuredNTPServer())
+        // PTP where ptp4l runs: the grandmaster is what a=ts-refclk names, and PTP time's TAI offset is known.
+        let ptp = PTPClient.status(socketPath: request.ptpSocket, domain: request.ptpDomain)
+        events(.ptpStatus(ptp))
+        if ptp == nil && (take.timestampOrigin == .ptp || take.aes67) {
+            events(.ptpUnavailable(socketPath: request.ptpSocket))
+            if take.aes67 { take.timestampOrigin = .wallClock }
+        }
+        let referenceClock =
+            ptp?.referenceClock
+            ?? ReferenceClock.describe(
+                synchronized: clockStatus.isSynchronized, server: request.ntpServer ?? configuredNTPServer())
+        let taiOffset = taiOffsetSeconds(ptp: ptp, events: events)
 
+        let interface = try take.network.interface.map { name throws(SendFailure) -> UInt32 in
+            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
+            return index
+        }
         let inputs = PlanInputs(
-            formats: sources.map(\.format), hosts: try resolveHosts(of: take), now: environment.clocks.wallNow(),
-            userName: environment.userName, referenceClock: referenceClock)
+            formats: sources.map(\.format), hosts: try resolveHosts(of: take, interface: interface ?? 0),
+            now: environment.clocks.wallNow(),
+            userName: environment.userName, referenceClock: referenceClock, taiOffsetSeconds: taiOffset)
         let plan: SessionPlan
         do throws(PlanError) {
             var random = SystemRandomSource()
@@ -117,7 +139,7 @@ public enum SendProgram {
         for event in plan.events { events(.plan(event)) }
 
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in
-            try open(track, source: source, plan: plan)
+            try open(track, source: source, plan: plan, interface: interface ?? 0)
         }
         try writeSDPFiles(of: plan)
 
@@ -135,10 +157,76 @@ public enum SendProgram {
             readAheadStop.stop()
             readerThread.join()
         }
+        let announcer = try (request.sap || take.aes67) ? startAnnouncing(plan, request: request, interface: interface ?? 0) : nil
+        defer {
+            announcer?.finish()
+            if let announcer { events(.announced(count: announcer.announcer.sent.load(ordering: .relaxed))) }
+        }
         for track in plan.tracks { events(.trackStarting(track, sdpPath: track.sdpPath)) }
         return try stream(
-            opened, plan: plan, request: request, environment: environment, clockStatus: clockStatus, events: events,
-            stop: stop)
+            opened, plan: plan, request: request, environment: environment, clockStatus: clockStatus, ptp: ptp,
+            announcer: announcer?.announcer, events: events, stop: stop)
+    }
+
+    /// TAI - UTC in seconds: the kernel's where it is set (ptp4l/phc2sys or chrony set it), else ptp4l's, else 37
+    /// (IERS Bulletin C, since 2017-01-01).
+    static func taiOffsetSeconds(ptp: PTPStatus?, events: (SendEvent) -> Void) -> Int {
+        let kernel = kernelTAIOffset()
+        if kernel > 0 { return kernel }
+        if let offset = ptp?.utcOffset, offset > 0 { return offset }
+        return 37
+    }
+
+    /// The SAP announcer of a plan, announcing already on a thread of its own.
+    final class Announcing: @unchecked Sendable {
+        // @unchecked: the announcer's state is its own thread's; `finished` is atomic.
+        let announcer: SAPAnnouncer
+        let finished = StopSignal()
+        var thread: OSThread?
+
+        init(_ announcer: SAPAnnouncer) {
+            self.announcer = announcer
+        }
+
+        /// Ends the announcements: the deletions go out, and the thread is joined.
+        func finish() {
+            finished.stop()
+            thread?.join()
+            thread = nil
+        }
+    }
+
+    /// Starts announcing every track's SDP with SAP: to 239.255.255.255:9875 for IPv4 (AES67's), the IPv6 group of
+    /// the session's scope for IPv6, or the address asked for; with the tracks' multicast hop limit and interface.
+    static func startAnnouncing(_ plan: SessionPlan, request: SendRequest, interface: UInt32) throws(SendFailure)
+        -> Announcing
+    {
+        guard let first = plan.tracks.first else { throw .plan(.noStreams, takeFile: nil) }
+        let group: IPAddress
+        if let text = request.sapAddress {
+            guard let address = IPAddress(text), address.isMulticast else { throw .sapAddress(text) }
+            group = address
+        } else {
+            group = first.destination.family == .ipv6 ? SAPGroup.ipv6(for: first.destination.address) : SAPGroup.ipv4
+        }
+        do {
+            let socket = try UDPSocket(family: group.family)
+            try socket.setMulticast(
+                hops: plan.tracks.compactMap(\.multicastTTL).max() ?? 1, interface: interface,
+                loop: first.multicastLoop)
+            let announcer = SAPAnnouncer(
+                descriptions: plan.tracks.map { plan.sessionDescription(for: $0).rendered() }, socket: socket,
+                destination: Endpoint(address: group, port: SAPPacket.port), origin: first.sourceAddress,
+                random: SystemRandomSource())
+            let announcing = Announcing(announcer)
+            let stop = StopSignal()
+            announcing.thread = try OSThread {
+                announcer.run(clocks: SystemClocks(), finished: announcing.finished, stop: stop)
+            }
+            return announcing
+        } catch {
+            throw .network(error as? SystemError ?? SystemError("socket", errno: 0))
+        }
     }
 
     /// Reads and parses a take file.
@@ -169,15 +257,15 @@ public enum SendProgram {
 
     /// Every host the take names, resolved, with this host's address on the way to each. The hosts of other nodes'
     /// tracks are resolved where they can be: they are only described.
-    static func resolveHosts(of take: Take) throws(SendFailure) -> [String: ResolvedHost] {
+    static func resolveHosts(of take: Take, interface: UInt32) throws(SendFailure) -> [String: ResolvedHost] {
         var hosts: [String: ResolvedHost] = [:]
         let local = Set(take.localTracks.map { $0.track.destination ?? take.destination })
         let all = Set(take.tracks.map { $0.destination ?? take.destination }).union(local)
         for host in all.sorted() {
             do {
                 let address = try Resolver.resolve(host)
-                hosts[host] = ResolvedHost(
-                    address: address, localAddress: try Resolver.localAddress(towards: address))
+                let route = try Resolver.route(towards: address, interface: interface)
+                hosts[host] = ResolvedHost(address: address, localAddress: route.localAddress, pathMTU: route.mtu)
             } catch let error as ResolutionError {
                 if local.contains(host) { throw .unknownHost(error) }
             } catch {
@@ -192,31 +280,16 @@ public enum SendProgram {
         var track: Track
         var rtcp: RTCPSession
         var reader: ReadAheadSource?
+        var socket: UDPSocket
         var rtcpSocket: UDPSocket
     }
 
     /// Opens what a track's plan names: its RTP socket (bound to the source port if any, connected to the
     /// destination) and its RTCP socket (the same with rtcp-mux, else its own, bound so reports come back to it).
-    static func open(_ plan: TrackPlan, source: any FrameSource, plan session: SessionPlan) throws(SendFailure)
-        -> OpenedTrack
+    static func open(_ plan: TrackPlan, source: any FrameSource, plan session: SessionPlan, interface: UInt32)
+        throws(SendFailure) -> OpenedTrack
     {
-        let family = plan.destination.family
-        let socket: UDPSocket
-        let rtcpSocket: UDPSocket
-        do {
-            socket = try UDPSocket(family: family)
-            socket.setBufferSize(send: 1 << 20)
-            if let port = plan.sourcePort { try socket.bind(to: .wildcard(family, port: port)) }
-            try socket.connect(to: plan.destination)
-            if plan.rtcpMultiplexed {
-                rtcpSocket = socket
-            } else {
-                rtcpSocket = try UDPSocket(family: family)
-                try rtcpSocket.bind(to: .wildcard(family, port: plan.sourceRTCPPort ?? 0))
-            }
-        } catch {
-            throw .network(error as? SystemError ?? SystemError("socket", errno: 0))
-        }
+        let (socket, rtcpSocket) = try openSockets(plan, interface: interface)
         // Files are read ahead by one reader thread, off the pacing thread: a ring of at least a second each.
         var reader: ReadAheadSource?
         if case .file = plan.source {
@@ -235,7 +308,48 @@ public enum SendProgram {
         let rtcp = RTCPSession(
             track: track, socket: rtcpSocket, destination: plan.rtcpDestination,
             canonicalName: session.canonicalName, isMultiplexed: plan.rtcpMultiplexed)
-        return OpenedTrack(track: track, rtcp: rtcp, reader: reader, rtcpSocket: rtcpSocket)
+        return OpenedTrack(track: track, rtcp: rtcp, reader: reader, socket: socket, rtcpSocket: rtcpSocket)
+    }
+
+    /// A track's RTP socket (connected to the destination) and RTCP socket (the same with rtcp-mux), both marked
+    /// with the track's DSCP, with Don't Fragment unless fragmentation is allowed, with the multicast hop limit,
+    /// interface and loop for a multicast destination, and bound to the asked address. RTCP leaves from the RTP
+    /// source port + 1 (RFC 3550 section 11): with a system-chosen port, pairs are tried until one is free.
+    static func openSockets(_ plan: TrackPlan, interface: UInt32) throws(SendFailure) -> (UDPSocket, UDPSocket) {
+        let family = plan.destination.family
+        let bindAddress = plan.bindsSourceAddress ? plan.sourceAddress : .unspecified(family)
+        func prepared() throws -> UDPSocket {
+            let socket = try UDPSocket(family: family)
+            try socket.setDSCP(plan.dscp)
+            if let ttl = plan.multicastTTL {
+                try socket.setMulticast(hops: ttl, interface: interface, loop: plan.multicastLoop)
+            }
+            return socket
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let socket = try prepared()
+                socket.setBufferSize(send: 1 << 20)
+                try socket.setDontFragment(plan.dontFragment)
+                try socket.bind(to: Endpoint(address: bindAddress, port: plan.sourcePort ?? 0))
+                try socket.connect(to: plan.destination)
+                if plan.rtcpMultiplexed { return (socket, socket) }
+                let rtcpSocket = try prepared()
+                let rtpPort = try socket.localEndpoint().port
+                do {
+                    try rtcpSocket.bind(
+                        to: Endpoint(address: bindAddress, port: plan.sourceRTCPPort ?? rtpPort + 1),
+                        reusingAddress: false)
+                } catch let error as SystemError where error.isAddressInUse && plan.sourcePort == nil && attempt < 32 {
+                    continue
+                }
+                return (socket, rtcpSocket)
+            } catch {
+                throw .network(error as? SystemError ?? SystemError("socket", errno: 0))
+            }
+        }
     }
 
     /// Writes every track's SDP, then the session's, each atomically, creating the folder.
@@ -259,7 +373,8 @@ public enum SendProgram {
     /// goes; returns how each track ended.
     static func stream(
         _ opened: [OpenedTrack], plan: SessionPlan, request: SendRequest, environment: SendEnvironment,
-        clockStatus: ClockSyncStatus, events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
+        clockStatus: ClockSyncStatus, ptp: PTPStatus?, announcer: SAPAnnouncer?,
+        events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
         let sessions = opened.map(\.rtcp)
         var rtcpSockets: [UDPSocket] = []
@@ -275,9 +390,39 @@ public enum SendProgram {
         let start = now.atWall(plan.startUnixNanoseconds)
         var nextStatistics = 0.0
         var watch = ClockWatch(synchronized: clockStatus.isSynchronized)
+        var tooLarge = Set<String>()
+        var grandmaster = ptp
+        var described = plan
         try runner.run(startAt: start, note: events) { elapsed, final in
+            for (item, trackPlan) in zip(opened, plan.tracks) where !tooLarge.contains(trackPlan.name) {
+                let counts = item.track.counters.snapshot
+                guard counts.failedSends > 0, counts.lastSendError == SystemError.messageTooLarge else { continue }
+                tooLarge.insert(trackPlan.name)
+                events(
+                    .datagramTooLarge(
+                        track: trackPlan.name,
+                        bytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes, pathMTU: item.socket.pathMTU))
+            }
             if !final, let status = environment.clockSync.read(), watch.changed(to: status) {
                 events(.clockChanged(status, elapsedSeconds: elapsed))
+            }
+            // A new grandmaster: said, written into the SDP files and announced with a new version.
+            if !final, let previous = grandmaster,
+                let now = PTPClient.status(socketPath: request.ptpSocket, domain: previous.domain),
+                now.grandmasterIdentity != previous.grandmasterIdentity
+            {
+                grandmaster = now
+                described = described.withReferenceClock(
+                    now.referenceClock, version: TakeRules.sessionVersion(unixNanoseconds: environment.clocks.wallNow()))
+                events(.grandmasterChanged(from: previous, to: now, elapsedSeconds: elapsed))
+                do throws(SendFailure) {
+                    try writeSDPFiles(of: described)
+                } catch {
+                    if case .sdpNotWritten(let path, let reason) = error {
+                        events(.sdpNotRewritten(path: path, reason: reason))
+                    }
+                }
+                announcer?.update(described.tracks.map { described.sessionDescription(for: $0).rendered() })
             }
             if let path = request.statisticsPath, final || elapsed >= nextStatistics {
                 writeStatistics(sessions, start: runner.start, to: path, events: events)

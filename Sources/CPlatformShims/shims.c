@@ -2,6 +2,9 @@
 #include "CPlatformShims.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <sched.h>
@@ -192,4 +195,101 @@ int shim_set_receive_buffer(int fd, int bytes) {
     socklen_t length = sizeof size;
     getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &length);
     return size;
+}
+
+int shim_set_dscp(int fd, int ipv6, int dscp) {
+    int value = dscp << 2;
+    return ipv6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &value, sizeof value)
+                : setsockopt(fd, IPPROTO_IP, IP_TOS, &value, sizeof value);
+}
+
+int shim_set_dont_fragment(int fd, int ipv6, int on) {
+    if (ipv6) {
+        int discover = on ? IPV6_PMTUDISC_DO : IPV6_PMTUDISC_DONT;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &discover, sizeof discover) != 0) return -1;
+        int dont = on ? 1 : 0;
+        return setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &dont, sizeof dont);
+    }
+    int discover = on ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+    return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &discover, sizeof discover);
+}
+
+int shim_path_mtu(int fd, int ipv6) {
+    int mtu = 0;
+    socklen_t length = sizeof mtu;
+    int result = ipv6 ? getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &length)
+                      : getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &length);
+    return result == 0 ? mtu : -1;
+}
+
+int shim_set_multicast_hops(int fd, int ipv6, int hops) {
+    if (ipv6) return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops);
+    unsigned char ttl = (unsigned char)hops;
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
+}
+
+int shim_set_multicast_interface(int fd, int ipv6, unsigned int index) {
+    if (ipv6) return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+    struct ip_mreqn request;
+    memset(&request, 0, sizeof request);
+    request.imr_ifindex = (int)index;
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request);
+}
+
+int shim_set_multicast_loop(int fd, int ipv6, int on) {
+    if (ipv6) {
+        unsigned int value = on ? 1 : 0;
+        return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &value, sizeof value);
+    }
+    unsigned char value = on ? 1 : 0;
+    return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &value, sizeof value);
+}
+
+int shim_join_group(int fd, int ipv6, unsigned int interface_index, const struct sockaddr_storage *group,
+                    const struct sockaddr_storage *source) {
+    int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    if (source == NULL) {
+        struct group_req request;
+        memset(&request, 0, sizeof request);
+        request.gr_interface = interface_index;
+        memcpy(&request.gr_group, group, sizeof request.gr_group);
+        return setsockopt(fd, level, MCAST_JOIN_GROUP, &request, sizeof request);
+    }
+    struct group_source_req request;
+    memset(&request, 0, sizeof request);
+    request.gsr_interface = interface_index;
+    memcpy(&request.gsr_group, group, sizeof request.gsr_group);
+    memcpy(&request.gsr_source, source, sizeof request.gsr_source);
+    return setsockopt(fd, level, MCAST_JOIN_SOURCE_GROUP, &request, sizeof request);
+}
+
+unsigned int shim_interface_index(const char *name) {
+    return if_nametoindex(name);
+}
+
+unsigned int shim_interface_with_address(const struct sockaddr_storage *address) {
+    struct ifaddrs *list = NULL;
+    if (getifaddrs(&list) != 0) return 0;
+    unsigned int index = 0;
+    for (struct ifaddrs *entry = list; entry != NULL && index == 0; entry = entry->ifa_next) {
+        if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != address->ss_family) continue;
+        if (address->ss_family == AF_INET) {
+            const struct sockaddr_in *a = (const struct sockaddr_in *)entry->ifa_addr;
+            const struct sockaddr_in *b = (const struct sockaddr_in *)address;
+            if (a->sin_addr.s_addr == b->sin_addr.s_addr) index = if_nametoindex(entry->ifa_name);
+        } else if (address->ss_family == AF_INET6) {
+            const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)entry->ifa_addr;
+            const struct sockaddr_in6 *b = (const struct sockaddr_in6 *)address;
+            if (memcmp(&a->sin6_addr, &b->sin6_addr, sizeof a->sin6_addr) == 0) index = if_nametoindex(entry->ifa_name);
+        }
+    }
+    freeifaddrs(list);
+    return index;
+}
+
+int shim_tai_offset(void) {
+    struct timex state;
+    memset(&state, 0, sizeof state);
+    if (adjtimex(&state) < 0) return 0;
+    return state.tai;
 }

@@ -1,8 +1,9 @@
 /// What became of one datagram.
 public enum SendResult: Sendable, Hashable {
     case sent
-    /// ICMP port unreachable came back for an earlier datagram (nobody listens yet); this one was not sent.
-    case refused
+    /// Sent, after the send reported an ICMP port unreachable that came back for an earlier datagram (nobody listens
+    /// yet): information, nothing lost.
+    case sentAfterRefusal
     /// Another error (socket buffer full, no route, ...) with its errno; this one was not sent.
     case failed(errno: Int32)
 }

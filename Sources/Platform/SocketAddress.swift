@@ -1,3 +1,4 @@
+import CPlatformShims
 import Glibc
 import Interfaces
 
@@ -102,9 +103,21 @@ public enum Resolver {
     /// This host's own address on the way to `destination`: what a UDP socket connected there is bound to
     /// (connect(2) and getsockname(2) on a socket that sends nothing).
     public static func localAddress(towards destination: IPAddress) throws -> IPAddress {
+        try route(towards: destination).localAddress
+    }
+
+    /// The way to `destination` as the kernel routes it: this host's address on it and the route's MTU (IP_MTU on a
+    /// UDP socket connected there, which sends nothing). A multicast destination leaves by `interface` (an index,
+    /// 0 for the routing table's).
+    public static func route(towards destination: IPAddress, interface: UInt32 = 0) throws -> (
+        localAddress: IPAddress, mtu: Int?
+    ) {
         let socket = try UDPSocket(family: destination.family)
+        if destination.isMulticast && interface != 0 {
+            try socket.setMulticast(hops: 1, interface: interface, loop: false)
+        }
         try socket.connect(to: Endpoint(address: destination, port: 9))
-        return try socket.localEndpoint().address
+        return (try socket.localEndpoint().address, socket.pathMTU)
     }
 }
 

@@ -11,6 +11,12 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(function): \(String(cString: strerror(errno)))" }
+
+    /// The address (a port) is taken (EADDRINUSE).
+    public var isAddressInUse: Bool { errno == EADDRINUSE }
+
+    /// The errno of a datagram larger than the path's MTU with Don't Fragment set (EMSGSIZE).
+    public static let messageTooLarge: Int32 = EMSGSIZE
 }
 
 /// Calls `body` until it does not fail with EINTR; throws a `SystemError` naming `function` on -1.

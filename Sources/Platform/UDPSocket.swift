@@ -61,11 +61,16 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
     /// Allocates nothing and throws nothing: the pacing loop counts failures and goes on.
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer) -> SendResult {
+        var refused = false
         while true {
-            if Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT)) >= 0 { return .sent }
+            if Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT)) >= 0 {
+                return refused ? .sentAfterRefusal : .sent
+            }
             switch errno {
             case EINTR: continue
-            case ECONNREFUSED: return .refused
+            // The ICMP port unreachable of an earlier datagram, reported by this send, which therefore sent nothing:
+            // the error is cleared, so sending again puts this one on the wire.
+            case ECONNREFUSED where !refused: refused = true
             default: return .failed(errno: errno)
             }
         }
@@ -80,7 +85,6 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
                 if sent >= 0 { return .sent }
                 switch errno {
                 case EINTR: continue
-                case ECONNREFUSED: return .refused
                 default: return .failed(errno: errno)
                 }
             }
@@ -102,6 +106,64 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
             SocketAddress(storage: storage, length: length).endpoint
             ?? Endpoint(address: .unspecified(family), port: 0)
         return (count, source)
+    }
+
+    /// Marks outgoing datagrams with `dscp` (IP_TOS or IPV6_TCLASS): 34 (AF41) is what AES67 asks for media.
+    public func setDSCP(_ dscp: Int) throws {
+        guard shim_set_dscp(descriptor, family == .ipv6 ? 1 : 0, Int32(dscp)) == 0 else {
+            throw SystemError(family == .ipv6 ? "setsockopt IPV6_TCLASS" : "setsockopt IP_TOS")
+        }
+    }
+
+    /// Sets Don't Fragment (IP_MTU_DISCOVER IP_PMTUDISC_DO, IPV6_DONTFRAG): a datagram larger than the path MTU
+    /// fails with EMSGSIZE instead of leaving in fragments. Off, the kernel fragments it.
+    public func setDontFragment(_ on: Bool) throws {
+        guard shim_set_dont_fragment(descriptor, family == .ipv6 ? 1 : 0, on ? 1 : 0) == 0 else {
+            throw SystemError(family == .ipv6 ? "setsockopt IPV6_DONTFRAG" : "setsockopt IP_MTU_DISCOVER")
+        }
+    }
+
+    /// The path MTU the kernel knows for this connected socket (IP_MTU, IPV6_MTU), or nil.
+    public var pathMTU: Int? {
+        let mtu = shim_path_mtu(descriptor, family == .ipv6 ? 1 : 0)
+        return mtu > 0 ? Int(mtu) : nil
+    }
+
+    /// Multicast sending: the hop limit (IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS), the outgoing interface by index
+    /// (IP_MULTICAST_IF, IPV6_MULTICAST_IF; 0 leaves the routing table's), and whether this host's own sockets hear
+    /// the datagrams (IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP).
+    public func setMulticast(hops: Int, interface: UInt32, loop: Bool) throws {
+        let ipv6: Int32 = family == .ipv6 ? 1 : 0
+        guard shim_set_multicast_hops(descriptor, ipv6, Int32(hops)) == 0 else {
+            throw SystemError("setsockopt multicast hops")
+        }
+        if interface != 0, shim_set_multicast_interface(descriptor, ipv6, interface) != 0 {
+            throw SystemError("setsockopt multicast interface")
+        }
+        guard shim_set_multicast_loop(descriptor, ipv6, loop ? 1 : 0) == 0 else {
+            throw SystemError("setsockopt multicast loop")
+        }
+    }
+
+    /// Joins `group` on the interface of index `interface` (0: the routing table's), from any source
+    /// (MCAST_JOIN_GROUP) or only from `source` (MCAST_JOIN_SOURCE_GROUP, source-specific multicast).
+    public func join(group: IPAddress, source: IPAddress?, interface: UInt32) throws {
+        let groupAddress = SocketAddress(Endpoint(address: group, port: 0))
+        let ipv6: Int32 = family == .ipv6 ? 1 : 0
+        let result: Int32
+        if let source {
+            let sourceAddress = SocketAddress(Endpoint(address: source, port: 0))
+            result = withUnsafePointer(to: groupAddress.storage) { groupPointer in
+                withUnsafePointer(to: sourceAddress.storage) { sourcePointer in
+                    shim_join_group(descriptor, ipv6, interface, groupPointer, sourcePointer)
+                }
+            }
+        } else {
+            result = withUnsafePointer(to: groupAddress.storage) { shim_join_group(descriptor, ipv6, interface, $0, nil) }
+        }
+        guard result == 0 else {
+            throw SystemError(source.map { "join \(group) from \($0)" } ?? "join \(group)")
+        }
     }
 
     /// Sets SO_SNDBUF or SO_RCVBUF; the kernel may round or cap it.
@@ -222,5 +284,20 @@ public final class DatagramBatch {
             sent += Int(result)
         }
         return sent
+    }
+}
+
+/// Network interfaces by name or address.
+public enum NetworkInterface {
+    /// The index of the interface called `name` (if_nametoindex(3)), or of the one holding the address `name`
+    /// (getifaddrs(3)); nil when there is none.
+    public static func index(_ name: String) -> UInt32? {
+        if let address = IPAddress(name) {
+            let storage = SocketAddress(Endpoint(address: address, port: 0)).storage
+            let index = withUnsafePointer(to: storage) { shim_interface_with_address($0) }
+            return index == 0 ? nil : index
+        }
+        let index = shim_interface_index(name)
+        return index == 0 ? nil : index
     }
 }

@@ -12,6 +12,8 @@ public enum SDPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A line the description must have (`o=`, `s=`, `t=`) is missing.
     case missing(type: Character)
     case notUTF8(line: Int)
+    /// A SAP datagram (RFC 2974) that cannot be used.
+    case sap(SAPProblem)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum SDPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .outOfPlace(let line, let type): "line \(line): \(type)= out of place"
         case .missing(let type): "no \(type)= line"
         case .notUTF8(let line): "line \(line): not UTF-8"
+        case .sap(let problem): problem.description
         }
     }
 }

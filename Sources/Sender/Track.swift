@@ -15,7 +15,7 @@ public final class TrackCounters: Sendable {
     public let latePackets = Atomic<Int>(0)
     /// The worst lateness seen, in nanoseconds.
     public let worstLatenessNanoseconds = Atomic<Int64>(0)
-    /// Datagrams refused because nobody listened (ICMP port unreachable); the stream goes on.
+    /// ICMP port unreachable reports (nobody listened yet); each such datagram was sent nonetheless.
     public let refusedSends = Atomic<Int>(0)
     /// Datagrams lost to other send errors (buffer full, no route); the stream goes on.
     public let failedSends = Atomic<Int>(0)
@@ -141,7 +141,9 @@ public final class Track {
         case .sent:
             counters.packets.add(1, ordering: .relaxed)
             counters.payloadOctets.add(bytes.count - RTPHeader.fixedByteCount, ordering: .relaxed)
-        case .refused:
+        case .sentAfterRefusal:
+            counters.packets.add(1, ordering: .relaxed)
+            counters.payloadOctets.add(bytes.count - RTPHeader.fixedByteCount, ordering: .relaxed)
             counters.refusedSends.add(1, ordering: .relaxed)
         case .failed(let errno):
             counters.failedSends.add(1, ordering: .relaxed)

@@ -35,6 +35,18 @@ public enum PlanError: Error, Sendable, Hashable {
     case noStreams
     /// Two streams to record want one port.
     case portInUseTwice(Int)
+    /// An AES67 take that AES67 receivers would not accept.
+    case aes67(AES67Problem, track: String)
+}
+
+/// What an AES67 take must have and a track has not (AES67-2018 sections 7 and 8).
+public enum AES67Problem: Sendable, Hashable {
+    /// AES67 streams go to a multicast group.
+    case notMulticast(String)
+    /// AES67's one common rate is 48 kHz.
+    case sampleRate(Int)
+    /// At most 8 channels a stream.
+    case channels(Int)
 }
 
 /// What makes a described stream one the recorder cannot receive.

@@ -17,15 +17,19 @@ public struct PlanInputs: Sendable, Hashable {
     public var userName: String
     /// What `a=ts-refclk` may truly say of this host's clock (see `ReferenceClock.describe`).
     public var referenceClock: String
+    /// TAI - UTC in seconds, for timestamps on PTP time.
+    public var taiOffsetSeconds: Int
 
     public init(
-        formats: [PCMFormat], hosts: [String: ResolvedHost], now: Int64, userName: String, referenceClock: String
+        formats: [PCMFormat], hosts: [String: ResolvedHost], now: Int64, userName: String, referenceClock: String,
+        taiOffsetSeconds: Int = 37
     ) {
         self.formats = formats
         self.hosts = hosts
         self.now = now
         self.userName = userName
         self.referenceClock = referenceClock
+        self.taiOffsetSeconds = taiOffsetSeconds
     }
 }
 
@@ -34,10 +38,13 @@ public struct PlanInputs: Sendable, Hashable {
 public struct ResolvedHost: Sendable, Hashable {
     public var address: IPAddress
     public var localAddress: IPAddress
+    /// The MTU of the route there (the outgoing interface's, or what path MTU discovery learned), when known.
+    public var pathMTU: Int?
 
-    public init(address: IPAddress, localAddress: IPAddress) {
+    public init(address: IPAddress, localAddress: IPAddress, pathMTU: Int? = nil) {
         self.address = address
         self.localAddress = localAddress
+        self.pathMTU = pathMTU
     }
 }
 
@@ -63,6 +70,18 @@ public struct TrackPlan: Sendable, Hashable {
     public var destination: Endpoint
     public var rtcpDestination: Endpoint
     public var rtcpMultiplexed: Bool
+    /// The local address the track's sockets bind to (the source of its datagrams, `a=source-filter`'s address).
+    public var sourceAddress: IPAddress
+    /// Whether the sockets bind to `sourceAddress` (asked for) rather than letting the system choose.
+    public var bindsSourceAddress: Bool
+    /// The DSCP of its datagrams, and whether Don't Fragment is set (everything but an allowed fragmentation).
+    public var dscp: Int
+    public var dontFragment: Bool
+    /// The MTU the datagrams were sized for: the option's, or the route's where smaller.
+    public var mtu: Int
+    /// For a multicast destination: the hop limit, and whether this host hears its own datagrams.
+    public var multicastTTL: Int?
+    public var multicastLoop: Bool
     /// The local ports RTP and RTCP leave from; nil lets the system choose.
     public var sourcePort: Int?
     public var sourceRTCPPort: Int?
@@ -113,6 +132,16 @@ public struct SessionPlan: Sendable, Hashable {
         track.stream.sessionDescription(origin: origin)
     }
 
+    /// The plan with every one of its streams naming another reference clock (a new grandmaster), as a new version
+    /// of its descriptions.
+    public func withReferenceClock(_ referenceClock: String, version: UInt64) -> SessionPlan {
+        var plan = self
+        for index in plan.tracks.indices { plan.tracks[index].stream.referenceClock = referenceClock }
+        for index in plan.streams.indices { plan.streams[index].referenceClock = referenceClock }
+        plan.origin.sessionVersion = max(version, origin.sessionVersion + 1)
+        return plan
+    }
+
     /// The SDP holding every stream of the take.
     public var sessionDescription: SessionDescription {
         StreamDescription.sessionDescription(for: streams, name: sessionName, origin: origin)
@@ -151,9 +180,13 @@ public enum Planner {
         guard let first = plans.first else { throw .inputsMissing(expected: 1, given: 0) }
         let localHost = try resolved(take.tracks[first.slot].destination ?? take.destination, inputs).localAddress
         // Session ID and version: the NTP seconds of planning (RFC 8866 section 5.2 suggests an NTP timestamp).
-        let sessionID = UInt64(inputs.now / 1_000_000_000) + NTPTimestamp.unixEpochSeconds
+        // A session ID that stays the same for the same take from the same host (SAP receivers and AES67 devices
+        // know a stream by it), and a version that is the NTP time the description was made (RFC 8866 section 5.2).
+        let sessionID = TakeRules.sessionID(
+            name: take.sessionName, host: localHost.description, destination: first.destination.description)
         let origin = SessionDescription.Origin(
-            sessionID: sessionID, sessionVersion: sessionID, address: connectionAddress(localHost))
+            sessionID: sessionID, sessionVersion: TakeRules.sessionVersion(unixNanoseconds: inputs.now),
+            address: connectionAddress(localHost))
 
         let streams = try take.tracks.indices.map { slot throws(PlanError) -> StreamDescription in
             if let mine = plans.first(where: { $0.slot == slot }) { return mine.stream }
@@ -183,7 +216,11 @@ public enum Planner {
         _ track: TakeTrack, slot: Int, format: PCMFormat, take: Take, inputs: PlanInputs, start: Int64,
         random: inout some RandomNumberGenerator, events: inout [PlanEvent]
     ) throws(PlanError) -> TrackPlan {
-        let encoding = take.encoding ?? format.encoding.naturalPayload
+        if take.aes67 {
+            guard format.sampleRate == 48_000 else { throw .aes67(.sampleRate(format.sampleRate), track: track.name) }
+            guard format.channelCount <= 8 else { throw .aes67(.channels(format.channelCount), track: track.name) }
+        }
+        let encoding = take.aes67 ? .l24 : take.encoding ?? format.encoding.naturalPayload
         if let declared = track.declared {
             let actual = DeclaredFormat(
                 encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
@@ -194,37 +231,62 @@ public enum Planner {
         }
         let host = try resolved(track.destination ?? take.destination, inputs)
         let ports = try portsOf(slot: slot, take: take)
+        // The route's MTU where it is smaller than the option's: a datagram never exceeds what the path carries.
+        let mtu = min(take.mtu, host.pathMTU ?? take.mtu)
         let sizing = try PacketSizing(
             packetTime: take.packetTime, sampleRate: format.sampleRate,
-            bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: take.mtu,
+            bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: mtu,
             ipOverhead: PacketSizing.overhead(host.address.family), policy: take.fragmentation)
         if sizing.wasReduced {
             events.append(
                 .packetTimeAdjusted(
                     track: track.name, requested: take.packetTime, sizing: sizing,
-                    bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: take.mtu,
+                    bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: mtu,
                     sampleRate: format.sampleRate))
+        }
+        let multicast = host.address.isMulticast
+        if take.aes67 && !multicast { throw .aes67(.notMulticast(host.address.description), track: track.name) }
+        let ttl = multicast ? take.network.ttl ?? NetworkOptions.defaultMulticastTTL : nil
+        let source = try take.network.bindAddress.map { text throws(PlanError) in
+            guard let address = IPAddress(text), address.family == host.address.family else {
+                throw .unresolvedHost(text)
+            }
+            return address
         }
         let payloadType = try payloadType(
             take.payloadType, encoding: encoding, sampleRate: format.sampleRate, channels: format.channelCount)
         if ports.rtp % 2 == 1 { events.append(.oddPort(track: track.name, port: ports.rtp)) }
         let ssrc = track.ssrc ?? take.ssrc ?? UInt32.random(in: .min ... .max, using: &random)
         let sequence = take.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random)
-        let wallClockTimestamp = MediaClock.rtpTimestamp(unixNanoseconds: start, sampleRate: format.sampleRate)
+        // Timestamps from the wall clock (UTC) or from PTP time (TAI); the SDP's offset is against the clock its
+        // a=ts-refclk names, which for PTP counts TAI too.
+        let tai = Int64(inputs.taiOffsetSeconds) * 1_000_000_000
+        let originTimestamp = MediaClock.rtpTimestamp(
+            unixNanoseconds: take.timestampOrigin == .ptp ? start + tai : start, sampleRate: format.sampleRate)
+        let wallClockTimestamp = MediaClock.rtpTimestamp(
+            unixNanoseconds: inputs.referenceClock.hasPrefix("ptp") ? start + tai : start, sampleRate: format.sampleRate)
         let timestamp =
             take.initialTimestamp
-            ?? (take.timestampOrigin == .wallClock
-                ? wallClockTimestamp : UInt32.random(in: .min ... .max, using: &random))
+            ?? (take.timestampOrigin == .random
+                ? UInt32.random(in: .min ... .max, using: &random) : originTimestamp)
+        var destination = connectionAddress(host.address)
+        // RFC 8866 section 5.7: an IPv4 multicast address carries its TTL.
+        if multicast && host.address.family == .ipv4 { destination.ttl = ttl }
+        let sourceAddress = source ?? host.localAddress
         let stream = StreamDescription(
-            name: track.name, destination: connectionAddress(host.address), port: ports.rtp, payloadType: payloadType,
+            name: track.name, destination: destination, port: ports.rtp, payloadType: payloadType,
             encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
             framesPerPacket: sizing.framesPerPacket, rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed,
-            referenceClock: inputs.referenceClock, mediaClockOffset: timestamp &- wallClockTimestamp)
+            referenceClock: inputs.referenceClock, mediaClockOffset: timestamp &- wallClockTimestamp,
+            sourceFilter: multicast ? connectionAddress(sourceAddress) : nil)
         return TrackPlan(
             name: track.name, slot: slot, source: track.source, format: format,
             destination: Endpoint(address: host.address, port: ports.rtp),
             rtcpDestination: Endpoint(address: host.address, port: ports.rtcp),
-            rtcpMultiplexed: take.rtcp == .multiplexed, sourcePort: ports.source, sourceRTCPPort: ports.sourceRTCP,
+            rtcpMultiplexed: take.rtcp == .multiplexed, sourceAddress: sourceAddress, bindsSourceAddress: source != nil,
+            dscp: take.network.dscp, dontFragment: take.fragmentation != .allowFragmentation, mtu: mtu,
+            multicastTTL: ttl, multicastLoop: take.network.multicastLoop, sourcePort: ports.source,
+            sourceRTCPPort: ports.sourceRTCP,
             encoding: encoding, payloadType: payloadType, ssrc: ssrc, initialSequenceNumber: sequence,
             initialTimestamp: timestamp, sizing: sizing,
             frameLimit: take.duration.map { $0.scaled(by: format.sampleRate) }, loops: take.loops, stream: stream,
@@ -240,9 +302,12 @@ public enum Planner {
         else { throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "") }
         let hostName = track.destination ?? take.destination
         // A host this node cannot resolve is named as written (RFC 8866 allows a name in c=).
-        let address =
+        var address =
             inputs.hosts[hostName].map { connectionAddress($0.address) }
             ?? ConnectionAddress(family: .ipv4, address: hostName)
+        if inputs.hosts[hostName]?.address.isMulticast == true && address.family == .ipv4 {
+            address.ttl = take.network.ttl ?? NetworkOptions.defaultMulticastTTL
+        }
         let overhead = address.family == .ipv6 ? PacketSizing.ipv6Overhead : PacketSizing.ipv4Overhead
         let ports = try portsOf(slot: slot, take: take)
         let sizing = try PacketSizing(

@@ -42,6 +42,10 @@ public struct RecordTake: Sendable, Hashable {
     public var idleSeconds = Defaults.idleSeconds
     /// The recorder's RTCP CNAME; nil makes one from the user and the local address.
     public var canonicalName: String?
+    /// The interface multicast groups are joined on, by name or address; nil leaves the routing table's.
+    public var interface: String?
+    /// The DSCP of the receiver reports.
+    public var dscp = NetworkOptions.defaultDSCP
 
     public init() {}
 }
@@ -89,6 +93,9 @@ public struct RecordTrackPlan: Sendable, Hashable {
     /// Where its RTP is received, and its RTCP (nil with rtcp-mux: on the RTP socket).
     public var listen: Endpoint
     public var rtcpListen: Endpoint?
+    /// For a multicast stream: the group to join, and its one source when the SDP names it (source-specific).
+    public var multicastGroup: IPAddress?
+    public var multicastSource: IPAddress?
     /// The SSRC to expect, when the description names one; otherwise the first one heard.
     public var expectedSSRC: UInt32?
     public var clock: TimelineClock
@@ -100,12 +107,15 @@ public struct RecordTrackPlan: Sendable, Hashable {
 
     public init(
         name: String, stream: StreamDescription, listen: Endpoint, rtcpListen: Endpoint?, expectedSSRC: UInt32?,
-        clock: TimelineClock, latencyFrames: Int, path: String, origin: String
+        clock: TimelineClock, latencyFrames: Int, path: String, origin: String, multicastGroup: IPAddress? = nil,
+        multicastSource: IPAddress? = nil
     ) {
         self.name = name
         self.stream = stream
         self.listen = listen
         self.rtcpListen = rtcpListen
+        self.multicastGroup = multicastGroup
+        self.multicastSource = multicastSource
         self.expectedSSRC = expectedSSRC
         self.clock = clock
         self.latencyFrames = latencyFrames
@@ -129,6 +139,8 @@ public struct RecordingPlan: Sendable, Hashable {
     public var latencyNanoseconds: Int64
     public var canonicalName: String
     public var output: RecordOutput
+    public var interface: String?
+    public var dscp: Int
 }
 
 /// Turns what to record into a plan: a pure function of the take and the inputs.
@@ -158,20 +170,27 @@ public enum RecordPlanner {
                         offset: $0, timescale: Timescale(referenceClock: description.referenceClock),
                         assumed: stream.mediaClockAssumed)
                 } ?? .senderReports
+            // A multicast stream is received on its group's address (so other groups on the port stay out), joined
+            // from its one source where the SDP names it.
+            let group = IPAddress(description.destination.address).flatMap { $0.isMulticast ? $0 : nil }
+            let listen = group ?? .unspecified(family)
             tracks.append(
                 RecordTrackPlan(
-                    name: name, stream: description, listen: .wildcard(family, port: description.port),
-                    rtcpListen: description.rtcpMultiplexed ? nil : .wildcard(family, port: description.rtcpPort),
+                    name: name, stream: description, listen: Endpoint(address: listen, port: description.port),
+                    rtcpListen: description.rtcpMultiplexed ? nil : Endpoint(address: listen, port: description.rtcpPort),
                     expectedSSRC: description.ssrc, clock: clock,
                     latencyFrames: take.latencyMilliseconds.scaled(by: description.sampleRate, dividedBy: 1000),
-                    path: (folder.isEmpty ? "" : folder + "/") + name + ".wav", origin: stream.origin))
+                    path: (folder.isEmpty ? "" : folder + "/") + name + ".wav", origin: stream.origin,
+                    multicastGroup: group,
+                    multicastSource: group == nil ? nil : description.sourceFilter.flatMap { IPAddress($0.address) }))
         }
         return RecordingPlan(
             tracks: tracks, start: take.start?.unixNanoseconds(now: now),
             durationNanoseconds: take.duration.map { Int64($0.scaled(by: 1_000_000_000)) },
             idleNanoseconds: Int64(take.idleSeconds.scaled(by: 1_000_000_000)),
             latencyNanoseconds: Int64(take.latencyMilliseconds.scaled(by: 1_000_000)),
-            canonicalName: take.canonicalName ?? "\(userName)@\(localAddress)", output: take.output)
+            canonicalName: take.canonicalName ?? "\(userName)@\(localAddress)", output: take.output,
+            interface: take.interface, dscp: take.dscp)
     }
 
     /// A track name made safe as a file name: no path separators, control characters or leading dots, at most 200

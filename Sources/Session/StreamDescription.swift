@@ -24,13 +24,17 @@ public struct StreamDescription: Sendable, Hashable {
     public var mediaClockOffset: UInt32?
     /// RFC 5576 `a=ssrc:`: the SSRC the stream carries, when announced.
     public var ssrc: UInt32?
+    /// RFC 4570 `a=source-filter: incl`: the one sender of a multicast stream.
+    public var sourceFilter: ConnectionAddress?
 
     public init(
         name: String, destination: ConnectionAddress, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
         sampleRate: Int, channelCount: Int, framesPerPacket: Int, rtcpPort: Int, rtcpMultiplexed: Bool = false,
-        referenceClock: String? = "local", mediaClockOffset: UInt32? = 0, ssrc: UInt32? = nil
+        referenceClock: String? = "local", mediaClockOffset: UInt32? = 0, ssrc: UInt32? = nil,
+        sourceFilter: ConnectionAddress? = nil
     ) {
         self.ssrc = ssrc
+        self.sourceFilter = sourceFilter
         self.name = name
         self.destination = destination
         self.port = port
@@ -48,22 +52,32 @@ public struct StreamDescription: Sendable, Hashable {
     /// The packet time in milliseconds as `a=ptime` carries it.
     public var packetTimeText: String { MediaTime.millisecondsText(frames: framesPerPacket, sampleRate: sampleRate) }
 
-    /// The `m=` section: format, rate, channels, packet time, where RTCP goes when not on port + 1
-    /// (RFC 3605 `a=rtcp`, RFC 5761 `a=rtcp-mux`), the clocks, and that the sender only sends.
+    /// The `m=` section, its attributes in the order AES67 receivers are documented to accept (AES67-2018 annex
+    /// and the RAVENNA and PipeWire SAP examples): `i=` with the stream's name, then `a=recvonly`, `a=rtpmap`,
+    /// `a=source-filter` (RFC 4570, multicast), `a=ptime`, `a=framecount` (frames per packet, for receivers that
+    /// read it), `a=ts-refclk` and `a=mediaclk` (RFC 7273), and last where RTCP goes when not on port + 1
+    /// (RFC 3605 `a=rtcp`, RFC 5761 `a=rtcp-mux`).
     public var mediaDescription: MediaDescription {
         var attributes = [
+            Attribute("recvonly"),
             Attribute("rtpmap", "\(payloadType) \(encoding.name)/\(sampleRate)/\(channelCount)"),
-            Attribute("ptime", packetTimeText),
         ]
+        if let sourceFilter {
+            attributes.append(
+                Attribute(
+                    "source-filter",
+                    " incl IN \(destination.family.rawValue) \(destination.address) \(sourceFilter.address)"))
+        }
+        attributes.append(Attribute("ptime", packetTimeText))
+        attributes.append(Attribute("framecount", String(framesPerPacket)))
+        if let referenceClock { attributes.append(Attribute("ts-refclk", referenceClock)) }
+        if let mediaClockOffset { attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)")) }
         if rtcpMultiplexed {
             attributes.append(Attribute("rtcp-mux"))
         } else if rtcpPort != port + 1 {
             attributes.append(Attribute("rtcp", String(rtcpPort)))
         }
-        if let referenceClock { attributes.append(Attribute("ts-refclk", referenceClock)) }
-        if let mediaClockOffset { attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)")) }
-        attributes.append(Attribute("recvonly"))
-        return MediaDescription(port: port, formats: [String(payloadType)], attributes: attributes)
+        return MediaDescription(port: port, formats: [String(payloadType)], information: name, attributes: attributes)
     }
 
     /// The SDP for this stream alone, its `c=` at session level.
@@ -80,7 +94,6 @@ public struct StreamDescription: Sendable, Hashable {
             origin: origin, sessionName: name,
             media: streams.map { stream in
                 var media = stream.mediaDescription
-                media.information = stream.name
                 media.connection = stream.destination
                 return media
             })

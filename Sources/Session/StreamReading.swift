@@ -42,7 +42,9 @@ extension StreamDescription {
                     referenceClock: media.attribute("ts-refclk") ?? description.attribute("ts-refclk"),
                     mediaClockOffset: try mediaClockOffset(
                         media.attribute("mediaclk") ?? description.attribute("mediaclk"), line: line),
-                    ssrc: media.attribute("ssrc").flatMap { $0.split(separator: " ").first }.flatMap { UInt32($0) }))
+                    ssrc: media.attribute("ssrc").flatMap { $0.split(separator: " ").first }.flatMap { UInt32($0) },
+                    sourceFilter: try sourceFilter(
+                        media.attribute("source-filter") ?? description.attribute("source-filter"), line: line)))
         }
         return streams
     }
@@ -106,6 +108,19 @@ extension StreamDescription {
             return UInt32(truncatingIfNeeded: offset)
         }
         return 0
+    }
+}
+
+extension StreamDescription {
+    /// The first source of `a=source-filter: incl IN <IP4|IP6> <destination> <source> ...` (RFC 4570); nil for none or
+    /// an exclusion.
+    static func sourceFilter(_ value: String?, line: Int) throws(PlanError) -> ConnectionAddress? {
+        guard let value else { return nil }
+        let fields = value.split(separator: " ")
+        guard fields.count >= 5, fields[1] == "IN", let family = ConnectionAddress.Family(rawValue: String(fields[2]))
+        else { throw .unusableStream(line: line, .malformedAttribute("source-filter")) }
+        guard fields[0] == "incl" else { return nil }
+        return ConnectionAddress(family: family, address: String(fields[4]))
     }
 }
 

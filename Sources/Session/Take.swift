@@ -52,6 +52,10 @@ public struct Take: Sendable, Hashable {
     public var tracks: [TakeTrack] = []
     /// Which node this process is: it sends the tracks of that node and describes the others; nil sends all.
     public var localNode: String?
+    /// How the datagrams go on the network: DSCP, multicast scope and interface, the local address.
+    public var network = NetworkOptions()
+    /// Whether the take must be what AES67 receivers accept: multicast, 48 kHz, L24, at most 8 channels a stream.
+    public var aes67 = false
 
     public init() {}
 
@@ -147,4 +151,28 @@ public enum TimestampOrigin: Sendable, Hashable {
     case wallClock
     /// A random offset (RFC 3550 section 5.1's classic choice).
     case random
+    /// From PTP time at the start instant: TAI, the wall clock plus TAI - UTC (AES67's media clock, RFC 7273 direct
+    /// with offset 0 against a PTP reference clock).
+    case ptp
+}
+
+/// How a take's datagrams go on the network.
+public struct NetworkOptions: Sendable, Hashable {
+    /// AF41, what AES67 gives media and RTCP (RFC 4594's multimedia conferencing class).
+    public static let defaultDSCP = 34
+    /// A multicast stream stays on the local network unless told otherwise.
+    public static let defaultMulticastTTL = 1
+
+    /// The DSCP of every RTP and RTCP datagram.
+    public var dscp = defaultDSCP
+    /// The IPv4 TTL or IPv6 hop limit of multicast datagrams; nil is `defaultMulticastTTL`.
+    public var ttl: Int?
+    /// The interface multicast leaves by (or is joined on), by name or address; nil leaves the routing table's.
+    public var interface: String?
+    /// Whether this host's own sockets hear its multicast.
+    public var multicastLoop = false
+    /// The local address the sending sockets bind to; nil lets the system choose.
+    public var bindAddress: String?
+
+    public init() {}
 }

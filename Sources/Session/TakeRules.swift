@@ -31,6 +31,18 @@ public enum TakeRules {
         return hash
     }
 
+    /// The SDP session ID (`o=`) of a take sent from `host` to `destination`: FNV-1a (32 bits) of the three, so it
+    /// stays the same however often the take is restarted, and announcements of it are known as the same session.
+    public static func sessionID(name: String, host: String, destination: String) -> UInt64 {
+        UInt64(derivedSSRC(take: "\(name)@\(host)", track: destination))
+    }
+
+    /// The SDP session version of a description made at `unixNanoseconds`: its NTP seconds, so a later description
+    /// has a higher version.
+    public static func sessionVersion(unixNanoseconds: Int64) -> UInt64 {
+        UInt64(unixNanoseconds / 1_000_000_000) + 2_208_988_800
+    }
+
     /// The track name of a WAV path: its file name without folder and `.wav`.
     public static func trackName(forPath path: String) -> String {
         var name = String(path.split(separator: "/").last ?? Substring(path))

@@ -23,6 +23,8 @@ enum ExitCode {
 /// The words of `send` and `demo`: what each event and failure says, naming the options as the user wrote them.
 struct SendMessages: Sendable {
     let arguments: SendArguments
+    /// Whether SAP was asked for.
+    var sapAsked: Bool { arguments.sap }
     /// Whether standard error is a terminal, where a single track's status line is redrawn in place.
     let terminal: Bool
 
@@ -45,6 +47,8 @@ struct SendMessages: Sendable {
         case .network(let error): ("network: \(error)", ExitCode.osError)
         case .sdpNotWritten(let path, let reason): ("\(path): cannot write SDP: \(reason)", ExitCode.cannotCreate)
         case .thread(let error): ("\(error)", ExitCode.osError)
+        case .noInterface(let name): ("--interface \(name): no interface has this name or address", ExitCode.usage)
+        case .sapAddress(let text): ("--sap-address \(text): expected a multicast address", ExitCode.usage)
         }
     }
 
@@ -98,6 +102,14 @@ struct SendMessages: Sendable {
                 "\(file): track '\(track)' of node '\(node)' needs encoding (L16/L24), sample_rate and channels",
                 ExitCode.dataError
             )
+        case .aes67(let problem, let track):
+            let reason =
+                switch problem {
+                case .notMulticast(let address): "sends to \(address), not to a multicast group"
+                case .sampleRate(let rate): "is \(rate) Hz, and AES67 streams are 48 kHz"
+                case .channels(let count): "has \(count) channels, more than the 8 an AES67 stream carries"
+                }
+            return ("--aes67: track '\(track)' \(reason)", ExitCode.usage)
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice:
             // Planning a send never gives these.
             return ("internal error: \(error)", ExitCode.software)
@@ -137,10 +149,24 @@ struct SendMessages: Sendable {
             return
                 "warning: \(path): data chunk claims \(declared) bytes, the file holds \(held); streaming what is there\n"
         case .clockStatus(let status): return Self.clockLine(status) + "\n"
+        case .ptpStatus(nil): return ""
+        case .ptpStatus(let status?):
+            let role = status.isGrandmaster ? "is the grandmaster" : "follows grandmaster \(status.grandmasterText)"
+            let lock = status.isLocked ? "locked" : "not locked: the system clock may not follow it"
+            return
+                "\(status.isLocked ? "" : "warning: ")ptp: this host \(role) in domain \(status.domain) (\(lock)); UTC offset \(status.utcOffset) s\(status.utcOffsetValid ? "" : " (not marked valid)")\n"
+        case .ptpUnavailable(let path):
+            return
+                "warning: ptp: no ptp4l answered on \(path) (--ptp4l-socket); timestamps and a=ts-refclk follow the \(arguments.take.aes67 ? "NTP or local clock, not PTP" : "system clock with a TAI offset of 37 s unless the kernel's is set")\n"
+        case .grandmasterChanged(let old, let new, let elapsed):
+            return
+                "warning: ptp: the grandmaster changed \(Self.seconds(elapsed)) s into the stream, from \(old.grandmasterText) to \(new.grandmasterText); the SDP files name the new one\(arguments.take.aes67 || sapAsked ? " and a new version is announced" : "")\n"
+        case .sdpNotRewritten(let path, let reason): return "warning: \(path): cannot rewrite the SDP: \(reason)\n"
+        case .announced(let count): return "sap: \(count) announcements and deletions sent\n"
         case .plan(.packetTimeAdjusted(_, let requested, let sizing, let bytesPerFrame, let mtu, let rate)):
             let used = MediaTime.millisecondsText(frames: sizing.framesPerPacket, sampleRate: rate)
             return
-                "warning: \(arguments.packetTimeSpelling) \(requested) needs \(sizing.requestedFrames * bytesPerFrame) bytes per packet, more than the \(sizing.payloadLimit) that --mtu \(mtu) allows; sending \(used) ms packets (\(sizing.framesPerPacket) frames, \(sizing.payloadBytes) bytes) instead\n"
+                "warning: \(arguments.packetTimeSpelling) \(requested) needs \(sizing.requestedFrames * bytesPerFrame) bytes per packet, more than the \(sizing.payloadLimit) that \(mtu < arguments.take.mtu ? "the path's MTU \(mtu)" : "--mtu \(mtu)") allows; sending \(used) ms packets (\(sizing.framesPerPacket) frames, \(sizing.payloadBytes) bytes) instead\n"
         case .plan(.oddPort(_, let port)):
             return "warning: --port \(port) is odd; receivers expect RTP on an even port and RTCP on the next\n"
         case .trackStarting(let track, let sdpPath):
@@ -157,6 +183,10 @@ struct SendMessages: Sendable {
                 : "warning: clock: synchronisation lost \(Self.seconds(elapsed)) s into the stream (adjtimex); the clock runs free, and tracks from other PCs may drift from these"
             return (terminal ? "\r\u{1B}[K" : "") + line + "\n"
         case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"
+        case .datagramTooLarge(let track, let bytes, let mtu):
+            let path = mtu.map { "the path's MTU is \($0)" } ?? "the path's MTU is smaller"
+            return
+                "warning: \(track): \(bytes)-byte datagrams do not fit: \(path) and Don't Fragment is set; they are not sent (counted as failed). Use a shorter --ptime, --mtu, or --allow-fragmentation\n"
         case .trackFinished(let outcome): return finished(outcome)
         }
     }

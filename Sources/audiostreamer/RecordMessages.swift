@@ -17,12 +17,19 @@ struct RecordMessages: Sendable {
         case .plan(let error, let origin): plan(error, origin: origin)
         case .portUnavailable(let port, let error): ("port \(port): \(error)", ExitCode.unavailable)
         case .network(let error): ("network: \(error)", ExitCode.osError)
+        case .noInterface(let name): ("--interface \(name): no interface has this name or address", ExitCode.usage)
         case .outputExists(let path):
             ("\(path) exists already; record into another folder or move it away", ExitCode.cannotCreate)
         case .outputNotCreated(let path, let reason): ("\(path): cannot create: \(reason)", ExitCode.cannotCreate)
         case .writeFailed(let path, let reason):
             ("\(path): writing stopped: \(reason); the files hold what was written", ExitCode.ioError)
         case .nothingReceived: ("nothing was received; no file is left", ExitCode.unavailable)
+        case .notAnnounced(let names):
+            (
+                names.isEmpty
+                    ? "--sap: no stream was announced within --sap-wait"
+                    : "--sap: not announced within --sap-wait: \(names.joined(separator: ", "))", ExitCode.unavailable
+            )
         case .thread(let error): ("\(error)", ExitCode.osError)
         }
     }
@@ -71,6 +78,8 @@ struct RecordMessages: Sendable {
             return
                 "\(track.name): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
         case .receiver(let event): return receiver(event)
+        case .announced(let name, let origin, let recorded):
+            return "sap: \(Printable.quoted(name)) announced by \(origin)\(recorded ? "" : " (not recorded: not named)")\n"
         case .started(let start): return "take: time zero \(CivilDate.iso8601(unixNanoseconds: start))\n"
         case .progress(let progress): return self.progress(progress)
         case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"

@@ -1,5 +1,6 @@
 import Application
 import Arguments
+import Interfaces
 import Numbers
 import PCM
 import RTP
@@ -21,6 +22,9 @@ struct RecordArguments: Sendable {
     var payloadType: UInt8?
     var sdpFiles: [String] = []
     var outputGiven = false
+    var sap = false
+    var sapWait = 35
+    var sapGroup: String?
     var startText: String?
 }
 
@@ -49,6 +53,29 @@ enum RecordOptions {
             ["--session"], "take.json",
             help: "record every track of a take file (the one the senders use): its ports, formats and SSRCs"
         ) { arguments, value, _ in arguments.takeFile = value },
+        .flag(["--sap"], help: "record the streams announced with SAP: those named as operands, or all") {
+            $0.sap = true
+        },
+        .value(["--sap-wait"], "seconds", help: "how long --sap listens for announcements (default 35)") {
+            arguments, value, spelling in
+            arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
+        },
+        .value(["--sap-address"], "addr", help: "the group SAP listens on (default 239.255.255.255)") {
+            arguments, value, spelling in
+            guard let address = IPAddress(value), address.isMulticast else {
+                throw UsageError("\(spelling) '\(value)': expected a multicast address")
+            }
+            arguments.sap = true
+            arguments.sapGroup = value
+        },
+        .value(["--interface"], "name|addr", help: "the interface multicast groups are joined on") {
+            arguments, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
+            arguments.take.interface = value
+        },
+        .value(["--dscp"], "n", help: "DSCP of the receiver reports (default 34)") { arguments, value, spelling in
+            arguments.take.dscp = try OptionValue.integer(value, spelling, 0...63)
+        },
         .value(["--port"], "n", help: "without an SDP: the RTP port of a stream (its RTCP on the next one)") {
             arguments, value, spelling in
             arguments.port = try OptionValue.integer(value, spelling, 1...65_534)
@@ -126,11 +153,17 @@ enum RecordOptions {
         var settings = RecordArguments()
         settings.sdpFiles = try ArgumentParser.parse(arguments, options: all, into: &settings)
         if settings.help { return settings }
+        if settings.sap {
+            guard settings.takeFile == nil && settings.port == nil else {
+                throw UsageError("--sap finds the streams; give no --session or --port")
+            }
+            return settings
+        }
         let sources = [!settings.sdpFiles.isEmpty, settings.takeFile != nil, settings.port != nil].filter { $0 }.count
         guard sources == 1 else {
             throw UsageError(
                 sources == 0
-                    ? "nothing to record: give SDP files, --session take.json, or --port"
+                    ? "nothing to record: give SDP files, --session take.json, --port, or --sap"
                     : "give SDP files, --session or --port, one of them")
         }
         if settings.port == nil
@@ -145,7 +178,11 @@ enum RecordOptions {
     /// The request the arguments make.
     static func request(_ settings: RecordArguments) -> RecordRequest {
         var request: RecordRequest
-        if let path = settings.takeFile {
+        if settings.sap {
+            request = RecordRequest(
+                take: settings.take,
+                streams: .sap(names: settings.sdpFiles, waitSeconds: settings.sapWait, group: settings.sapGroup))
+        } else if let path = settings.takeFile {
             request = RecordRequest(take: settings.take, streams: .takeFile(path))
         } else if let port = settings.port {
             let rate = settings.sampleRate ?? 48_000

@@ -1,7 +1,9 @@
 import Application
 import Arguments
+import Interfaces
 import Numbers
 import PCM
+import Platform
 import Session
 
 /// What `send` and `demo` were told on the command line.
@@ -17,6 +19,10 @@ struct SendArguments: Sendable {
     var help = false
     var showVersion = false
     /// How the packet time was asked for (`--ptime` or `--delay_ms`), to name it in messages.
+    var sap = false
+    var sapAddress: String?
+    var ptpSocket = PTPClient.defaultSocketPath
+    var ptpDomain: UInt8?
     var packetTimeFlag: String?
     /// The start as written, to name it in messages.
     var startText: String?
@@ -154,11 +160,63 @@ enum SendOptions {
             arguments.startText = value
         },
         .value(
-            ["--timestamps"], "wallclock|random",
-            help: "first RTP timestamp: wallclock (UTC time x rate, the default) or random"
+            ["--timestamps"], "wallclock|random|ptp",
+            help: "first RTP timestamp: wallclock (UTC time x rate, the default), random, or ptp (TAI, PTP's time)"
         ) { arguments, value, spelling in
             arguments.take.timestampOrigin = try OptionValue.choice(
-                value, spelling, [("wallclock", .wallClock), ("random", .random)])
+                value, spelling, [("wallclock", .wallClock), ("random", .random), ("ptp", .ptp)])
+        },
+        .value(
+            ["--dscp"], "n",
+            help: "DSCP of RTP and RTCP, 0-63 (default \(NetworkOptions.defaultDSCP), AF41, as AES67 asks)"
+        ) { arguments, value, spelling in
+            arguments.take.network.dscp = try OptionValue.integer(value, spelling, 0...63)
+        },
+        .value(
+            ["--ttl"], "n",
+            help: "multicast TTL (IPv4) or hop limit (IPv6), 1-255 (default \(NetworkOptions.defaultMulticastTTL))"
+        ) { arguments, value, spelling in
+            arguments.take.network.ttl = try OptionValue.integer(value, spelling, 1...255)
+        },
+        .value(["--interface"], "name|addr", help: "the interface multicast leaves by (default: the routing table's)") {
+            arguments, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
+            arguments.take.network.interface = value
+        },
+        .flag(["--multicast-loop"], help: "let this host's own sockets hear its multicast") {
+            $0.take.network.multicastLoop = true
+        },
+        .value(["--bind"], "addr", help: "the local address the sending sockets bind to (default: the system's choice)") {
+            arguments, value, spelling in
+            guard IPAddress(value) != nil else { throw UsageError("\(spelling) '\(value)': expected a numeric address") }
+            arguments.take.network.bindAddress = value
+        },
+        .flag(["--sap"], help: "announce every stream with SAP (RFC 2974) to 239.255.255.255:9875, deleted at the end") {
+            $0.sap = true
+        },
+        .value(["--sap-address"], "addr", help: "the multicast group SAP announces to (implies --sap)") {
+            arguments, value, spelling in
+            guard let address = IPAddress(value), address.isMulticast else {
+                throw UsageError("\(spelling) '\(value)': expected a multicast address")
+            }
+            arguments.sap = true
+            arguments.sapAddress = value
+        },
+        .flag(
+            ["--aes67"],
+            help: "what AES67 receivers accept: multicast --ip, L24, 48 kHz, 1 ms, at most 8 channels, SAP, PTP"
+        ) { arguments in
+            arguments.take.aes67 = true
+            arguments.sap = true
+            if arguments.take.timestampOrigin == .wallClock { arguments.take.timestampOrigin = .ptp }
+        },
+        .value(["--ptp4l-socket"], "path", help: "ptp4l's management socket (default \(PTPClient.defaultSocketPath))") {
+            arguments, value, _ in
+            arguments.ptpSocket = value
+        },
+        .value(["--ptp-domain"], "n", help: "the PTP domain to ask ptp4l about (default: the one it answers in)") {
+            arguments, value, spelling in
+            arguments.ptpDomain = UInt8(try OptionValue.integer(value, spelling, 0...127))
         },
         .value(
             ["--ntp-server"], "host",

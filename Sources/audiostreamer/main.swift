@@ -74,6 +74,10 @@ func send(_ arguments: SendArguments, tracks: SendRequest.Tracks, stop: StopSign
     request.statisticsPath = arguments.statisticsPath
     request.requireSync = arguments.requireSync
     request.ntpServer = arguments.ntpServer
+    request.sap = arguments.sap
+    request.sapAddress = arguments.sapAddress
+    request.ptpSocket = arguments.ptpSocket
+    request.ptpDomain = arguments.ptpDomain
     let messages = SendMessages(arguments: arguments, terminal: Console.errorIsTerminal)
     do throws(SendFailure) {
         let outcomes = try SendProgram.run(

@@ -81,13 +81,13 @@ import Testing
                 ["--strict", "--allow-fragmentation", "a.wav"],
                 "--strict and --allow-fragmentation contradict each other"
             ),
-            (["--timestamps", "sometimes", "a.wav"], "--timestamps 'sometimes': expected wallclock or random"),
+            (["--timestamps", "sometimes", "a.wav"], "--timestamps 'sometimes': expected wallclock, random or ptp"),
             (["--session", "t.json"], "--session and --node go together"),
             (["--session", "t.json", "--node", "a", "x.wav"], "--session names the files; give no FILE or demo"),
             (["demo", "x.wav"], "demo streams its own signal; give no FILE"),
             (["demo", "--session", "t.json"], "unknown option --session"),
             ([], "no FILE.wav given"),
-            (["record"], "nothing to record: give SDP files, --session take.json, or --port"),
+            (["record"], "nothing to record: give SDP files, --session take.json, --port, or --sap"),
             (["record", "--port", "5004", "a.sdp"], "give SDP files, --session or --port, one of them"),
             (
                 ["record", "--rate", "44100", "a.sdp"],

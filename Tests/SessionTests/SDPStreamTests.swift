@@ -45,11 +45,13 @@ private let pianoLines = [
     "c=IN IP4 192.168.0.125",  // 4: its destination, at session level
     "t=0 0",  // 5: unbounded
     "m=audio 5004 RTP/AVP 96",  // 6: port 5004, dynamic payload type 96
-    "a=rtpmap:96 L24/48000/2",  // 7: L24 (RFC 3190), 48 kHz, 2 channels
-    "a=ptime:1",  // 8: 1 ms = 48 frames
-    "a=ts-refclk:ntp=/traceable/",  // 9: RFC 7273 section 4.8
-    "a=mediaclk:direct=0",  // 10: RFC 7273 section 5.2, offset 0
-    "a=recvonly",  // 11: receivers only receive
+    "i=piano",  // 7: the stream's name, as AES67 devices list it
+    "a=recvonly",  // 8: receivers only receive
+    "a=rtpmap:96 L24/48000/2",  // 9: L24 (RFC 3190), 48 kHz, 2 channels
+    "a=ptime:1",  // 10: 1 ms
+    "a=framecount:48",  // 11: = 48 frames (AES67's older receivers read this one)
+    "a=ts-refclk:ntp=/traceable/",  // 12: RFC 7273 section 4.8
+    "a=mediaclk:direct=0",  // 13: RFC 7273 section 5.2, offset 0
 ]
 
 /// 16-bit mono with RTCP multiplexed on its RTP port.
@@ -73,29 +75,32 @@ private let sessionLines = [
     "m=audio 5004 RTP/AVP 96",  // 5: piano
     "i=piano",  // 6: the stream's name
     "c=IN IP4 192.168.0.125",  // 7
-    "a=rtpmap:96 L24/48000/2",  // 8
-    "a=ptime:1",  // 9
-    "a=ts-refclk:ntp=/traceable/",  // 10
-    "a=mediaclk:direct=0",  // 11
-    "a=recvonly",  // 12
-    "m=audio 5006 RTP/AVP 96",  // 13: voice
-    "i=voice",  // 14
-    "c=IN IP4 192.168.0.125",  // 15
-    "a=rtpmap:96 L16/48000/1",  // 16: 16-bit mono
-    "a=ptime:1",  // 17
-    "a=rtcp-mux",  // 18: RTCP on 5006 itself
-    "a=ts-refclk:ntp=/traceable/",  // 19
-    "a=mediaclk:direct=0",  // 20
-    "a=recvonly",  // 21
-    "m=audio 5008 RTP/AVP 97",  // 22: room
-    "i=room",  // 23
-    "c=IN IP4 192.168.0.126",  // 24
-    "a=rtpmap:97 L24/96000/2",  // 25: 96 kHz
-    "a=ptime:0.5",  // 26: 0.5 ms = 48 frames at 96 kHz
-    "a=rtcp:7009",  // 27: RTCP not on 5009
-    "a=ts-refclk:ntp=/traceable/",  // 28
-    "a=mediaclk:direct=0",  // 29
-    "a=recvonly",  // 30
+    "a=recvonly",  // 8
+    "a=rtpmap:96 L24/48000/2",  // 9
+    "a=ptime:1",  // 10
+    "a=framecount:48",  // 11
+    "a=ts-refclk:ntp=/traceable/",  // 12
+    "a=mediaclk:direct=0",  // 13
+    "m=audio 5006 RTP/AVP 96",  // 14: voice
+    "i=voice",  // 15
+    "c=IN IP4 192.168.0.125",  // 16
+    "a=recvonly",  // 17
+    "a=rtpmap:96 L16/48000/1",  // 18: 16-bit mono
+    "a=ptime:1",  // 19
+    "a=framecount:48",  // 20
+    "a=ts-refclk:ntp=/traceable/",  // 21
+    "a=mediaclk:direct=0",  // 22
+    "a=rtcp-mux",  // 23: RTCP on 5006 itself
+    "m=audio 5008 RTP/AVP 97",  // 24: room
+    "i=room",  // 25
+    "c=IN IP4 192.168.0.126",  // 26
+    "a=recvonly",  // 27
+    "a=rtpmap:97 L24/96000/2",  // 28: 96 kHz
+    "a=ptime:0.5",  // 29: 0.5 ms
+    "a=framecount:48",  // 30: = 48 frames at 96 kHz
+    "a=ts-refclk:ntp=/traceable/",  // 31
+    "a=mediaclk:direct=0",  // 32
+    "a=rtcp:7009",  // 33: RTCP not on 5009
 ]
 
 /// `ffmpeg -f rtp -sdp_file`: one L16 output, the destination at session level, no clock lines.
@@ -170,7 +175,7 @@ private let head = ["v=0", "o=- 1 1 IN IP4 192.168.0.20", "s=take", "c=IN IP4 19
         "audiostreamer's session.sdp reads back as those streams, each named by its i=", arguments: LineEnding.allCases)
     func sessionReadsBack(ending: LineEnding) throws {
         let document = try SDPDocument(parsing: sdp(sessionLines, ending))
-        #expect(document.mediaLines == [5, 13, 22])
+        #expect(document.mediaLines == [5, 14, 24])
         #expect(try StreamDescription.streams(in: document) == [piano, voice, room])
     }
 
@@ -225,7 +230,8 @@ private let head = ["v=0", "o=- 1 1 IN IP4 192.168.0.20", "s=take", "c=IN IP4 19
             port: 5004, payloadType: 98, encoding: .l24, sampleRate: 48_000, channelCount: 8,
             framesPerPacket: 48,  // from a=framecount
             rtcpPort: 5005, referenceClock: "ptp=IEEE1588-2008:00-1D-C1-FF-FE-12-34-56:0",
-            mediaClockOffset: 1_234_567_890)
+            mediaClockOffset: 1_234_567_890,
+            sourceFilter: ConnectionAddress(family: .ipv4, address: "192.168.1.10"))  // only this sender's packets
         let found = try streams(aes67Lines, ending)
         #expect(found == [expected])
         #expect(found.first?.destination.ttl == 32)

@@ -65,4 +65,35 @@ int shim_enable_drop_count(int fd);
 /// Returns the size the kernel reports afterwards.
 int shim_set_receive_buffer(int fd, int bytes);
 
+/// Sets the DSCP of outgoing datagrams: IP_TOS (the DSCP in its top six bits) for IPv4, IPV6_TCLASS for IPv6.
+/// Returns 0 or -1.
+int shim_set_dscp(int fd, int ipv6, int dscp);
+
+/// Sets Don't Fragment (path MTU discovery, IP_PMTUDISC_DO / IPV6_DONTFRAG) on or off (IP_PMTUDISC_DONT, the
+/// kernel fragments). Returns 0 or -1.
+int shim_set_dont_fragment(int fd, int ipv6, int on);
+
+/// The path MTU the kernel knows for a connected socket (IP_MTU / IPV6_MTU), or -1.
+int shim_path_mtu(int fd, int ipv6);
+
+/// Multicast sending: hops (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS), the outgoing interface by index (0: the
+/// routing table's), and whether the host's own sockets hear it (IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP).
+int shim_set_multicast_hops(int fd, int ipv6, int hops);
+int shim_set_multicast_interface(int fd, int ipv6, unsigned int index);
+int shim_set_multicast_loop(int fd, int ipv6, int on);
+
+/// Joins a multicast group on an interface (0: the routing table's), any source (MCAST_JOIN_GROUP) or one source
+/// (MCAST_JOIN_SOURCE_GROUP, RFC 3678) when `source` is not NULL. Returns 0 or -1.
+int shim_join_group(int fd, int ipv6, unsigned int interface_index, const struct sockaddr_storage *group,
+                    const struct sockaddr_storage *source);
+
+/// An interface's index by name (if_nametoindex), 0 when there is none.
+unsigned int shim_interface_index(const char *name);
+
+/// The index of the interface holding `address` (getifaddrs), 0 when none does.
+unsigned int shim_interface_with_address(const struct sockaddr_storage *address);
+
+/// The kernel's TAI - UTC offset in seconds (struct timex's tai field from adjtimex(2)); 0 when unset or unknown.
+int shim_tai_offset(void);
+
 #endif
