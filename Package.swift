@@ -32,7 +32,8 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     (
         "Application",
         [
-            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Receiver", "Rings",
+            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Receiver",
+            "Rings",
             "Platform",
         ]
     ),
@@ -67,8 +68,11 @@ let package = Package(
         .testTarget(name: "WAVTests", dependencies: ["WAV", "Interfaces", "TestSupport"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "PCM", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "PTPTests", dependencies: ["PTP", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "Interfaces", "PCM", "RTP", "SDP", "TestSupport"]),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: ["Session", "Interfaces", "Numbers", "PCM", "RTP", "SDP", "TestSupport"]),
         .testTarget(
             name: "SenderTests",
             dependencies: ["Sender", "Interfaces", "PCM", "WAV", "RTP", "Platform", "Application", "TestSupport"]),

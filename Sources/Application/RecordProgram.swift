@@ -121,11 +121,22 @@ public enum RecordProgram {
         stop: StopSignal
     ) throws(RecordFailure) -> RecordSummary {
         var take = request.take
-        take.streams = try streams(of: request.streams, interface: request.take.interface, events: events)
+        let interface = try request.take.interface.map { name throws(RecordFailure) -> UInt32 in
+            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
+            return index
+        }
+        take.streams = try streams(of: request.streams, interface: interface, events: events)
         let plan: RecordingPlan
         do throws(PlanError) {
-            let origin = take.streams.first.flatMap { IPAddress($0.description.destination.address) }
-            let local = origin.flatMap { try? Resolver.localAddress(towards: $0) } ?? .loopback(.ipv4)
+            // The CNAME's address: this host's on the way to the first stream's sender (a group's source filter
+            // names it), or to its destination.
+            let first = take.streams.first?.description
+            let towards = [first?.sourceFilter?.address, first?.destination.address].compactMap {
+                $0.flatMap(IPAddress.init)
+            }
+            let local =
+                towards.lazy.compactMap { try? Resolver.route(towards: $0, interface: interface ?? 0).localAddress }
+                .first ?? .loopback(.ipv4)
             plan = try RecordPlanner.plan(
                 take, now: environment.clocks.wallNow(), userName: environment.userName, localAddress: local)
         } catch {
@@ -140,10 +151,6 @@ public enum RecordProgram {
         var sockets: [UDPSocket] = []
         var routes: [Recorder.Route] = []
         var reportSockets: [any DatagramSocket] = []
-        let interface = try plan.interface.map { name throws(RecordFailure) -> UInt32 in
-            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
-            return index
-        }
         for (index, track) in plan.tracks.enumerated() {
             let rtp = try bind(track.listen, track: track, interface: interface ?? 0, dscp: plan.dscp)
             sockets.append(rtp)
@@ -211,12 +218,13 @@ public enum RecordProgram {
     }
 
     /// The streams the request describes, read from their files.
-    static func streams(of streams: RecordRequest.Streams, interface: String?, events: (RecordEvent) -> Void)
+    static func streams(of streams: RecordRequest.Streams, interface: UInt32?, events: (RecordEvent) -> Void)
         throws(RecordFailure) -> [RecordTake.Stream]
     {
         switch streams {
         case .sap(let names, let wait, let group):
-            return try announcedStreams(names: names, waitSeconds: wait, group: group, interface: interface, events: events)
+            return try announcedStreams(
+                names: names, waitSeconds: wait, group: group, interface: interface, events: events)
         case .plain(let description):
             return [RecordTake.Stream(description: description, origin: "the options")]
         case .takeFile(let path):
@@ -264,7 +272,7 @@ public enum RecordProgram {
     /// Listens for SAP announcements (239.255.255.255:9875, or the group given) for `waitSeconds`, or until every
     /// stream named has been heard; returns the streams named (by `s=` or `i=`), or every one heard.
     static func announcedStreams(
-        names: [String], waitSeconds: Int, group: String?, interface: String?, events: (RecordEvent) -> Void
+        names: [String], waitSeconds: Int, group: String?, interface: UInt32?, events: (RecordEvent) -> Void
     ) throws(RecordFailure) -> [RecordTake.Stream] {
         let address: IPAddress
         if let group {
@@ -273,15 +281,11 @@ public enum RecordProgram {
         } else {
             address = SAPGroup.ipv4
         }
-        let index = try interface.map { name throws(RecordFailure) -> UInt32 in
-            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
-            return index
-        }
         let socket: UDPSocket
         do {
             socket = try UDPSocket(family: address.family)
             try socket.bind(to: Endpoint(address: address, port: SAPPacket.port))
-            try socket.join(group: address, source: nil, interface: index ?? 0)
+            try socket.join(group: address, source: nil, interface: interface ?? 0)
         } catch {
             throw .portUnavailable(port: SAPPacket.port, error as? SystemError ?? SystemError("bind", errno: 0))
         }
@@ -296,14 +300,15 @@ public enum RecordProgram {
                 || document.description.media.contains { $0.information.map(names.contains) ?? false }
         }
         func complete() -> Bool {
-            !names.isEmpty && names.allSatisfy { name in
-                heard.values.contains { entry in
-                    (try? SDPDocument(parsing: entry.text)).map { document in
-                        document.description.sessionName == name
-                            || document.description.media.contains { $0.information == name }
-                    } ?? false
+            !names.isEmpty
+                && names.allSatisfy { name in
+                    heard.values.contains { entry in
+                        (try? SDPDocument(parsing: entry.text)).map { document in
+                            document.description.sessionName == name
+                                || document.description.media.contains { $0.information == name }
+                        } ?? false
+                    }
                 }
-            }
         }
         while clock.now() < deadline && !complete() {
             guard waiter.wait(milliseconds: Int(min(100, (deadline - clock.now()) / 1_000_000 + 1))) else { continue }
@@ -343,15 +348,16 @@ public enum RecordProgram {
         }
     }
 
-    /// A socket bound to `endpoint` (not shared: a port in use fails), joined to the track's multicast group, its
-    /// reports marked with `dscp`.
+    /// A socket bound to `endpoint`, joined to the track's multicast group, its reports marked with `dscp`. A
+    /// unicast port is not shared (a port in use fails); a group's is, as every multicast receiver on a host shares it
+    /// (ffmpeg and GStreamer set SO_REUSEADDR for groups too).
     static func bind(_ endpoint: Endpoint, track: RecordTrackPlan, interface: UInt32, dscp: Int) throws(RecordFailure)
         -> UDPSocket
     {
         let socket: UDPSocket
         do {
             socket = try UDPSocket(family: endpoint.family)
-            try socket.bind(to: endpoint, reusingAddress: false)
+            try socket.bind(to: endpoint, reusingAddress: track.multicastGroup != nil)
         } catch {
             throw .portUnavailable(port: endpoint.port, error as? SystemError ?? SystemError("bind", errno: 0))
         }

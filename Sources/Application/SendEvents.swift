@@ -27,6 +27,8 @@ public enum SendFailure: Error, Sendable {
     case clockNotSynchronized(ClockSyncStatus)
     /// A socket could not be opened, bound or connected.
     case network(SystemError)
+    /// The kernel has no route to a destination (for multicast: no interface was named and no route covers it).
+    case unreachable(host: String, IPAddress, SystemError)
     /// An SDP file could not be written.
     case sdpNotWritten(path: String, reason: String)
     /// A thread could not be started.

@@ -157,7 +157,8 @@ public enum SendProgram {
             readAheadStop.stop()
             readerThread.join()
         }
-        let announcer = try (request.sap || take.aes67) ? startAnnouncing(plan, request: request, interface: interface ?? 0) : nil
+        let announcer =
+            try (request.sap || take.aes67) ? startAnnouncing(plan, request: request, interface: interface ?? 0) : nil
         defer {
             announcer?.finish()
             if let announcer { events(.announced(count: announcer.announcer.sent.load(ordering: .relaxed))) }
@@ -269,7 +270,10 @@ public enum SendProgram {
             } catch let error as ResolutionError {
                 if local.contains(host) { throw .unknownHost(error) }
             } catch {
-                if local.contains(host) { throw .network(error as? SystemError ?? SystemError("connect", errno: 0)) }
+                guard local.contains(host) else { continue }
+                let system = error as? SystemError ?? SystemError("connect", errno: 0)
+                if let address = try? Resolver.resolve(host) { throw .unreachable(host: host, address, system) }
+                throw .network(system)
             }
         }
         return hosts
@@ -413,7 +417,8 @@ public enum SendProgram {
             {
                 grandmaster = now
                 described = described.withReferenceClock(
-                    now.referenceClock, version: TakeRules.sessionVersion(unixNanoseconds: environment.clocks.wallNow()))
+                    now.referenceClock, version: TakeRules.sessionVersion(unixNanoseconds: environment.clocks.wallNow())
+                )
                 events(.grandmasterChanged(from: previous, to: now, elapsedSeconds: elapsed))
                 do throws(SendFailure) {
                     try writeSDPFiles(of: described)

@@ -85,10 +85,14 @@ public enum PTPManagement {
             guard tlv + 4 + length <= bytes.count, length >= 2 else {
                 throw .truncated(needed: tlv + 4 + max(2, length), available: bytes.count)
             }
-            let id = UInt16(bytes[tlv + 4]) << 8 | UInt16(bytes[tlv + 5])
+            // MANAGEMENT: managementId, then the data. MANAGEMENT_ERROR_STATUS (clause 15.5.4.4): the error's id,
+            // then the managementId it answers.
             guard type == tlvManagement else {
-                throw type == tlvManagementErrorStatus ? .errorStatus(managementID: id) : .unexpectedTLV(type)
+                guard type == tlvManagementErrorStatus else { throw .unexpectedTLV(type) }
+                guard length >= 4 else { throw .truncated(needed: tlv + 8, available: bytes.count) }
+                throw .errorStatus(managementID: UInt16(bytes[tlv + 6]) << 8 | UInt16(bytes[tlv + 7]))
             }
+            let id = UInt16(bytes[tlv + 4]) << 8 | UInt16(bytes[tlv + 5])
             domain = bytes[4]
             sequence = UInt16(bytes[30]) << 8 | UInt16(bytes[31])
             dataSet = id

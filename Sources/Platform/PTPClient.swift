@@ -47,7 +47,8 @@ public enum PTPClient {
             guard let answer else { return nil }
             found = answer
         }
-        guard let parentData = ask(.parentDataSet, in: found), let parent = try? PTPManagement.ParentDataSet(parentData),
+        guard let parentData = ask(.parentDataSet, in: found),
+            let parent = try? PTPManagement.ParentDataSet(parentData),
             let defaultData = ask(.defaultDataSet, in: found), defaultData.count >= 18
         else { return nil }
         let properties = ask(.timePropertiesDataSet, in: found).flatMap { try? PTPManagement.TimeProperties($0) }
@@ -110,7 +111,9 @@ final class UnixDatagramSocket {
         _ = bytes.withUnsafeBytes { raw in
             withUnsafePointer(to: &destination) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                    sendto(
+                        descriptor, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0,
+                        socklen_t(MemoryLayout<sockaddr_un>.size))
                 }
             }
         }
@@ -124,7 +127,9 @@ final class UnixDatagramSocket {
             guard left > 0 else { return nil }
             var table = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             guard poll(&table, 1, Int32(max(1, left / 1_000_000))) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            let count = buffer.withUnsafeMutableBytes {
+                recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
             if count > 0 { return Array(buffer.prefix(count)) }
         }
     }

@@ -159,7 +159,9 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
                 }
             }
         } else {
-            result = withUnsafePointer(to: groupAddress.storage) { shim_join_group(descriptor, ipv6, interface, $0, nil) }
+            result = withUnsafePointer(to: groupAddress.storage) {
+                shim_join_group(descriptor, ipv6, interface, $0, nil)
+            }
         }
         guard result == 0 else {
             throw SystemError(source.map { "join \(group) from \($0)" } ?? "join \(group)")

@@ -154,7 +154,7 @@ public final class Recorder {
                     bytesPerSample: track.plan.stream.encoding.bytesPerSample,
                     framesPerPacket: track.plan.stream.framesPerPacket)
             }.min() ?? 1
-        let interval = RTCPInterval(sessionBandwidth: bandwidth)
+        let interval = RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: plan.rtcpMinimumSeconds)
         let seconds = interval.randomizedSeconds(
             members: 2, senders: 1, averagePacketBytes: 100, weSent: false, using: &random)
         return Int64(seconds * 1e9)

@@ -84,7 +84,8 @@ public struct SAPPacket: Sendable, Hashable {
         if !bytes[offset...].starts(with: Array("v=0".utf8)) {
             guard let end = bytes[offset...].firstIndex(of: 0) else { throw .sap(.truncated) }
             let type = String(decoding: bytes[offset..<end], as: UTF8.self)
-            guard type == Self.sdpPayloadType else { throw .sap(.payloadType(String(type.prefix(64)))) }
+            // MIME types are case-insensitive (RFC 2045 section 5.1).
+            guard type.lowercased() == Self.sdpPayloadType else { throw .sap(.payloadType(String(type.prefix(64)))) }
             offset = end + 1
         }
         guard let text = String(validating: bytes[offset...], as: UTF8.self) else { throw .sap(.notUTF8) }

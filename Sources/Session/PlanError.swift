@@ -47,6 +47,12 @@ public enum AES67Problem: Sendable, Hashable {
     case sampleRate(Int)
     /// At most 8 channels a stream.
     case channels(Int)
+    /// A packet time AES67 does not list (frames at 48 kHz): 1 ms (48) every device takes; 0.125, 0.25, 0.333 and
+    /// 4 ms (6, 12, 16, 192) some do.
+    case packetTime(frames: Int)
+
+    /// The frames a packet of an AES67 stream may carry at 48 kHz (AES67-2018 section 7.2).
+    public static let framesPerPacket: Set<Int> = [6, 12, 16, 48, 192]
 }
 
 /// What makes a described stream one the recorder cannot receive.

@@ -179,7 +179,6 @@ public enum Planner {
         }
         guard let first = plans.first else { throw .inputsMissing(expected: 1, given: 0) }
         let localHost = try resolved(take.tracks[first.slot].destination ?? take.destination, inputs).localAddress
-        // Session ID and version: the NTP seconds of planning (RFC 8866 section 5.2 suggests an NTP timestamp).
         // A session ID that stays the same for the same take from the same host (SAP receivers and AES67 devices
         // know a stream by it), and a version that is the NTP time the description was made (RFC 8866 section 5.2).
         let sessionID = TakeRules.sessionID(
@@ -190,7 +189,7 @@ public enum Planner {
 
         let streams = try take.tracks.indices.map { slot throws(PlanError) -> StreamDescription in
             if let mine = plans.first(where: { $0.slot == slot }) { return mine.stream }
-            return try remoteStream(take.tracks[slot], slot: slot, take: take, inputs: inputs)
+            return try remoteStream(take.tracks[slot], slot: slot, take: take, inputs: inputs, start: start)
         }
         return SessionPlan(
             tracks: plans, startUnixNanoseconds: start,
@@ -237,6 +236,9 @@ public enum Planner {
             packetTime: take.packetTime, sampleRate: format.sampleRate,
             bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: mtu,
             ipOverhead: PacketSizing.overhead(host.address.family), policy: take.fragmentation)
+        if take.aes67 && !AES67Problem.framesPerPacket.contains(sizing.framesPerPacket) {
+            throw .aes67(.packetTime(frames: sizing.framesPerPacket), track: track.name)
+        }
         if sizing.wasReduced {
             events.append(
                 .packetTimeAdjusted(
@@ -258,17 +260,9 @@ public enum Planner {
         if ports.rtp % 2 == 1 { events.append(.oddPort(track: track.name, port: ports.rtp)) }
         let ssrc = track.ssrc ?? take.ssrc ?? UInt32.random(in: .min ... .max, using: &random)
         let sequence = take.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random)
-        // Timestamps from the wall clock (UTC) or from PTP time (TAI); the SDP's offset is against the clock its
-        // a=ts-refclk names, which for PTP counts TAI too.
-        let tai = Int64(inputs.taiOffsetSeconds) * 1_000_000_000
-        let originTimestamp = MediaClock.rtpTimestamp(
-            unixNanoseconds: take.timestampOrigin == .ptp ? start + tai : start, sampleRate: format.sampleRate)
-        let wallClockTimestamp = MediaClock.rtpTimestamp(
-            unixNanoseconds: inputs.referenceClock.hasPrefix("ptp") ? start + tai : start, sampleRate: format.sampleRate)
-        let timestamp =
-            take.initialTimestamp
-            ?? (take.timestampOrigin == .random
-                ? UInt32.random(in: .min ... .max, using: &random) : originTimestamp)
+        let drawn = take.timestampOrigin == .random ? UInt32.random(in: .min ... .max, using: &random) : nil
+        let clock = mediaClock(take: take, inputs: inputs, start: start, sampleRate: format.sampleRate, drawn: drawn)
+        let timestamp = clock.first ?? 0
         var destination = connectionAddress(host.address)
         // RFC 8866 section 5.7: an IPv4 multicast address carries its TTL.
         if multicast && host.address.family == .ipv4 { destination.ttl = ttl }
@@ -277,7 +271,7 @@ public enum Planner {
             name: track.name, destination: destination, port: ports.rtp, payloadType: payloadType,
             encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
             framesPerPacket: sizing.framesPerPacket, rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed,
-            referenceClock: inputs.referenceClock, mediaClockOffset: timestamp &- wallClockTimestamp,
+            referenceClock: inputs.referenceClock, mediaClockOffset: clock.offset,
             sourceFilter: multicast ? connectionAddress(sourceAddress) : nil)
         return TrackPlan(
             name: track.name, slot: slot, source: track.source, format: format,
@@ -293,9 +287,33 @@ public enum Planner {
             sdpPath: take.sdpDirectory + "/" + track.name + ".sdp")
     }
 
-    /// Another node's track, described from what the take declares of it, by the same rules as this node's.
-    static func remoteStream(_ track: TakeTrack, slot: Int, take: Take, inputs: PlanInputs) throws(PlanError)
-        -> StreamDescription
+    /// A track's first RTP timestamp and its offset from the media time of the clock a=ts-refclk names (RFC 7273
+    /// a=mediaclk:direct). The timestamp is as given, or `drawn` (random), or the start's time x rate on UTC
+    /// (wall clock) or TAI (PTP); the reference clock's time is TAI when it is PTP, else UTC. A random timestamp of
+    /// another node (`drawn` nil) is unknown, and so is its offset.
+    static func mediaClock(take: Take, inputs: PlanInputs, start: Int64, sampleRate: Int, drawn: UInt32?) -> (
+        first: UInt32?, offset: UInt32?
+    ) {
+        let tai = Int64(inputs.taiOffsetSeconds) * 1_000_000_000
+        let reference = MediaClock.rtpTimestamp(
+            unixNanoseconds: inputs.referenceClock.hasPrefix("ptp") ? start + tai : start, sampleRate: sampleRate)
+        let first: UInt32? =
+            if let given = take.initialTimestamp {
+                given
+            } else {
+                switch take.timestampOrigin {
+                case .random: drawn
+                case .wallClock: MediaClock.rtpTimestamp(unixNanoseconds: start, sampleRate: sampleRate)
+                case .ptp: MediaClock.rtpTimestamp(unixNanoseconds: start + tai, sampleRate: sampleRate)
+                }
+            }
+        return (first, first.map { $0 &- reference })
+    }
+
+    /// Another node's track, described from what the take declares of it, by the same rules as this node's. Its
+    /// sender's address is not known here, so a multicast stream has no source filter.
+    static func remoteStream(_ track: TakeTrack, slot: Int, take: Take, inputs: PlanInputs, start: Int64)
+        throws(PlanError) -> StreamDescription
     {
         guard let declared = track.declared, let encoding = declared.encoding, let rate = declared.sampleRate,
             let channels = declared.channelCount
@@ -318,7 +336,7 @@ public enum Planner {
             payloadType: try payloadType(take.payloadType, encoding: encoding, sampleRate: rate, channels: channels),
             encoding: encoding, sampleRate: rate, channelCount: channels, framesPerPacket: sizing.framesPerPacket,
             rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed, referenceClock: inputs.referenceClock,
-            mediaClockOffset: 0)
+            mediaClockOffset: mediaClock(take: take, inputs: inputs, start: start, sampleRate: rate, drawn: nil).offset)
     }
 
     /// The ports of track `slot`: RTP, RTCP, and the local ones they leave from when the take fixes them.

@@ -46,6 +46,8 @@ public struct RecordTake: Sendable, Hashable {
     public var interface: String?
     /// The DSCP of the receiver reports.
     public var dscp = NetworkOptions.defaultDSCP
+    /// The least time between receiver reports before RFC 3550's randomisation, in seconds.
+    public var rtcpMinimumSeconds = ExactDecimal(numerator: 5)
 
     public init() {}
 }
@@ -141,6 +143,7 @@ public struct RecordingPlan: Sendable, Hashable {
     public var output: RecordOutput
     public var interface: String?
     public var dscp: Int
+    public var rtcpMinimumSeconds: Double
 }
 
 /// Turns what to record into a plan: a pure function of the take and the inputs.
@@ -177,7 +180,8 @@ public enum RecordPlanner {
             tracks.append(
                 RecordTrackPlan(
                     name: name, stream: description, listen: Endpoint(address: listen, port: description.port),
-                    rtcpListen: description.rtcpMultiplexed ? nil : Endpoint(address: listen, port: description.rtcpPort),
+                    rtcpListen: description.rtcpMultiplexed
+                        ? nil : Endpoint(address: listen, port: description.rtcpPort),
                     expectedSSRC: description.ssrc, clock: clock,
                     latencyFrames: take.latencyMilliseconds.scaled(by: description.sampleRate, dividedBy: 1000),
                     path: (folder.isEmpty ? "" : folder + "/") + name + ".wav", origin: stream.origin,
@@ -190,7 +194,8 @@ public enum RecordPlanner {
             idleNanoseconds: Int64(take.idleSeconds.scaled(by: 1_000_000_000)),
             latencyNanoseconds: Int64(take.latencyMilliseconds.scaled(by: 1_000_000)),
             canonicalName: take.canonicalName ?? "\(userName)@\(localAddress)", output: take.output,
-            interface: take.interface, dscp: take.dscp)
+            interface: take.interface, dscp: take.dscp,
+            rtcpMinimumSeconds: Double(take.rtcpMinimumSeconds.scaled(by: 1_000_000)) / 1e6)
     }
 
     /// A track name made safe as a file name: no path separators, control characters or leading dots, at most 200

@@ -45,11 +45,21 @@ struct SendMessages: Sendable {
                 ExitCode.unavailable
             )
         case .network(let error): ("network: \(error)", ExitCode.osError)
+        case .unreachable(let host, let address, let error):
+            (
+                "--ip \(host): \(error)\(address.isMulticast ? "; name the interface multicast leaves by with --interface" : "")",
+                ExitCode.osError
+            )
         case .sdpNotWritten(let path, let reason): ("\(path): cannot write SDP: \(reason)", ExitCode.cannotCreate)
         case .thread(let error): ("\(error)", ExitCode.osError)
         case .noInterface(let name): ("--interface \(name): no interface has this name or address", ExitCode.usage)
         case .sapAddress(let text): ("--sap-address \(text): expected a multicast address", ExitCode.usage)
         }
+    }
+
+    /// Where an MTU came from: the route's, when it is below the one --mtu gives (1500 unless given).
+    func mtuSpelling(_ mtu: Int) -> String {
+        mtu < arguments.take.mtu ? "the path's MTU \(mtu)" : "--mtu \(mtu)"
     }
 
     func plan(_ error: PlanError, takeFile: String?) -> (line: String, code: Int32) {
@@ -60,7 +70,7 @@ struct SendMessages: Sendable {
             return ("\(packetTime) \(time) ms is less than one frame at \(rate) Hz", ExitCode.usage)
         case .packetExceedsMTU(let time, let bytes, let mtu, let limit):
             return (
-                "\(packetTime) \(time) ms needs \(bytes) bytes of payload per packet, more than the \(limit) that --mtu \(mtu) allows (--strict)",
+                "\(packetTime) \(time) ms needs \(bytes) bytes of payload per packet, more than the \(limit) that \(mtuSpelling(mtu)) allows (--strict)",
                 ExitCode.usage
             )
         case .packetLargerThanUDP(let bytes, let limit):
@@ -70,7 +80,7 @@ struct SendMessages: Sendable {
             )
         case .frameExceedsMTU(let bytesPerFrame, let mtu, let limit):
             return (
-                "one frame is \(bytesPerFrame) bytes, more than the \(limit) bytes of payload --mtu \(mtu) allows; use --allow-fragmentation",
+                "one frame is \(bytesPerFrame) bytes, more than the \(limit) bytes of payload \(mtuSpelling(mtu)) allows; use --allow-fragmentation",
                 ExitCode.usage
             )
         case .payloadTypeNotAllowed(let payloadType, let encoding, let rate, let channels):
@@ -108,6 +118,8 @@ struct SendMessages: Sendable {
                 case .notMulticast(let address): "sends to \(address), not to a multicast group"
                 case .sampleRate(let rate): "is \(rate) Hz, and AES67 streams are 48 kHz"
                 case .channels(let count): "has \(count) channels, more than the 8 an AES67 stream carries"
+                case .packetTime(let frames):
+                    "would send packets of \(frames) frames (\(DecimalText.fixed(Double(frames) / 48, digits: 3)) ms); AES67 receivers take 1 ms, some 0.125, 0.25, 0.333 or 4 ms"
                 }
             return ("--aes67: track '\(track)' \(reason)", ExitCode.usage)
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice:
@@ -166,7 +178,7 @@ struct SendMessages: Sendable {
         case .plan(.packetTimeAdjusted(_, let requested, let sizing, let bytesPerFrame, let mtu, let rate)):
             let used = MediaTime.millisecondsText(frames: sizing.framesPerPacket, sampleRate: rate)
             return
-                "warning: \(arguments.packetTimeSpelling) \(requested) needs \(sizing.requestedFrames * bytesPerFrame) bytes per packet, more than the \(sizing.payloadLimit) that \(mtu < arguments.take.mtu ? "the path's MTU \(mtu)" : "--mtu \(mtu)") allows; sending \(used) ms packets (\(sizing.framesPerPacket) frames, \(sizing.payloadBytes) bytes) instead\n"
+                "warning: \(arguments.packetTimeSpelling) \(requested) needs \(sizing.requestedFrames * bytesPerFrame) bytes per packet, more than the \(sizing.payloadLimit) that \(mtuSpelling(mtu)) allows; sending \(used) ms packets (\(sizing.framesPerPacket) frames, \(sizing.payloadBytes) bytes) instead\n"
         case .plan(.oddPort(_, let port)):
             return "warning: --port \(port) is odd; receivers expect RTP on an even port and RTCP on the next\n"
         case .trackStarting(let track, let sdpPath):

@@ -79,7 +79,8 @@ struct RecordMessages: Sendable {
                 "\(track.name): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
         case .receiver(let event): return receiver(event)
         case .announced(let name, let origin, let recorded):
-            return "sap: \(Printable.quoted(name)) announced by \(origin)\(recorded ? "" : " (not recorded: not named)")\n"
+            return
+                "sap: \(Printable.quoted(name)) announced by \(origin)\(recorded ? "" : " (not recorded: not named)")\n"
         case .started(let start): return "take: time zero \(CivilDate.iso8601(unixNanoseconds: start))\n"
         case .progress(let progress): return self.progress(progress)
         case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"

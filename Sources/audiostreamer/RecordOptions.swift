@@ -73,6 +73,14 @@ enum RecordOptions {
             guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
             arguments.take.interface = value
         },
+        .value(
+            ["--rtcp-interval"], "seconds",
+            help: "minimum seconds between receiver reports before randomisation (default 5, RFC 3550)"
+        ) { arguments, value, spelling in
+            guard let seconds = ExactDecimal(value), seconds.scaled(by: 1000) >= 10, seconds.scaled(by: 1) <= 3600
+            else { throw UsageError("\(spelling) '\(value)': expected seconds from 0.01 to 3600") }
+            arguments.take.rtcpMinimumSeconds = seconds
+        },
         .value(["--dscp"], "n", help: "DSCP of the receiver reports (default 34)") { arguments, value, spelling in
             arguments.take.dscp = try OptionValue.integer(value, spelling, 0...63)
         },

@@ -186,12 +186,16 @@ enum SendOptions {
         .flag(["--multicast-loop"], help: "let this host's own sockets hear its multicast") {
             $0.take.network.multicastLoop = true
         },
-        .value(["--bind"], "addr", help: "the local address the sending sockets bind to (default: the system's choice)") {
+        .value(["--bind"], "addr", help: "the local address the sending sockets bind to (default: the system's choice)")
+        {
             arguments, value, spelling in
-            guard IPAddress(value) != nil else { throw UsageError("\(spelling) '\(value)': expected a numeric address") }
+            guard IPAddress(value) != nil else {
+                throw UsageError("\(spelling) '\(value)': expected a numeric address")
+            }
             arguments.take.network.bindAddress = value
         },
-        .flag(["--sap"], help: "announce every stream with SAP (RFC 2974) to 239.255.255.255:9875, deleted at the end") {
+        .flag(["--sap"], help: "announce every stream with SAP (RFC 2974) to 239.255.255.255:9875, deleted at the end")
+        {
             $0.sap = true
         },
         .value(["--sap-address"], "addr", help: "the multicast group SAP announces to (implies --sap)") {

@@ -335,7 +335,8 @@ private func plan(_ take: Take, _ formats: [PCMFormat], seed: UInt64 = 1) throws
         #expect(text.hasPrefix("v=0\r\no=- \(id) 4004942400 IN IP4 192.168.0.2\r\ns=take 1\r\nt=0 0\r\n"))
         #expect(
             text.contains(
-                "m=audio 5006 RTP/AVP 96\r\ni=vocals\r\nc=IN IP4 192.168.0.125\r\na=recvonly\r\na=rtpmap:96 L24/96000/1\r\n"))
+                "m=audio 5006 RTP/AVP 96\r\ni=vocals\r\nc=IN IP4 192.168.0.125\r\na=recvonly\r\na=rtpmap:96 L24/96000/1\r\n"
+            ))
         #expect(text.split(separator: "\r\n").filter { $0.hasPrefix("m=audio ") }.count == 3)
     }
 
