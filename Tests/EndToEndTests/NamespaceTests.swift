@@ -36,15 +36,29 @@ final class TestNetwork {
         try #require(result.status == 0, "ip \(arguments.joined(separator: " ")): \(result.error)")
     }
 
-    /// A veth link between host `a` (address `addressA`/24) and host `b` (`addressB`/24).
-    func link(_ a: Int, _ addressA: String, _ b: Int, _ addressB: String, id: Int) throws {
+    /// A veth link between host `a` (address `addressA`/24) and host `b` (`addressB`/24): the names of its two
+    /// ends. IPv6 addresses (`fd00::1/64` style, without DAD's wait) are added where given.
+    @discardableResult
+    func link(
+        _ a: Int, _ addressA: String, _ b: Int, _ addressB: String, id: Int, ipv6: (String, String)? = nil,
+        mtu: Int? = nil
+    ) throws -> (String, String) {
         let left = "as\(id)a\(getpid() % 10000)"
         let right = "as\(id)b\(getpid() % 10000)"
         try run(["link", "add", left, "netns", names[a], "type", "veth", "peer", "name", right, "netns", names[b]])
         try run(["-n", names[a], "addr", "add", "\(addressA)/24", "dev", left])
         try run(["-n", names[b], "addr", "add", "\(addressB)/24", "dev", right])
+        if let (v6a, v6b) = ipv6 {
+            try run(["-n", names[a], "addr", "add", "\(v6a)/64", "dev", left, "nodad"])
+            try run(["-n", names[b], "addr", "add", "\(v6b)/64", "dev", right, "nodad"])
+        }
+        if let mtu {
+            try run(["-n", names[a], "link", "set", left, "mtu", String(mtu)])
+            try run(["-n", names[b], "link", "set", right, "mtu", String(mtu)])
+        }
         try run(["-n", names[a], "link", "set", left, "up"])
         try run(["-n", names[b], "link", "set", right, "up"])
+        return (left, right)
     }
 
     /// `command` run inside host `index` (ip netns exec).

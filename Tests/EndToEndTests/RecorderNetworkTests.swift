@@ -14,15 +14,6 @@ extension EndToEnd {
             ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) }
         }
 
-        /// Waits until `path` exists (a sender writes its SDP files as it starts).
-        static func waitForFile(_ path: String, seconds: Double = 10) -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while !FileManager.default.fileExists(atPath: path) && Date() < deadline {
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-            return FileManager.default.fileExists(atPath: path)
-        }
-
         /// An ISO 8601 UTC time with milliseconds for `date`.
         static func iso(_ date: Date) -> String {
             let formatter = ISO8601DateFormatter()
@@ -59,7 +50,7 @@ extension EndToEnd {
                 return try Subprocess(program, arguments, in: folder.url, label: "pc\(host)")
             }
             let sdps = [folder.path("sdp1/session.sdp"), folder.path("sdp2/session.sdp")]
-            for sdp in sdps { #expect(Self.waitForFile(sdp), "\(sdp) never came") }
+            for sdp in sdps { #expect(waitForFile(sdp), "\(sdp) never came") }
             #expect(try String(contentsOfFile: sdps[1], encoding: .utf8).contains("a=mediaclk:direct=") == true)
             let (program, arguments) = network.inside(
                 0,
@@ -120,7 +111,7 @@ extension EndToEnd {
                     "--sdp-dir", folder.path("sdp"), folder.path("l0.wav"), folder.path("l1.wav"),
                 ])
             let sender = try Subprocess(program, arguments, in: folder.url, label: "sender")
-            #expect(Self.waitForFile(folder.path("sdp/session.sdp")))
+            #expect(waitForFile(folder.path("sdp/session.sdp")))
             let (recorderProgram, recorderArguments) = network.inside(
                 0,
                 [

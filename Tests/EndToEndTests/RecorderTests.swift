@@ -181,7 +181,7 @@ extension EndToEnd {
                     "--port", "48050", "--sdp-dir", folder.path("sdp"), "--start-at", "+2", folder.path("m0.wav"),
                     folder.path("m1.wav"),
                 ], in: folder.url, label: "sender")
-            #expect(RecorderNetworkTests.waitForFile(folder.path("sdp/session.sdp")))
+            #expect(waitForFile(folder.path("sdp/session.sdp")))
             let recorder = try Self.recorder(
                 ["--multichannel", folder.path("out/take.wav"), folder.path("sdp/session.sdp")], folder: folder,
                 port: 48_052)

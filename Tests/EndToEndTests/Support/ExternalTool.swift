@@ -9,12 +9,15 @@ enum ExternalTool: String, CaseIterable {
     case ffmpeg
     case gstLaunch = "gst-launch-1.0"
     case tshark
+    case ptp4l
 
     static var required: Bool { ProcessInfo.processInfo.environment["AUDIOSTREAMER_REQUIRE_TOOLS"] == "1" }
 
     /// The program's full path, if it is on PATH.
     var path: String? {
-        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        // linuxptp installs in sbin, which a user's PATH may lack.
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let folders = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
         return folders.map { "\($0)/\(rawValue)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// Programs run inside the test hosts a `TestNetwork` makes, and what they saw.
+extension TestNetwork {
+    /// Runs `command` inside host `index` to its end (at most `timeout` seconds).
+    @discardableResult
+    func exec(_ index: Int, _ command: [String], folder: ScratchFolder, label: String, timeout: Double = 30) throws
+        -> (status: Int32, output: String, error: String)
+    {
+        let (program, arguments) = inside(index, command)
+        return try Subprocess.run(program, arguments, in: folder.url, label: label, timeout: timeout)
+    }
+
+    /// Runs `command` inside host `index` and requires it to succeed.
+    func must(_ index: Int, _ command: [String], folder: ScratchFolder) throws {
+        let result = try exec(index, command, folder: folder, label: "setup")
+        try #require(result.status == 0, "\(command.joined(separator: " ")): \(result.error)")
+    }
+
+    /// Starts `command` inside host `index`.
+    func start(_ index: Int, _ command: [String], folder: ScratchFolder, label: String) throws -> Subprocess {
+        let (program, arguments) = inside(index, command)
+        return try Subprocess(program, arguments, in: folder.url, label: label)
+    }
+
+    /// Waits until a socket inside host `index` is bound to UDP `port` (its own /proc/net/udp and udp6).
+    func waitForUDPListener(in index: Int, port: Int, folder: ScratchFolder, seconds: Double = 10) -> Bool {
+        let suffix = String(format: ":%04X", port)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let tables = try? exec(index, ["/bin/cat", "/proc/net/udp", "/proc/net/udp6"], folder: folder, label: "udp")
+            for line in (tables?.output ?? "").split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if fields.count > 1, fields[1].hasSuffix(suffix) { return true }
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+}
+
+/// tshark capturing on one interface of a test host, into a file read after it stops.
+final class Capture {
+    let path: String
+    let tshark: String
+    let folder: ScratchFolder
+    private let process: Subprocess
+
+    init(_ network: TestNetwork, host: Int, interface: String, filter: String, folder: ScratchFolder, label: String)
+        throws
+    {
+        tshark = try ExternalTool.tshark.require()
+        self.folder = folder
+        path = folder.path("\(label).pcap")
+        process = try network.start(
+            host, [tshark, "-i", interface, "-f", filter, "-w", path], folder: folder, label: label)
+        let began = Date()
+        while !process.standardError.contains("Capturing on") && Date().timeIntervalSince(began) < 20 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try #require(process.standardError.contains("Capturing on"), "tshark did not start: \(process.standardError)")
+    }
+
+    /// Stops the capture after the last packets had time to come in.
+    func stop() {
+        Thread.sleep(forTimeInterval: 0.3)
+        process.interrupt()
+    }
+
+    /// The `fields` of every captured packet `display` selects, one array per packet; `decode` are tshark's
+    /// decode-as rules (`udp.port==5004,rtp`).
+    func fields(_ display: String, _ fields: [String], decode: [String] = []) throws -> [[String]] {
+        let result = try Subprocess.run(
+            tshark,
+            ["-r", path] + decode.flatMap { ["-d", $0] } + ["-Y", display, "-T", "fields"]
+                + fields.flatMap { ["-e", $0] }, in: folder.url, label: "tshark-read", timeout: 120)
+        try #require(result.status == 0, "tshark -r: \(result.error)")
+        return result.output.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// How many captured packets `display` selects.
+    func count(_ display: String, decode: [String] = []) throws -> Int {
+        try fields(display, ["frame.number"], decode: decode).count
+    }
+}
+
+/// Two byte arrays equal, or the first place they differ.
+func expectSame(_ received: [UInt8], _ expected: [UInt8], _ label: String) {
+    #expect(received.count == expected.count, "\(label): \(received.count) bytes, expected \(expected.count)")
+    if let first = zip(received, expected).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+        Issue.record("\(label): first differing byte at \(first.offset)")
+    }
+}
+
+/// Waits until `path` exists (a sender writes its SDP files as it starts).
+func waitForFile(_ path: String, seconds: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !FileManager.default.fileExists(atPath: path) && Date() < deadline {
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+    return FileManager.default.fileExists(atPath: path)
+}
