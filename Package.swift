@@ -59,7 +59,9 @@ let package = Package(
             ]),
         .executableTarget(
             name: "audiostreamer-bench",
-            dependencies: ["Application", "Arguments", "Interfaces", "JSON", "PCM", "Platform", "RTP", "Sender", "WAV"]),
+            dependencies: [
+                "Application", "Arguments", "Interfaces", "JSON", "PCM", "Platform", "RTP", "Sender", "Session", "WAV",
+            ]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NumbersTests", dependencies: ["Numbers", "Session"]),

@@ -32,17 +32,22 @@ public enum PTPClient {
         if let domain {
             found = domain
         } else {
-            // ptp4l answers only in its own domain: ask all of them, keep the one that answers.
-            for candidate in 0..<128 {
-                socket.send(
-                    PTPManagement.get(
-                        .defaultDataSet, domain: UInt8(candidate), sequence: UInt16(1000 + candidate),
-                        sourceClock: identity))
-            }
-            let deadline = MonotonicClock().now() + 300_000_000
+            // ptp4l answers only in its own domain: ask them all, eight at a time (a Unix datagram socket queues
+            // only ten, net.unix.max_dgram_qlen), and keep the one that answers.
             var answer: UInt8?
-            while answer == nil, let bytes = socket.receive(until: deadline) {
-                if let response = try? PTPManagement.Response(parsing: bytes) { answer = response.domain }
+            for first in stride(from: 0, to: 128, by: 8) where answer == nil {
+                for candidate in first..<(first + 8) {
+                    let sent = socket.send(
+                        PTPManagement.get(
+                            .defaultDataSet, domain: UInt8(candidate), sequence: UInt16(1000 + candidate),
+                            sourceClock: identity))
+                    // Nobody at the socket's path: no ptp4l.
+                    if !sent && (errno == ENOENT || errno == ECONNREFUSED) { return nil }
+                }
+                let deadline = MonotonicClock().now() + (first == 0 ? 300_000_000 : 50_000_000)
+                while answer == nil, let bytes = socket.receive(until: deadline) {
+                    if let response = try? PTPManagement.Response(parsing: bytes) { answer = response.domain }
+                }
             }
             guard let answer else { return nil }
             found = answer
@@ -106,9 +111,11 @@ final class UnixDatagramSocket {
         return address
     }
 
-    func send(_ bytes: [UInt8]) {
+    /// Sends one datagram without waiting; false (errno set) when it was not sent.
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
         var destination = peer
-        _ = bytes.withUnsafeBytes { raw in
+        return bytes.withUnsafeBytes { raw in
             withUnsafePointer(to: &destination) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     sendto(
@@ -116,7 +123,7 @@ final class UnixDatagramSocket {
                         socklen_t(MemoryLayout<sockaddr_un>.size))
                 }
             }
-        }
+        } >= 0
     }
 
     /// The next datagram, or nil once `deadline` (monotonic) has passed.

@@ -16,6 +16,10 @@ struct BenchOptions: Sendable {
     var sendCostDatagrams = 0
     /// Track counts for the recorder run (empty: skip it).
     var recorderTrackCounts: [Int] = []
+    /// Print the packet size table (and measure nothing).
+    var packetSizes = false
+    /// Track counts whose shortest kept packet time is sought (empty: skip it).
+    var shortestPacketTimeCounts: [Int] = []
     /// Receive only, from another sender (GStreamer, ffmpeg) on `port`, for comparison under the same conditions.
     var listenLabel: String?
     var help = false
@@ -70,6 +74,17 @@ struct BenchOptions: Sendable {
         .value(["--send-cost"], "n", help: "compare send(2), sendto(2) and sendmmsg(2) to n receivers") {
             options, value, spelling in
             options.sendCostDatagrams = try OptionValue.integer(value, spelling, 1...1024)
+        },
+        .value(
+            ["--shortest-ptime"], "n,n",
+            help: "for each track count, the shortest packet time (0.125 ms up) kept within one packet time at p99"
+        ) { options, value, spelling in
+            options.shortestPacketTimeCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
+                try OptionValue.integer(String($0), spelling, 1...1024)
+            }
+        },
+        .flag(["--packet-sizes"], help: "print the packet size table for every packet time and format, and exit") {
+            $0.packetSizes = true
         },
         .flag(["--help", "-h"], help: "show this help") { $0.help = true },
     ]

@@ -1,4 +1,5 @@
 import Platform
+import Synchronization
 
 /// The machine's own steadiness: the same plain arithmetic (no system call, no memory traffic), `microseconds`
 /// long when the CPU is all ours, done at every 1 ms deadline. How much longer it sometimes takes is how much
@@ -52,21 +53,29 @@ func blackHole(_ value: UInt32) {
 
 /// The machine's own floor: how late a bare absolute sleep wakes (timer slack 1 ns), sending nothing.
 func measureTimerFloor(seconds: Int) throws {
-    let count = seconds * 1000
+    let sorted = try timerLateness(seconds: seconds, periodNanoseconds: 1_000_000).sorted()
+    Console.output(
+        "timer floor (bare clock_nanosleep, 1 ms, \(seconds) s): wake-up lateness \(percentiles(sorted)) max \(fixed(sorted.last ?? 0)) us\n\n"
+    )
+}
+
+/// How late, in microseconds, each of `seconds` of bare absolute sleeps one `periodNanoseconds` apart woke, on a
+/// thread of its own with timer slack 1 ns, sending nothing.
+func timerLateness(seconds: Int, periodNanoseconds: Int64) throws -> [Double] {
+    let count = Int(Int64(seconds) * 1_000_000_000 / periodNanoseconds)
+    let lateness = Mutex([Double]())
     let thread = try OSThread {
         try? ThreadTuning.setTimerSlack(nanoseconds: 1)
         let clock = MonotonicClock()
-        var lateness = [Double](repeating: 0, count: count)
+        var measured = [Double](repeating: 0, count: count)
         let start = clock.now() + 1_000_000
         for index in 0..<count {
-            let deadline = start + Int64(index) * 1_000_000
+            let deadline = start + Int64(index) * periodNanoseconds
             clock.sleep(until: deadline)
-            lateness[index] = Double(clock.now() - deadline) / 1000
+            measured[index] = Double(clock.now() - deadline) / 1000
         }
-        let sorted = lateness.sorted()
-        Console.output(
-            "timer floor (bare clock_nanosleep, 1 ms, \(seconds) s): wake-up lateness \(percentiles(sorted)) max \(fixed(sorted.last ?? 0)) us\n\n"
-        )
+        lateness.withLock { $0 = measured }
     }
     thread.join()
+    return lateness.withLock { $0 }
 }

@@ -4,12 +4,15 @@ import Platform
 import RTP
 import Sender
 
-/// N tracks of 48 kHz stereo 24-bit at 1 ms from one process and one pacing thread. The first and the last
+/// N tracks of 48 kHz stereo 24-bit, 1 ms packets unless told (`framesPerPacket`), from one process and one pacing
+/// thread. The first and the last
 /// track of every burst are received with kernel timestamps (the last one waits for all the others), so the
 /// figures are the lateness of the whole burst; the rest go to a socket nobody reads.
-/// Returns the last track's p99 send-time error in microseconds (the whole burst's) and the pacing thread's CPU
-/// in % of one core.
-func measureTracks(_ count: Int, options: BenchOptions) throws -> (lastP99: Double, cpu: Double) {
+/// Returns the last track's p99 send-time error in microseconds (the whole burst's), the pacing thread's CPU in % of
+/// one core, and the packets sent late (a packet time or more) and not at all, of every track.
+func measureTracks(_ count: Int, framesPerPacket: Int = 48, options: BenchOptions) throws -> (
+    lastP99: Double, cpu: Double, late: Int, failed: Int
+) {
     let (path, format, frames) = try silentWAV(seconds: options.seconds, label: "tracks")
     defer { FileSystem.remove(path) }
     let baseline = ResourceUsage.current().peakResidentBytes
@@ -28,16 +31,16 @@ func measureTracks(_ count: Int, options: BenchOptions) throws -> (lastP99: Doub
         let port = watched.firstIndex(of: index).map { options.port + 4 + 2 * $0 } ?? options.port + 2
         try socket.connect(to: .loopback(.ipv4, port: port))
         let packetizer = Packetizer(
-            source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: 48, payloadType: 96,
+            source: format.encoding, encoding: .l24, channelCount: 2, framesPerPacket: framesPerPacket, payloadType: 96,
             ssrc: UInt32(index), initialSequenceNumber: 0, initialTimestamp: 0)
         // Read ahead off the pacing thread, as the command line does.
         let source = ReadAheadSource(
             try Inputs.openWAV(path: path, note: { _ in }), capacity: format.sampleRate * format.bytesPerFrame,
-            maximumFrames: 48, loops: false, clock: MonotonicClock())
+            maximumFrames: framesPerPacket, loops: false, clock: MonotonicClock())
         readers.append(source)
         tracks.append(Track(name: "t\(index)", source: source, packetizer: packetizer, sink: socket))
     }
-    let collectors = watched.map { _ in TimestampCollector(capacity: frames / 48) }
+    let collectors = watched.map { _ in TimestampCollector(capacity: frames / framesPerPacket + 1) }
     let threads = try zip(collectors, receivers).map { collector, socket in
         try OSThread { collector.run(socket: socket, firstSequence: 0) }
     }
@@ -57,7 +60,8 @@ func measureTracks(_ count: Int, options: BenchOptions) throws -> (lastP99: Doub
     // The first track of a burst shows how late the wake-up was; the last adds the time to send the whole burst.
     let errors = collectors.map { collector in
         (0..<collector.arrivals.count).filter { collector.arrivals[$0] != 0 }.map { index in
-            let ideal = runner.start.wall + MediaTime.nanoseconds(frames: index * 48, sampleRate: 48_000)
+            let ideal =
+                runner.start.wall + MediaTime.nanoseconds(frames: index * framesPerPacket, sampleRate: 48_000)
             return Double(collector.arrivals[index] - ideal) / 1000
         }
     }
@@ -85,13 +89,39 @@ func measureTracks(_ count: Int, options: BenchOptions) throws -> (lastP99: Doub
     let underruns = readers.map { $0.underruns.load(ordering: .relaxed) }.reduce(0, +)
     Console.output(
         """
-        \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s, send-time error (us):
+        \(count) tracks at \(MediaTime.millisecondsText(frames: framesPerPacket, sampleRate: 48_000)) ms (48 kHz stereo 24-bit), \(options.seconds) s, send-time error (us):
           first track of each burst \(percentiles(first))
           last track of each burst \(percentiles(sorted)), drift \(fixed(percentile(lastTenth, 0.5) - percentile(firstTenth, 0.5))) us; \(late) packets a packet time late, \(failed) sends failed, \(underruns) read-ahead underruns
         \(spreadLines)  pacing thread \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 2))% per track; RSS \(fixed(rss)) KiB per track
 
         """)
-    return (percentile(sorted, 0.99), cpu)
+    return (percentile(sorted, 0.99), cpu, late, failed)
+}
+
+/// The shortest packet time, of those AES67 and the README list, at which `count` tracks keep time here: the last
+/// track of every burst within one packet time of its deadline at p99, no more packets a packet time late than the
+/// machine's own bare timer wakes that late at the same period (plus 0.1 % of packets), none failed. Each packet time
+/// is shown next to that floor, measured just before it.
+func measureShortestPacketTime(_ count: Int, options: BenchOptions) throws {
+    for frames in [6, 12, 16, 48, 96, 192] {
+        let period = MediaTime.nanoseconds(frames: frames, sampleRate: 48_000)
+        let floor = try timerLateness(seconds: options.seconds, periodNanoseconds: period).sorted()
+        let floorLate = Double(floor.filter { $0 >= Double(period) / 1000 }.count) / Double(max(1, floor.count)) * 100
+        let result = try measureTracks(count, framesPerPacket: frames, options: options)
+        let packetMilliseconds = Double(frames) / 48
+        let sent = count * (options.seconds * 48_000 / frames)
+        let lateShare = Double(result.late) / Double(max(1, sent)) * 100
+        let kept = result.lastP99 <= packetMilliseconds * 1000 && lateShare <= floorLate + 0.1 && result.failed == 0
+        let time = MediaTime.millisecondsText(frames: frames, sampleRate: 48_000)
+        Console.output(
+            "  -> \(count) tracks at \(time) ms: p99 \(fixed(result.lastP99)) us (packet time \(fixed(packetMilliseconds * 1000)) us), \(fixed(lateShare, 3))% a packet time late; the machine alone at that period: wake-up p99 \(fixed(percentile(floor, 0.99))) us, \(fixed(floorLate, 3))% a period late: \(kept ? "kept" : "not kept")\n\n"
+        )
+        if kept {
+            Console.output("shortest packet time kept with \(count) tracks: \(time) ms\n\n")
+            return
+        }
+    }
+    Console.output("shortest packet time kept with \(count) tracks: none up to 4 ms\n\n")
 }
 
 /// The benchmark's answer to "how many tracks per core": the most tracks, of the counts tried, whose every packet

@@ -25,6 +25,10 @@ func main() -> Int32 {
     do {
         if let label = options.listenLabel {
             try listen(label: label, options: options)
+        } else if options.packetSizes {
+            printPacketSizes()
+        } else if !options.shortestPacketTimeCounts.isEmpty {
+            for count in options.shortestPacketTimeCounts { try measureShortestPacketTime(count, options: options) }
         } else if !options.recorderTrackCounts.isEmpty {
             for count in options.recorderTrackCounts { try measureRecorder(count, options: options) }
         } else if options.sendCostDatagrams > 0 {
@@ -32,8 +36,8 @@ func main() -> Int32 {
         } else if !options.trackCounts.isEmpty {
             var results: [(count: Int, lastP99: Double, cpu: Double)] = []
             for count in options.trackCounts {
-                let (lastP99, cpu) = try measureTracks(count, options: options)
-                results.append((count, lastP99, cpu))
+                let measured = try measureTracks(count, options: options)
+                results.append((count, measured.lastP99, measured.cpu))
             }
             Console.output(tracksPerCore(results) + "\n")
             try measureFFmpeg(options.ffmpegProcesses, options: options)

@@ -91,6 +91,29 @@ extension EndToEnd {
             #expect(result.error.hasPrefix("audiostreamer: "), "\(result.error)")
         }
 
+        /// What AES67 receivers would refuse is refused before anything is sent (to loopback here, so that even a
+        /// wrong acceptance sends nothing beyond this host), naming the track and the reason.
+        @Test(
+            "--aes67 refuses a unicast destination, more than 8 channels, 44.1 kHz and a packet time AES67 does not list",
+            arguments: [
+                (2, 48_000, [String](), "sends to 127.0.0.1, not to a multicast group"),
+                (10, 48_000, [], "has 10 channels, more than the 8 an AES67 stream carries"),
+                (2, 44_100, [], "is 44100 Hz, and AES67 streams are 48 kHz"),
+                (2, 48_000, ["--ptime", "2"], "would send packets of 96 frames (2.000 ms)"),
+            ])
+        func aes67Refusals(channels: Int, rate: Int, extra: [String], reason: String) throws {
+            let folder = try ScratchFolder("aes67")
+            let format = PCMFormat(encoding: .signed16, channelCount: channels, sampleRate: rate)
+            try TestWAV(format: format, seconds: 0.1).write(to: folder.path("a.wav"))
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["--aes67", "--ip", "127.0.0.1", "--sdp-dir", folder.path("sdp")] + extra + [folder.path("a.wav")],
+                in: folder.url, label: "aes67")
+            #expect(result.status == 64, "\(result.error)")
+            #expect(result.error.contains("--aes67: track 'a' \(reason)"), "\(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/a.sdp")))
+        }
+
         @Test("--payload-type 10 is refused for 48 kHz (RFC 3551 gives it to 44.1 kHz stereo)")
         func staticPayloadTypeOnlyWhereAllowed() throws {
             let folder = try ScratchFolder("pt")

@@ -52,7 +52,9 @@ extension EndToEnd {
 
         /// Nobody listens on the port: each ICMP port unreachable makes the next send fail with ECONNREFUSED. The
         /// sender sends that packet again at once and counts the refusal, so tshark sees every packet.
-        @Test("no receiver listening: every packet is on the wire, and the ICMP errors are counted", ExternalTool.tshark.trait)
+        @Test(
+            "no receiver listening: every packet is on the wire, and the ICMP errors are counted",
+            ExternalTool.tshark.trait)
         func everyPacketLeaves() throws {
             let tshark = try ExternalTool.tshark.require()
             let folder = try ScratchFolder("every-packet")
@@ -77,15 +79,20 @@ extension EndToEnd {
             let read = try Subprocess.run(
                 tshark, ["-r", capture, "-T", "fields", "-e", "udp.dstport", "-e", "icmp.type"], in: folder.url,
                 label: "read")
-            let rows = read.output.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+            let rows = read.output.split(separator: "\n").map {
+                $0.split(separator: "\t", omittingEmptySubsequences: false)
+            }
             // ICMP errors quote the datagram's UDP header: tell them by their ICMP type, 3.
             let unreachable = rows.filter { $0.count > 1 && $0[1] == "3" }.count
             let packets = rows.filter { $0.first == "\(port)" && ($0.count < 2 || $0[1].isEmpty) }.count
-            print("nobody listening: \(packets) of 1000 packets on the wire, \(unreachable) ICMP errors, \(refused) refused")
+            print(
+                "nobody listening: \(packets) of 1000 packets on the wire, \(unreachable) ICMP errors, \(refused) refused"
+            )
             #expect(packets == 1000, "tshark saw \(packets) of 1000 RTP packets")
             // Loopback does not rate-limit ICMP, so nearly every packet gets one back; before this fix at most
             // every other send was refused, and refused ones were lost.
-            #expect(refused > 500 && refused <= unreachable, "\(refused) refused, \(unreachable) ICMP errors: \(summary)")
+            #expect(
+                refused > 500 && refused <= unreachable, "\(refused) refused, \(unreachable) ICMP errors: \(summary)")
         }
 
         // MARK: - 2. Unicast across hosts
@@ -103,7 +110,8 @@ extension EndToEnd {
                 0, "10.210.1.1", 1, "10.210.1.2", id: 10, ipv6: ("fd00:210::1", "fd00:210::2"))
             let source = TestWAV(format: Self.stereo24, seconds: 2, seed: 100)
             try source.write(to: folder.path("take.wav"))
-            let capture = try Capture(network, host: 1, interface: rxLink, filter: "udp or ip6", folder: folder, label: "rx")
+            let capture = try Capture(
+                network, host: 1, interface: rxLink, filter: "udp or ip6", folder: folder, label: "rx")
             for (family, destination, port) in [("IPv4", "10.210.1.2", 49_010), ("IPv6", "fd00:210::2", 49_020)] {
                 let sdpFolder = folder.path("sdp-\(port)")
                 let sender = try network.start(
@@ -126,7 +134,8 @@ extension EndToEnd {
             let decode = ["udp.port==49010,rtp", "udp.port==49020,rtp"]
             let sent = try capture.fields(
                 "!icmp && !icmpv6 && (udp.dstport >= 49010 && udp.dstport <= 49021)",
-                ["udp.dstport", "ip.dsfield.dscp", "ipv6.tclass.dscp", "ip.flags.df", "rtp.seq"], decode: decode)
+                ["udp.dstport", "ip.dsfield.dscp", "ipv6.tclass.dscp", "ip.flags.df", "rtp.seq", "udp.length"],
+                decode: decode)
             for port in [49_010, 49_020] {
                 let rtp = sent.filter { $0[0] == "\(port)" }
                 let rtcp = sent.filter { $0[0] == "\(port + 1)" }
@@ -134,6 +143,10 @@ extension EndToEnd {
                 #expect(rtcp.count >= 2, "port \(port + 1): \(rtcp.count) RTCP packets")
                 let marks = Set((rtp + rtcp).map { $0[1].isEmpty ? $0[2] : $0[1] })
                 #expect(marks == ["34"], "port \(port): DSCP \(marks)")
+                // The README's packet size table (audiostreamer-bench --packet-sizes): 1 ms of L24 stereo at 48 kHz
+                // is 300 bytes of UDP payload, 308 with UDP's header.
+                let lengths = Set(rtp.map { $0[5] })
+                #expect(lengths == ["308"], "port \(port): UDP lengths \(lengths)")
             }
             let ipv4 = sent.filter { $0[0] == "49010" || $0[0] == "49011" }
             #expect(ipv4.allSatisfy { $0[3] == "1" || $0[3] == "True" }, "an IPv4 datagram without Don't Fragment")
@@ -276,7 +289,9 @@ extension EndToEnd {
             expectSame(Self.raw(output), wanted.expectedBigEndian, "ffmpeg, from the group")
             let recorded = try RecordedFile(folder.path("take/stage.wav"))
             expectSame(recorded.samples, wanted.samples, "the recorder, joined to the group")
-            #expect(!recorder.standardError.contains("segment 2"), "another source reached the recorder:\n\(recorder.standardError)")
+            #expect(
+                !recorder.standardError.contains("segment 2"),
+                "another source reached the recorder:\n\(recorder.standardError)")
 
             // IPv6: a site-local group (ff05::), its hop limit given, recorded bit-exact.
             let port6 = 49_060
@@ -309,7 +324,8 @@ extension EndToEnd {
             let fromSender = seen.filter { $0[0] == "10.212.1.1" && $0[6] == "\(port)" }
             let fromIntruder = seen.filter { $0[0] == "10.212.1.3" && $0[6] == "\(port)" }
             let over6 = seen.filter { $0[1] == "fd00:212::1" }
-            #expect(fromSender.count == 2000 && fromIntruder.count == 2000, "\(fromSender.count), \(fromIntruder.count)")
+            #expect(
+                fromSender.count == 2000 && fromIntruder.count == 2000, "\(fromSender.count), \(fromIntruder.count)")
             #expect(Set(fromSender.map { $0[2] }) == ["4"], "TTLs \(Set(fromSender.map { $0[2] }))")
             #expect(Set(fromIntruder.map { $0[2] }) == ["1"], "the default TTL: \(Set(fromIntruder.map { $0[2] }))")
             #expect(Set(over6.map { $0[3] }) == ["3"], "hop limits \(Set(over6.map { $0[3] }))")
@@ -359,7 +375,9 @@ extension EndToEnd {
             #expect(ffmpeg.wait(seconds: 8) != nil, "ffmpeg did not stop: \(ffmpeg.standardError)")
             capture.stop()
             expectSame(Self.raw(output), source.expectedBigEndian, "ffmpeg, from the SAP announcement")
-            #expect(recorder.standardError.contains("sap: 'announced' announced by 10.213.1.1"), "\(recorder.standardError)")
+            #expect(
+                recorder.standardError.contains("sap: 'announced' announced by 10.213.1.1"), "\(recorder.standardError)"
+            )
             let recorded = try RecordedFile(folder.path("take/announced.wav"))
             expectSame(recorded.samples, source.samples, "record --sap")
 
@@ -371,6 +389,25 @@ extension EndToEnd {
             #expect(Set(packets.map { $0[2] + " " + $0[3] }) == ["10.213.1.1 239.255.255.255"], "\(packets)")
             // One session throughout: the deletion names the announced o=.
             #expect(Set(packets.map { $0[1] }).count == 1, "o= lines: \(Set(packets.map { $0[1] }))")
+
+            // The AES67 preset where no ptp4l runs: a 16-bit file sent as L24 at 1 ms, announced, with a warning
+            // that the clock is not PTP.
+            try TestWAV(format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000), seconds: 0.2)
+                .write(to: folder.path("plain.wav"))
+            let preset = try network.exec(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "--aes67", "--ip", "239.77.0.4", "--interface", txLink, "--port",
+                    "49074", "--ptp4l-socket", folder.path("no-ptp4l"), "--sdp-dir", folder.path("sdp67"),
+                    folder.path("plain.wav"),
+                ], folder: folder, label: "aes67")
+            #expect(preset.status == 0, "\(preset.error)")
+            #expect(preset.error.contains("warning: ptp: no ptp4l answered"), "\(preset.error)")
+            #expect(preset.error.contains("sap: "), "SAP is on with --aes67: \(preset.error)")
+            let text = (try? String(contentsOfFile: folder.path("sdp67/plain.sdp"), encoding: .utf8)) ?? ""
+            for line in ["a=rtpmap:96 L24/48000/2", "a=ptime:1", "c=IN IP4 239.77.0.4/1"] {
+                #expect(text.contains(line + "\r\n"), "\(line) missing:\n\(text)")
+            }
         }
 
         // MARK: - 6. PTP
@@ -394,11 +431,17 @@ extension EndToEnd {
             ]
             let gmSocket = folder.path("gm.uds")
             let followerSocket = folder.path("follower.uds")
-            try (common + ["priority1 10", "clockClass 6", "uds_address \(gmSocket)", ""]).joined(separator: "\n")
-                .write(toFile: folder.path("gm.cfg"), atomically: true, encoding: .utf8)
+            for (name, identity) in [("gm", "001dc1.fffe.0000a1"), ("gm2", "001dc1.fffe.0000b2")] {
+                try
+                    (common + [
+                        "priority1 10", "clockClass 6", "clockIdentity \(identity)", "uds_address \(gmSocket)", "",
+                    ])
+                    .joined(separator: "\n").write(
+                        toFile: folder.path("\(name).cfg"), atomically: true, encoding: .utf8)
+            }
             try (common + ["slaveOnly 1", "uds_address \(followerSocket)", ""]).joined(separator: "\n")
                 .write(toFile: folder.path("follower.cfg"), atomically: true, encoding: .utf8)
-            let grandmaster = try network.start(
+            var grandmaster = try network.start(
                 0, [ptp4l, "-f", folder.path("gm.cfg"), "-i", gmLink, "-m"], folder: folder, label: "ptp4l-gm")
             let follower = try network.start(
                 1, [ptp4l, "-f", folder.path("follower.cfg"), "-i", followerLink, "-m"], folder: folder,
@@ -407,26 +450,19 @@ extension EndToEnd {
                 grandmaster.interrupt()
                 follower.interrupt()
             }
-            // The grandmaster's identity as ptp4l logs it (82d549.fffe.3b8ed8), and the follower choosing it.
-            var identity = ""
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline {
-                let log = grandmaster.standardOutput
-                if let line = log.split(separator: "\n").first(where: { $0.contains("selected local clock") }),
-                    let word = line.split(separator: " ").first(where: { $0.split(separator: ".").count == 3 }),
-                    follower.standardOutput.contains("selected best master clock \(word)")
-                {
-                    identity = String(word)
-                    break
+            /// Waits until the follower has chosen the grandmaster `identity` (as ptp4l writes it, 001dc1.fffe.0000a1).
+            func follows(_ identity: String) -> Bool {
+                let deadline = Date().addingTimeInterval(20)
+                while Date() < deadline {
+                    if follower.standardOutput.contains("selected best master clock \(identity)") { return true }
+                    Thread.sleep(forTimeInterval: 0.1)
                 }
-                Thread.sleep(forTimeInterval: 0.1)
+                return false
             }
-            try #require(!identity.isEmpty, "ptp4l did not settle:\n\(grandmaster.standardOutput)\n\(follower.standardOutput)")
-            let octets = identity.replacingOccurrences(of: ".", with: "")
-            let eui64 = stride(from: 0, to: 16, by: 2).map { offset -> String in
-                let start = octets.index(octets.startIndex, offsetBy: offset)
-                return octets[start..<octets.index(start, offsetBy: 2)].uppercased()
-            }.joined(separator: "-")
+            try #require(
+                follows("001dc1.fffe.0000a1"),
+                "ptp4l did not settle:\n\(grandmaster.standardOutput)\n\(follower.standardOutput)")
+            let eui64 = "00-1D-C1-FF-FE-00-00-A1"
 
             let source = TestWAV(format: Self.stereo24, seconds: 1, seed: 140)
             try source.write(to: folder.path("ptp.wav"))
@@ -462,7 +498,8 @@ extension EndToEnd {
             #expect(wallSender.wait(seconds: 5) == 0, "\(wallSender.standardError)")
             #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")
             capture.stop()
-            #expect(ptpSender.standardError.contains(eui64), "the sender names the grandmaster: \(ptpSender.standardError)")
+            #expect(
+                ptpSender.standardError.contains(eui64), "the sender names the grandmaster: \(ptpSender.standardError)")
 
             // TAI - UTC is 37 s (since 2017; ptp4l's utc_offset here, and the kernel's where it is set).
             let seconds = Int64(start.timeIntervalSince1970)
@@ -476,6 +513,49 @@ extension EndToEnd {
             let wallTrack = try RecordedFile(folder.path("take/wall.wav"))
             expectSame(ptpTrack.samples, source.samples, "the PTP-timestamped track")
             expectSame(wallTrack.samples, source.samples, "the wall-clock track")
+
+            // The AES67 preset on the follower, multicast: PTP timestamps and clock, SAP on. The grandmaster is
+            // replaced while it streams: the sender says so, its SDP file names the new one, and a new version of
+            // the description is announced.
+            try network.must(0, [network.ip, "route", "add", "224.0.0.0/4", "dev", gmLink], folder: folder)
+            let sap = try Capture(
+                network, host: 0, interface: gmLink, filter: "udp port 9875", folder: folder, label: "sap")
+            let aes67 = try network.start(
+                1,
+                [
+                    BuiltProduct.audiostreamer, "--aes67", "--ip", "239.77.0.3", "--interface", followerLink,
+                    "--ptp4l-socket", followerSocket, "--loop", "--duration", "8", "--sdp-dir", folder.path("sdp67"),
+                    folder.path("ptp.wav"),
+                ], folder: folder, label: "sender-aes67")
+            let sdp67 = folder.path("sdp67/ptp.sdp")
+            #expect(waitForFile(sdp67), "\(aes67.standardError)")
+            let before = (try? String(contentsOfFile: sdp67, encoding: .utf8)) ?? ""
+            for line in [
+                "c=IN IP4 239.77.0.3/1", "a=rtpmap:96 L24/48000/2",
+                "a=source-filter: incl IN IP4 239.77.0.3 10.214.1.2",
+                "a=ptime:1", "a=ts-refclk:ptp=IEEE1588-2008:\(eui64):5", "a=mediaclk:direct=0",
+            ] {
+                #expect(before.contains(line + "\r\n"), "AES67 SDP lacks \(line):\n\(before)")
+            }
+            Thread.sleep(forTimeInterval: 1)
+            grandmaster.interrupt()
+            grandmaster = try network.start(
+                0, [ptp4l, "-f", folder.path("gm2.cfg"), "-i", gmLink, "-m"], folder: folder, label: "ptp4l-gm2")
+            #expect(follows("001dc1.fffe.0000b2"), "the follower never chose the new grandmaster")
+            #expect(aes67.wait(seconds: 20) == 0, "\(aes67.standardError)")
+            sap.stop()
+            let newer = "00-1D-C1-FF-FE-00-00-B2"
+            #expect(
+                aes67.standardError.contains("the grandmaster changed") && aes67.standardError.contains("to \(newer)"),
+                "\(aes67.standardError)")
+            let after = (try? String(contentsOfFile: sdp67, encoding: .utf8)) ?? ""
+            #expect(after.contains("a=ts-refclk:ptp=IEEE1588-2008:\(newer):5\r\n"), "\(after)")
+            let packets = try sap.fields("sap", ["sap.flags.t", "sdp.owner", "sdp.media_attr"])
+            let announced = packets.filter { $0[0] == "0" || $0[0] == "False" }
+            let versions = Set(announced.map { $0[1] })
+            #expect(versions.count == 2, "announced o= lines: \(versions) in \(packets)")
+            #expect(announced.last?[2].contains(newer) == true, "the last announcement: \(announced.last ?? [])")
+            #expect(packets.filter { $0[0] == "1" || $0[0] == "True" }.count >= 2, "no deletions: \(packets)")
         }
 
         // MARK: - 7. Loss reported back

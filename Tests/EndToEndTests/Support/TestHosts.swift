@@ -29,7 +29,8 @@ extension TestNetwork {
         let suffix = String(format: ":%04X", port)
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            let tables = try? exec(index, ["/bin/cat", "/proc/net/udp", "/proc/net/udp6"], folder: folder, label: "udp")
+            let tables = try? exec(
+                index, ["/bin/cat", "/proc/net/udp", "/proc/net/udp6"], folder: folder, label: "udp")
             for line in (tables?.output ?? "").split(separator: "\n") {
                 let fields = line.split(separator: " ")
                 if fields.count > 1, fields[1].hasSuffix(suffix) { return true }
