@@ -313,14 +313,18 @@ public enum RecordProgram {
         while clock.now() < deadline && !complete() {
             guard waiter.wait(milliseconds: Int(min(100, (deadline - clock.now()) / 1_000_000 + 1))) else { continue }
             while let (count, source) = buffer.withUnsafeMutableBytes({ socket.receiveNow(into: $0) }) {
-                guard let packet = try? SAPPacket(parsing: Array(buffer.prefix(count))) else { continue }
-                let key = "\(source.address)/\(packet.messageIDHash)"
+                // One session, one entry: a new version (another hash) replaces the one heard before.
+                guard let packet = try? SAPPacket(parsing: Array(buffer.prefix(count))), let key = packet.sessionKey
+                else { continue }
                 switch packet.kind {
                 case .deletion: heard[key] = nil
                 case .announcement:
-                    guard heard[key] == nil, let document = try? SDPDocument(parsing: packet.payload) else { continue }
+                    // Bounded whatever the network sends: at most a thousand sessions are kept.
+                    guard heard[key]?.text != packet.payload, heard[key] != nil || heard.count < 1000,
+                        let document = try? SDPDocument(parsing: packet.payload)
+                    else { continue }
+                    if heard[key] == nil { order.append(key) }
                     heard[key] = (packet.payload, "SAP from \(source.address)")
-                    order.append(key)
                     events(
                         .announced(
                             name: document.description.sessionName, origin: "\(source.address)",

@@ -93,6 +93,21 @@ public struct SAPPacket: Sendable, Hashable {
     }
 }
 
+extension SAPPacket {
+    /// The session the packet is about, whatever its version: the payload's `o=` line without its version field
+    /// (user, session id, network and address type, address: RFC 8866 section 5.2's globally unique identifier).
+    /// A deletion may carry the `o=` line alone (RFC 2974 section 3), so only that line is read. Nil when there is
+    /// none or it is malformed.
+    public var sessionKey: String? {
+        for line in payload.split(whereSeparator: \.isNewline) where line.hasPrefix("o=") {
+            let fields = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count == 6 else { return nil }
+            return [fields[0], fields[1], fields[3], fields[4], fields[5]].joined(separator: " ")
+        }
+        return nil
+    }
+}
+
 /// Why a datagram is not a SAP packet this reader can use.
 public enum SAPProblem: Sendable, Hashable, CustomStringConvertible {
     case truncated

@@ -40,16 +40,28 @@ public final class SAPAnnouncer: @unchecked Sendable {
     }
 
     /// Replaces the descriptions (a new version of them), announced at once.
+    /// The replaced ones are deleted first, so that a receiver that keys sessions by their message hash (PipeWire
+    /// does) drops the old version at once instead of at its timeout.
     public func update(_ texts: [String]) {
-        descriptions.withLock { $0 = texts }
+        descriptions.withLock { current in
+            retired.withLock { $0 += current.filter { !texts.contains($0) } }
+            current = texts
+        }
         pendingNow.store(true, ordering: .releasing)
     }
+
+    /// Descriptions replaced since the last announcement, to delete before announcing their successors.
+    private let retired = Mutex<[String]>([])
 
     private let pendingNow = Atomic<Bool>(false)
 
     /// The packets for the descriptions now.
     public func packets(kind: SAPPacket.Kind) -> [[UInt8]] {
-        descriptions.withLock { $0 }.map { text in
+        packets(kind: kind, for: descriptions.withLock { $0 })
+    }
+
+    func packets(kind: SAPPacket.Kind, for texts: [String]) -> [[UInt8]] {
+        texts.map { text in
             SAPPacket(kind: kind, messageIDHash: Self.hash(text), originatingSource: origin.bytes, payload: text).bytes
         }
     }
@@ -72,6 +84,12 @@ public final class SAPAnnouncer: @unchecked Sendable {
         while !finished.isStopped && !stop.isStopped {
             let now = clocks.monotonicNow()
             if now >= next || pendingNow.exchange(false, ordering: .acquiring) {
+                send(
+                    packets(
+                        kind: .deletion,
+                        for: retired.withLock { texts in
+                            defer { texts = [] }; return texts
+                        }))
                 let packets = packets(kind: .announcement)
                 send(packets)
                 let average = Double(packets.reduce(0) { $0 + $1.count }) / Double(max(1, packets.count))

@@ -178,7 +178,8 @@ public enum Planner {
                     events: &events))
         }
         guard let first = plans.first else { throw .inputsMissing(expected: 1, given: 0) }
-        let localHost = try resolved(take.tracks[first.slot].destination ?? take.destination, inputs).localAddress
+        // This host as the first track leaves it: the address it binds (--bind), else the route's.
+        let localHost = first.sourceAddress
         // A session ID that stays the same for the same take from the same host (SAP receivers and AES67 devices
         // know a stream by it), and a version that is the NTP time the description was made (RFC 8866 section 5.2).
         let sessionID = TakeRules.sessionID(

@@ -56,7 +56,11 @@ enum RecordOptions {
         .flag(["--sap"], help: "record the streams announced with SAP: those named as operands, or all") {
             $0.sap = true
         },
-        .value(["--sap-wait"], "seconds", help: "how long --sap listens for announcements (default 35)") {
+        .value(
+            ["--sap-wait"], "seconds",
+            help:
+                "how long --sap listens for announcements, at most (default 35; it stops once every named stream is heard)"
+        ) {
             arguments, value, spelling in
             arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
         },

@@ -553,7 +553,7 @@ extension EndToEnd {
             let packets = try sap.fields("sap", ["sap.flags.t", "sdp.owner", "sdp.media_attr"])
             let announced = packets.filter { $0[0] == "0" || $0[0] == "False" }
             let versions = Set(announced.map { $0[1] })
-            #expect(versions.count == 2, "announced o= lines: \(versions) in \(packets)")
+            #expect(versions.count == 2, "announced o= lines: \(versions) in \(packets); \(aes67.standardError)")
             #expect(announced.last?[2].contains(newer) == true, "the last announcement: \(announced.last ?? [])")
             #expect(packets.filter { $0[0] == "1" || $0[0] == "True" }.count >= 2, "no deletions: \(packets)")
         }

@@ -211,6 +211,26 @@ private func parse(_ bytes: [UInt8]) throws(SDPError) -> SAPPacket { try SAPPack
         }
         #expect(parsed > 100 && parsed < 20_000)
     }
+
+    @Test("a session is known by its o= line without the version: every version, and a deletion of o= alone")
+    func sessionKey() {
+        func key(_ payload: String) -> String? {
+            SAPPacket(kind: .announcement, messageIDHash: 1, originatingSource: [10, 0, 0, 1], payload: payload)
+                .sessionKey
+        }
+        let first = "v=0\r\no=- 3903178792 4005144100 IN IP4 10.206.1.1\r\ns=m1\r\nt=0 0\r\n"
+        let second = "v=0\r\no=- 3903178792 4005144200 IN IP4 10.206.1.1\r\ns=m1\r\nt=0 0\r\n"
+        #expect(key(first) == "- 3903178792 IN IP4 10.206.1.1")
+        #expect(key(second) == key(first))
+        // RFC 2974 section 3 lets a deletion carry the origin line alone, with LF only.
+        #expect(key("o=- 3903178792 4005144300 IN IP4 10.206.1.1\n") == key(first))
+        // Another session id, another address: another session.
+        #expect(key("o=- 1 4005144100 IN IP4 10.206.1.1\r\n") != key(first))
+        #expect(key("o=- 3903178792 4005144100 IN IP4 10.206.1.3\r\n") != key(first))
+        // No o=, or one without its six fields: no key.
+        #expect(key("v=0\r\ns=x\r\n") == nil)
+        #expect(key("v=0\r\no=- 1 IN IP4\r\n") == nil)
+    }
 }
 
 /// TestSupport's SplitMix64 (Steele, Lea, Flood 2014), copied: the SDPTests target does not depend on TestSupport.

@@ -316,4 +316,19 @@ private func lines(_ text: String) -> [String] {
         let random = try streams(.random, "ntp=/traceable/")
         #expect(random[0].mediaClockOffset != nil && random[1].mediaClockOffset == nil)
     }
+
+    @Test("--bind: the sockets bind the address, and the SDP's origin and source filter name it")
+    func boundAddress() throws {
+        let session = try plan(take { $0.network.bindAddress = "192.168.0.3" }, [stereo16])
+        #expect(session.tracks[0].bindsSourceAddress)
+        #expect(session.tracks[0].sourceAddress == IPAddress(ipv4: 0xC0A8_0003))
+        let text = lines(try sdp(session))
+        #expect(text.contains { $0.hasPrefix("o=- ") && $0.hasSuffix(" IN IP4 192.168.0.3") }, "\(text)")
+        #expect(text.contains("a=source-filter: incl IN IP4 239.69.1.2 192.168.0.3"), "\(text)")
+        #expect(session.canonicalName == "alice@192.168.0.3")
+        // An address of the other family cannot send to this destination.
+        #expect(throws: PlanError.unresolvedHost("2001:db8::2")) {
+            try plan(take { $0.network.bindAddress = "2001:db8::2" }, [stereo16])
+        }
+    }
 }

@@ -61,6 +61,8 @@ final class Capture {
             Thread.sleep(forTimeInterval: 0.05)
         }
         try #require(process.standardError.contains("Capturing on"), "tshark did not start: \(process.standardError)")
+        // dumpcap says so as it opens the interface; give it a moment to be reading.
+        Thread.sleep(forTimeInterval: 0.3)
     }
 
     /// Stops the capture after the last packets had time to come in.
