@@ -560,7 +560,7 @@ extension EndToEnd {
 
         // MARK: - 7. Loss reported back
 
-        /// nftables on the recorder's host drops 3 % of the first 2000 packets at random. The sender's schedule
+        /// nftables on the recorder's host drops 3 % of packets 1 to 1999 at random. The sender's schedule
         /// and RTCP go on untouched (every packet sent, nothing failed, sender reports sent), and the loss its
         /// receiver reports back in RTCP is exactly what nftables counted.
         @Test(
@@ -575,11 +575,12 @@ extension EndToEnd {
             let network = try TestNetwork(prefix: "asloss", hosts: ["tx", "rx"])
             try network.link(0, "10.215.1.1", 1, "10.215.1.2", id: 16)
             // RTP's sequence number is the transport payload's bits 16-31 (@th,80,16 after the 8-byte UDP header).
+            // Never the first packet: RFC 3550's cumulative loss counts from the first sequence number received.
             let rules = """
                 table ip lossy {
                   chain input {
                     type filter hook input priority 0; policy accept;
-                    udp dport 49090 @th,80,16 < 2000 numgen random mod 100 < 3 counter drop
+                    udp dport 49090 @th,80,16 1-1999 numgen random mod 100 < 3 counter drop
                   }
                 }
                 """

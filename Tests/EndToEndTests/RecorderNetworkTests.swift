@@ -76,7 +76,7 @@ extension EndToEnd {
             }
         }
 
-        /// nftables in the sender's host drops 2 % of one track's packets at random: the recorder counts exactly
+        /// nftables in the recorder's host drops 2 % of one track's packets at random: the recorder counts exactly
         /// those, each a gap of silence of a packet's length at its place, the rest bit-exact, the tracks in line.
         @Test(
             "2 % of one track dropped by nftables: exactly those counted lost, each a packet of silence at its place",
@@ -91,17 +91,20 @@ extension EndToEnd {
             try network.link(1, "10.203.1.1", 0, "10.203.1.2", id: 3)
             let sources = (0..<2).map { TestWAV(format: Self.stereo24, seconds: 4, seed: UInt64(95 + $0)) }
             for (index, source) in sources.enumerated() { try source.write(to: folder.path("l\(index).wav")) }
-            // RTP of the second track (port 48122) only, every packet with a 1 in 50 chance, counted.
+            // RTP of the second track (port 48122) only, every packet with a 1 in 50 chance, counted, dropped as it
+            // reaches the recorder's host: the sender sends (and its sender reports count) every packet, so a loss
+            // at either end of the stream is known too. (Dropped in the sender's own output, a packet fails with
+            // EPERM and is not counted as sent, so a last packet lost there is invisible to any receiver.)
             let rules = """
                 table ip lossy {
-                  chain out {
-                    type filter hook output priority 0; policy accept;
+                  chain input {
+                    type filter hook input priority 0; policy accept;
                     udp dport 48122 numgen random mod 50 == 0 counter drop
                   }
                 }
                 """
             try rules.write(toFile: folder.path("rules.nft"), atomically: true, encoding: .utf8)
-            let (nftProgram, nftArguments) = network.inside(1, [nft, "-f", folder.path("rules.nft")])
+            let (nftProgram, nftArguments) = network.inside(0, [nft, "-f", folder.path("rules.nft")])
             let loaded = try Subprocess.run(nftProgram, nftArguments, in: folder.url, label: "nft")
             try #require(loaded.status == 0, "\(loaded.error)")
             let (program, arguments) = network.inside(
@@ -121,7 +124,7 @@ extension EndToEnd {
             let recorder = try Subprocess(recorderProgram, recorderArguments, in: folder.url, label: "recorder")
             #expect(sender.wait(seconds: 30) == 0, "\(sender.standardError)")
             #expect(recorder.wait(seconds: 15) == 0, "\(recorder.standardError)")
-            let (listProgram, listArguments) = network.inside(1, [nft, "list", "table", "ip", "lossy"])
+            let (listProgram, listArguments) = network.inside(0, [nft, "list", "table", "ip", "lossy"])
             let listing = try Subprocess.run(listProgram, listArguments, in: folder.url, label: "nft-list")
             let counted = try #require(
                 listing.output.range(of: #"counter packets (\d+)"#, options: .regularExpression).map {
