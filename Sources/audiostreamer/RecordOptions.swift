@@ -66,11 +66,8 @@ enum RecordOptions {
         },
         .value(["--sap-address"], "addr", help: "the group SAP listens on (default 239.255.255.255)") {
             arguments, value, spelling in
-            guard let address = IPAddress(value), address.isMulticast else {
-                throw UsageError("\(spelling) '\(value)': expected a multicast address")
-            }
+            arguments.sapGroup = try SendOptions.multicastAddress(value, spelling)
             arguments.sap = true
-            arguments.sapGroup = value
         },
         .value(["--interface"], "name|addr", help: "the interface multicast groups are joined on") {
             arguments, value, spelling in

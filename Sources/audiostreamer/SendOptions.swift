@@ -200,11 +200,8 @@ enum SendOptions {
         },
         .value(["--sap-address"], "addr", help: "the multicast group SAP announces to (implies --sap)") {
             arguments, value, spelling in
-            guard let address = IPAddress(value), address.isMulticast else {
-                throw UsageError("\(spelling) '\(value)': expected a multicast address")
-            }
+            arguments.sapAddress = try multicastAddress(value, spelling)
             arguments.sap = true
-            arguments.sapAddress = value
         },
         .flag(
             ["--aes67"],
@@ -257,6 +254,14 @@ enum SendOptions {
 
     static let rtcpContradiction = UsageError("--rtcp-mux and --rtcp-port contradict each other")
     static let intervalContradiction = UsageError("--rtcp-interval and --rtcp-reduced-minimum contradict each other")
+
+    /// A multicast group given as an option's value (SAP's, for send and record), as written.
+    static func multicastAddress(_ value: String, _ spelling: String) throws(UsageError) -> String {
+        guard let address = IPAddress(value), address.isMulticast else {
+            throw UsageError("\(spelling) '\(value)': expected a multicast address")
+        }
+        return value
+    }
 
     /// The options `demo` takes: all of `send`'s but those that name a take file.
     static let demo = all.filter { !$0.names.contains("--session") && !$0.names.contains("--node") }
