@@ -10,11 +10,23 @@ public struct PacingSettings: Sendable, Hashable {
     public var realtime = false
     /// Without a start instant, the first packet leaves this long after `run` is called.
     public var startDelayNanoseconds: Int64 = 20_000_000
+    /// After a stall, packets later than this are skipped rather than sent in a burst.
+    public var maximumLatenessNanoseconds = Scheduler<MonotonicClock>.defaultMaximumLateness
+    /// Pacing threads; nil chooses: one for up to `tracksPerThread` tracks, more (up to the CPUs) beyond.
+    public var threads: Int?
+    public static let tracksPerThread = 64
 
     public init() {}
+
+    /// The pacing threads for `trackCount` tracks on `processors` CPUs.
+    public func threadCount(tracks trackCount: Int, processors: Int) -> Int {
+        let wanted = threads ?? (trackCount + Self.tracksPerThread - 1) / Self.tracksPerThread
+        return max(1, min(wanted, trackCount, max(1, threads == nil ? processors : wanted)))
+    }
 }
 
-/// Runs tracks on a dedicated pacing thread and their RTCP on another, while the calling thread reports status.
+/// Runs tracks on dedicated pacing threads (one, or more for many tracks: each its own consecutive share of the
+/// tracks, all on one start) and their RTCP on another, while the calling thread reports status.
 public final class StreamRunner {
     public let tracks: [Track]
     public let settings: PacingSettings
@@ -23,9 +35,13 @@ public final class StreamRunner {
     public let reporter: RTCPReporter?
     /// Both clocks read at the moment the first packet is due (set by `run`).
     public private(set) var start = ClockPair(monotonic: 0, wall: 0)
-    /// CPU time the pacing thread used, known once `run` returns.
-    public var pacingCPUNanoseconds: Int64 { job?.cpuNanoseconds ?? 0 }
-    private var job: PacingJob?
+    /// CPU time the pacing threads used, known once `run` returns.
+    public var pacingCPUNanoseconds: Int64 { jobs.map(\.cpuNanoseconds).reduce(0, +) }
+    /// The stalls of each pacing thread.
+    public var stalls: [StallCounters] { jobs.map(\.scheduler.stalls) }
+    /// How many pacing threads run the tracks.
+    public var threadCount: Int { jobs.count }
+    private var jobs: [PacingJob] = []
 
     public init(
         tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal(), reporter: RTCPReporter? = nil
@@ -51,32 +67,43 @@ public final class StreamRunner {
             start = now.atWall(now.wall + settings.startDelayNanoseconds)
         }
         let finished = StopSignal()
-        let scheduler = Scheduler(tracks: tracks, clock: MonotonicClock(), spinNanoseconds: settings.spinNanoseconds)
-        let job = PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: finished)
-        self.job = job
         let settings = self.settings
-        let thread: OSThread
-        do throws(SystemError) {
-            thread = try OSThread {
-                do throws(SystemError) {
-                    try ThreadTuning.setTimerSlack(nanoseconds: 1)
-                } catch {
-                    note(.timerSlackUnavailable(error))
-                }
-                if settings.realtime {
-                    do throws(SystemError) {
-                        try ThreadTuning.requestRealtimePriority()
-                    } catch {
-                        note(.realtimeUnavailable(error))
-                    }
-                }
-                job.run()
-            }
-        } catch {
-            throw .thread(error)
-        }
         let start = self.start
         let stop = self.stop
+        let count = settings.threadCount(tracks: tracks.count, processors: ProcessorCount.online)
+        let share = max(1, (tracks.count + count - 1) / count)
+        jobs = stride(from: 0, to: tracks.count, by: share).map { first in
+            let scheduler = Scheduler(
+                tracks: Array(tracks[first..<min(first + share, tracks.count)]), clock: MonotonicClock(),
+                spinNanoseconds: settings.spinNanoseconds, maximumLateness: settings.maximumLatenessNanoseconds)
+            return PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: StopSignal())
+        }
+        var threads: [OSThread] = []
+        do throws(SystemError) {
+            for (index, job) in jobs.enumerated() {
+                threads.append(
+                    try OSThread {
+                        do throws(SystemError) {
+                            try ThreadTuning.setTimerSlack(nanoseconds: 1)
+                        } catch {
+                            if index == 0 { note(.timerSlackUnavailable(error)) }
+                        }
+                        if settings.realtime {
+                            do throws(SystemError) {
+                                try ThreadTuning.requestRealtimePriority()
+                            } catch {
+                                if index == 0 { note(.realtimeUnavailable(error)) }
+                            }
+                        }
+                        job.run()
+                    })
+            }
+        } catch {
+            stop.stop()
+            threads.forEach { $0.join() }
+            throw .thread(error)
+        }
+        let jobs = self.jobs
         let reporting: OSThread?
         do throws(SystemError) {
             if let reporter {
@@ -88,20 +115,25 @@ public final class StreamRunner {
             }
         } catch {
             stop.stop()
-            thread.join()
+            threads.forEach { $0.join() }
             throw .thread(error)
         }
         var nextStatus = start.monotonic + statusInterval
         while !finished.isStopped {
             let wake = min(nextStatus, clocks.monotonicNow() + 50_000_000)
             clocks.sleep(untilMonotonic: wake)
+            // Every pacing thread done: RTCP's last reports may go, and the status loop ends.
+            if jobs.allSatisfy({ $0.finished.isStopped }) {
+                finished.stop()
+                break
+            }
             let time = clocks.monotonicNow()
-            if time >= nextStatus && !finished.isStopped {
+            if time >= nextStatus {
                 status(Double(time - start.monotonic) / 1e9, false)
                 nextStatus += statusInterval
             }
         }
-        thread.join()
+        threads.forEach { $0.join() }
         reporting?.join()
         status(Double(clocks.monotonicNow() - start.monotonic) / 1e9, true)
     }

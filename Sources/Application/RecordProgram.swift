@@ -50,6 +50,8 @@ public enum RecordFailure: Error, Sendable {
     /// An output file exists already: never replaced.
     case outputExists(path: String)
     case outputNotCreated(path: String, reason: String)
+    /// The --stats file cannot be written.
+    case statisticsUnwritable(path: String, reason: String)
     /// SAP found none of the streams named (or none at all) in the time given.
     case notAnnounced(names: [String])
     /// Writing stopped (a full disk, an I/O error): the files are left valid with what was written.
@@ -171,6 +173,14 @@ public enum RecordProgram {
             throw .network(error as? SystemError ?? SystemError("setsockopt", errno: 0))
         }
 
+        // --stats refused before any file is made, not warned of while recording: its first version written now.
+        if let path = request.statisticsPath {
+            do {
+                try FileSystem.writeAtomically(Array(#"{"tracks": []}"#.utf8) + [10], to: path)
+            } catch {
+                throw .statisticsUnwritable(path: path, reason: "\(error)")
+            }
+        }
         let (writer, outputs, paths) = try createFiles(for: plan, clocks: environment.clocks)
         let receivers = zip(plan.tracks, outputs).map { track, output in
             TrackReceiver(

@@ -31,6 +31,8 @@ public enum SendFailure: Error, Sendable {
     case unreachable(host: String, IPAddress, SystemError)
     /// An SDP file could not be written.
     case sdpNotWritten(path: String, reason: String)
+    /// The --stats file cannot be written.
+    case statisticsUnwritable(path: String, reason: String)
     /// A thread could not be started.
     case thread(SystemError)
     /// No interface has this name or address.
@@ -57,6 +59,8 @@ public enum SendEvent: Sendable {
     case plan(PlanEvent)
     /// A track is about to stream: everything about it is decided.
     case trackStarting(TrackPlan, sdpPath: String)
+    /// The first packet is due a while from now (a --start-at ahead): how long, and when.
+    case waitingForStart(seconds: Double, startUnixNanoseconds: Int64)
     /// The pacing thread could not get 1 ns timer slack; wake-ups may be late by the default 50 us.
     case timerSlackUnavailable(SystemError)
     /// Real-time priority was asked for and refused; pacing goes on with normal priority.
@@ -70,6 +74,11 @@ public enum SendEvent: Sendable {
     /// A track's datagrams are larger than the path carries (EMSGSIZE with Don't Fragment set): they are not sent.
     /// Said once per track, with the path MTU the kernel has learned.
     case datagramTooLarge(track: String, bytes: Int, pathMTU: Int?)
+    /// A stream's way to its receiver changed (sends failing or recovered, the destination refusing or listening).
+    case delivery(track: String, destination: Endpoint, DeliveryWatch.Change, elapsedSeconds: Double)
+    /// A pacing thread fell behind by `worstSeconds` (the process was stopped, or starved of CPU); of its backlog,
+    /// `sent` packets left late at once and `skipped` (later than the allowed lateness) were skipped.
+    case stall(worstSeconds: Double, sent: Int, skipped: Int, elapsedSeconds: Double)
     /// How a track ended.
     case trackFinished(TrackOutcome)
 }

@@ -139,9 +139,18 @@ public enum SendProgram {
         for event in plan.events { events(.plan(event)) }
 
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in
-            try open(track, source: source, plan: plan, interface: interface ?? 0)
+            try open(track, source: source, plan: plan, interface: interface ?? 0, stop: stop)
         }
-        try writeSDPFiles(of: plan)
+        try writeSDPFiles(of: plan, all: true)
+        // --stats refused now rather than warned of in the middle of the stream: its first version written at once.
+        if let path = request.statisticsPath {
+            do {
+                try FileSystem.writeAtomically(Array(#"{"streams": []}"#.utf8) + [10], to: path)
+            } catch {
+                sdpPaths(of: plan).forEach(FileSystem.remove)
+                throw .statisticsUnwritable(path: path, reason: "\(error)")
+            }
+        }
 
         let readers = opened.compactMap { $0.reader }
         let readAhead = ReadAheadLoop(sources: readers)
@@ -164,10 +173,17 @@ public enum SendProgram {
             if let announcer { events(.announced(count: announcer.announcer.sent.load(ordering: .relaxed))) }
         }
         for track in plan.tracks { events(.trackStarting(track, sdpPath: track.sdpPath)) }
+        let wait = Double(plan.startUnixNanoseconds - environment.clocks.wallNow()) / 1e9
+        if wait > waitWorthSaying {
+            events(.waitingForStart(seconds: wait, startUnixNanoseconds: plan.startUnixNanoseconds))
+        }
         return try stream(
             opened, plan: plan, request: request, environment: environment, clockStatus: clockStatus, ptp: ptp,
             announcer: announcer?.announcer, events: events, stop: stop)
     }
+
+    /// A wait for the start longer than this is said, so a far --start-at does not look like a hang.
+    static let waitWorthSaying = 2.0
 
     /// TAI - UTC in seconds: the kernel's where it is set (ptp4l/phc2sys or chrony set it), else ptp4l's, else 37
     /// (IERS Bulletin C, since 2017-01-01).
@@ -290,9 +306,9 @@ public enum SendProgram {
 
     /// Opens what a track's plan names: its RTP socket (bound to the source port if any, connected to the
     /// destination) and its RTCP socket (the same with rtcp-mux, else its own, bound so reports come back to it).
-    static func open(_ plan: TrackPlan, source: any FrameSource, plan session: SessionPlan, interface: UInt32)
-        throws(SendFailure) -> OpenedTrack
-    {
+    static func open(
+        _ plan: TrackPlan, source: any FrameSource, plan session: SessionPlan, interface: UInt32, stop: StopSignal
+    ) throws(SendFailure) -> OpenedTrack {
         let (socket, rtcpSocket) = try openSockets(plan, interface: interface)
         // Files are read ahead by one reader thread, off the pacing thread: a ring of at least a second each.
         var reader: ReadAheadSource?
@@ -300,7 +316,7 @@ public enum SendProgram {
             let format = plan.format
             reader = ReadAheadSource(
                 source, capacity: max(256 * 1024, format.sampleRate * format.bytesPerFrame),
-                maximumFrames: plan.framesPerPacket, loops: plan.loops, clock: MonotonicClock())
+                maximumFrames: plan.framesPerPacket, loops: plan.loops, clock: MonotonicClock(), stop: stop)
         }
         let packetizer = Packetizer(
             source: plan.format.encoding, encoding: plan.encoding, channelCount: plan.format.channelCount,
@@ -341,10 +357,12 @@ public enum SendProgram {
                 try socket.connect(to: plan.destination)
                 if plan.rtcpMultiplexed { return (socket, socket) }
                 let rtcpSocket = try prepared()
-                let rtpPort = try socket.localEndpoint().port
+                // RTCP listens where RTP leaves from (the address the route chose, 127.0.0.1 towards loopback), not
+                // on every interface: reports come back to the address the sender reports come from.
+                let local = try socket.localEndpoint()
                 do {
                     try rtcpSocket.bind(
-                        to: Endpoint(address: bindAddress, port: plan.sourceRTCPPort ?? rtpPort + 1),
+                        to: Endpoint(address: local.address, port: plan.sourceRTCPPort ?? local.port + 1),
                         reusingAddress: false)
                 } catch let error as SystemError where error.isAddressInUse && plan.sourcePort == nil && attempt < 32 {
                     continue
@@ -356,10 +374,25 @@ public enum SendProgram {
         }
     }
 
-    /// Writes every track's SDP, then the session's, each atomically, creating the folder.
-    static func writeSDPFiles(of plan: SessionPlan) throws(SendFailure) {
-        for track in plan.tracks { try writeSDP(plan.sessionDescription(for: track), to: track.sdpPath) }
-        if let path = plan.sessionSDPPath { try writeSDP(plan.sessionDescription, to: path) }
+    /// Writes every track's SDP, then the session's, each atomically, creating the folder. Writes every SDP file of the plan; when one cannot be written and `all` is set (at the start), those already
+    /// written go too, so a start that fails leaves none behind.
+    static func writeSDPFiles(of plan: SessionPlan, all: Bool = false) throws(SendFailure) {
+        var written: [String] = []
+        do throws(SendFailure) {
+            for track in plan.tracks {
+                try writeSDP(plan.sessionDescription(for: track), to: track.sdpPath)
+                written.append(track.sdpPath)
+            }
+            if let path = plan.sessionSDPPath { try writeSDP(plan.sessionDescription, to: path) }
+        } catch {
+            if all { written.forEach(FileSystem.remove) }
+            throw error
+        }
+    }
+
+    /// The paths of every SDP file of the plan.
+    static func sdpPaths(of plan: SessionPlan) -> [String] {
+        plan.tracks.map(\.sdpPath) + (plan.sessionSDPPath.map { [$0] } ?? [])
     }
 
     /// Writes an SDP file atomically, creating its folder.
@@ -397,7 +430,28 @@ public enum SendProgram {
         var tooLarge = Set<String>()
         var grandmaster = ptp
         var described = plan
+        var watches = opened.map { _ in DeliveryWatch(ignoring: SystemError.messageTooLarge) }
+        var stallsTold: [Int] = []
         try runner.run(startAt: start, note: events) { elapsed, final in
+            for (index, (item, trackPlan)) in zip(opened, plan.tracks).enumerated() {
+                for change in watches[index].update(item.track.counters.snapshot, elapsed: elapsed) {
+                    events(
+                        .delivery(
+                            track: trackPlan.name, destination: trackPlan.destination, change, elapsedSeconds: elapsed))
+                }
+            }
+            // The stalls of every pacing thread since the last look, told as one: they stall together.
+            let stalls = runner.stalls.map(\.last)
+            if stallsTold.count != stalls.count { stallsTold = stalls.map { _ in 0 } }
+            let new = zip(stalls, stallsTold).compactMap { stall, told in stall.flatMap { $0.count > told ? $0 : nil } }
+            if !new.isEmpty {
+                stallsTold = stalls.map { $0?.count ?? 0 }
+                events(
+                    .stall(
+                        worstSeconds: Double(new.map(\.worstNanoseconds).max() ?? 0) / 1e9,
+                        sent: new.map(\.sent).reduce(0, +), skipped: new.map(\.skipped).reduce(0, +),
+                        elapsedSeconds: elapsed))
+            }
             for (item, trackPlan) in zip(opened, plan.tracks) where !tooLarge.contains(trackPlan.name) {
                 let counts = item.track.counters.snapshot
                 guard counts.failedSends > 0, counts.lastSendError == SystemError.messageTooLarge else { continue }

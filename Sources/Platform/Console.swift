@@ -1,5 +1,6 @@
 import CPlatformShims
 import Glibc
+import Synchronization
 
 /// The process's standard streams and environment.
 public enum Console {
@@ -13,13 +14,20 @@ public enum Console {
         write(text, to: 1)
     }
 
+    /// Set once a write found its reader gone (EPIPE): nothing more is written there.
+    /// Bit 1 for standard output, bit 2 for standard error.
+    private static let closed = Atomic<Int>(0)
+
     private static func write(_ text: String, to descriptor: Int32) {
+        let bit = descriptor == 1 ? 1 : 2
+        guard closed.load(ordering: .relaxed) & bit == 0 else { return }
         let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Glibc.write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
                 if written < 0 && errno == EINTR { continue }
+                if written < 0 && errno == EPIPE { closed.bitwiseOr(bit, ordering: .relaxed) }
                 if written <= 0 { return }
                 offset += written
             }

@@ -50,3 +50,8 @@ public enum ThreadTuning {
         guard result == 0 else { throw SystemError("pthread_setschedparam SCHED_FIFO", errno: result) }
     }
 }
+
+/// The CPUs this process may run on now.
+public enum ProcessorCount {
+    public static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -75,13 +75,24 @@ public enum FileSystem {
         }
     }
 
-    /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part:
-    /// a temporary file in the same folder, fsync(2), then rename(2).
+    /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part: a new
+    /// temporary file in the same folder (a random name, created with O_EXCL | O_NOFOLLOW, so nothing planted there
+    /// is written through), fsync(2), then rename(2), which replaces a name and never follows it. What `path` names
+    /// now must be a regular file or nothing: a link, device or folder is refused, not replaced.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = try retryingInterrupts("open \(temporary)") {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var status = stat()
+        if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG { throw NotARegularFile(path: path) }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        var random = SystemRandomSource()
+        var temporary = ""
+        var descriptor: Int32 = -1
+        for _ in 0..<16 where descriptor < 0 {
+            temporary = folder + ".audiostreamer-" + String(random.next() & 0xFFFF_FFFF, radix: 16) + ".tmp"
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if descriptor < 0 && errno != EEXIST && errno != EINTR { throw SystemError("open \(temporary)") }
         }
+        guard descriptor >= 0 else { throw SystemError("open \(temporary)", errno: EEXIST) }
         do {
             var written = 0
             while written < bytes.count {
@@ -210,4 +221,11 @@ public final class NewFile: ByteSink, @unchecked Sendable {
     public func synchronize() throws {
         try retryingInterrupts("fsync \(path)") { fsync(descriptor) }
     }
+}
+
+/// A name that holds something other than a regular file (a symbolic link, a device, a folder), which a write
+/// refuses to replace.
+public struct NotARegularFile: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var description: String { "not a regular file (a link, device or folder): it is not replaced" }
 }

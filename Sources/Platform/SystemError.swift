@@ -10,7 +10,10 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
         self.errno = errno
     }
 
-    public var description: String { "\(function): \(String(cString: strerror(errno)))" }
+    public var description: String { "\(function): \(Self.reason(errno))" }
+
+    /// What an errno means, in the C library's words (strerror).
+    public static func reason(_ errno: Int32) -> String { String(cString: strerror(errno)) }
 
     /// The address (a port) is taken (EADDRINUSE).
     public var isAddressInUse: Bool { errno == EADDRINUSE }

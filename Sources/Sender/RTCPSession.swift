@@ -117,7 +117,10 @@ public final class RTCPSession: @unchecked Sendable {
             case .sourceDescription(let description):
                 for chunk in description.chunks {
                     guard let name = chunk.canonicalName else { continue }
-                    names.withLock { $0[chunk.ssrc] = name }
+                    // Names wait for their reporter's first report in a table as bounded as the receivers'.
+                    names.withLock { table in
+                        if table[chunk.ssrc] != nil || table.count < Self.maximumReceivers { table[chunk.ssrc] = name }
+                    }
                     receivers.withLock { $0[chunk.ssrc]?.canonicalName = name }
                 }
             case .goodbye, .other:
@@ -126,16 +129,36 @@ public final class RTCPSession: @unchecked Sendable {
         }
     }
 
+    /// The most receivers one stream keeps: more than any real session has, few enough that a peer sending
+    /// reports from endless SSRCs cannot grow memory, the statistics or the status lines.
+    public static let maximumReceivers = 64
+    /// A receiver not heard from for this long is forgotten when room is needed (RFC 3550 section 6.3.5 times a
+    /// member out after five report intervals; five of the 5 s minimum, and some to spare).
+    public static let receiverTimeoutSeconds: UInt32 = 30
+
+    /// Receivers past the cap whose reports were ignored.
+    public let ignoredReceivers = Atomic<Int>(0)
+
     private func record(reporter: UInt32, blocks: [RTCPReportBlock], arrival: NTPTimestamp, source: Endpoint) {
         for block in blocks where block.ssrc == ssrc {
             let name = names.withLock { $0[reporter] }
-            receivers.withLock { table in
+            let kept = receivers.withLock { table -> Bool in
+                if table[reporter] == nil && table.count >= Self.maximumReceivers {
+                    // Full: the silent ones make room; with none silent, the newcomer is not kept.
+                    let timeout = Self.receiverTimeoutSeconds << 16
+                    for (key, value) in table where arrival.middle32 &- value.lastReport > timeout {
+                        table[key] = nil
+                    }
+                    guard table.count < Self.maximumReceivers else { return false }
+                }
                 var statistics = ReceiverStatistics(
                     reporter: reporter, block: block, arrival: arrival, sampleRate: sampleRate,
                     address: source.description, previous: table[reporter])
                 statistics.canonicalName = statistics.canonicalName ?? name
                 table[reporter] = statistics
+                return true
             }
+            if !kept { ignoredReceivers.add(1, ordering: .relaxed) }
         }
     }
 

@@ -28,16 +28,21 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
     public let underruns = Atomic<Int>(0)
     /// What the pacing thread sleeps on while the ring is empty.
     private let clock: any PacingClock & Sendable
+    /// Ends a wait for a reader that is stuck (a disk that no longer answers) when the stream is stopped.
+    private let stop: StopSignal?
 
     /// - Parameters:
     ///   - capacity: ring size in bytes, rounded down to whole frames; at least two packets.
     ///   - maximumFrames: the most frames one `nextFrames` asks for (one packet).
     ///   - clock: what the pacing thread waits on when the ring runs dry.
+    ///   - stop: when set, the pacing thread stops waiting for the reader and takes what there is.
     public init(
-        _ inner: any FrameSource, capacity: Int, maximumFrames: Int, loops: Bool, clock: any PacingClock & Sendable
+        _ inner: any FrameSource, capacity: Int, maximumFrames: Int, loops: Bool, clock: any PacingClock & Sendable,
+        stop: StopSignal? = nil
     ) {
         self.inner = inner
         self.clock = clock
+        self.stop = stop
         self.loops = loops
         format = inner.format
         frameCount = loops ? nil : inner.frameCount
@@ -63,7 +68,7 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
         let wanted = min(count * bytesPerFrame, scratch.count)
         let start = consumed.load(ordering: .relaxed)
         var available = produced.load(ordering: .acquiring) - start
-        while available < wanted && !ended.load(ordering: .acquiring) {
+        while available < wanted && !ended.load(ordering: .acquiring) && stop?.isStopped != true {
             // The reader is behind (a slow disk): wait for it; the packet leaves late and is counted so.
             underruns.add(1, ordering: .relaxed)
             clock.sleep(until: clock.now() + Self.underrunWaitNanoseconds)
@@ -97,6 +102,7 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
     func fill() -> Bool {
         guard !ended.load(ordering: .relaxed) else { return false }
         let bytesPerFrame = format.bytesPerFrame
+        var rewound = false
         while true {
             let writeOffset = produced.load(ordering: .relaxed)
             let free = ring.count - (writeOffset - consumed.load(ordering: .acquiring))
@@ -112,13 +118,17 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
                 return false
             }
             if chunk.isEmpty {
-                if loops && (inner.frameCount ?? 1) > 0 {
+                // Started over and still nothing: the source has no frames any more; end instead of spinning.
+                if loops && (inner.frameCount ?? 1) > 0 && !rewound {
                     inner.rewind()
+                    rewound = true
                     continue
                 }
+                if rewound { failure.withLock { $0 = "no frames left to loop over" } }
                 ended.store(true, ordering: .releasing)
                 return false
             }
+            rewound = false
             UnsafeMutableRawBufferPointer(rebasing: ring[(writeOffset % ring.count)...]).copyMemory(from: chunk)
             produced.add(chunk.count, ordering: .releasing)
         }

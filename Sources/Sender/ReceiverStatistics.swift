@@ -13,6 +13,8 @@ public struct ReceiverStatistics: Sendable, Hashable {
     public var jitterMilliseconds: Double
     /// Round-trip time from LSR and DLSR (RFC 3550 section 6.4.1), nil until the receiver has seen an SR.
     public var roundTripMilliseconds: Double?
+    /// When its latest report arrived: the middle 32 bits of the NTP time (1/65536 s), for timing it out.
+    public var lastReport: UInt32
 
     /// The figures of a report block received at `arrival` (NTP time), for a stream at `sampleRate`.
     public init(
@@ -23,6 +25,7 @@ public struct ReceiverStatistics: Sendable, Hashable {
         canonicalName = previous?.canonicalName
         self.address = address
         reports = (previous?.reports ?? 0) + 1
+        lastReport = arrival.middle32
         fractionLost = Double(block.fractionLost) / 256
         cumulativeLost = Int(block.cumulativeLost)
         jitterMilliseconds = Double(block.jitter) * 1000 / Double(sampleRate)

@@ -19,6 +19,9 @@ public final class TrackCounters: Sendable {
     public let refusedSends = Atomic<Int>(0)
     /// Datagrams lost to other send errors (buffer full, no route); the stream goes on.
     public let failedSends = Atomic<Int>(0)
+    /// Packets not sent because they were more than the allowed lateness behind after a stall: their media time
+    /// and sequence numbers pass as if they had been lost on the way.
+    public let skippedPackets = Atomic<Int>(0)
     /// The errno of the last failed send.
     public let lastSendError = Atomic<Int32>(0)
     /// Samples that had to be clipped to fit the payload's width.
@@ -33,6 +36,7 @@ public final class TrackCounters: Sendable {
             frames: frames.load(ordering: .relaxed), latePackets: latePackets.load(ordering: .relaxed),
             worstLatenessNanoseconds: worstLatenessNanoseconds.load(ordering: .relaxed),
             refusedSends: refusedSends.load(ordering: .relaxed), failedSends: failedSends.load(ordering: .relaxed),
+            skippedPackets: skippedPackets.load(ordering: .relaxed),
             lastSendError: lastSendError.load(ordering: .relaxed),
             clippedSamples: clippedSamples.load(ordering: .relaxed))
     }
@@ -45,6 +49,7 @@ public final class TrackCounters: Sendable {
         public var worstLatenessNanoseconds: Int64
         public var refusedSends: Int
         public var failedSends: Int
+        public var skippedPackets: Int
         public var lastSendError: Int32
         public var clippedSamples: Int
     }
@@ -133,10 +138,13 @@ public final class Track {
         isFinished = true
     }
 
-    /// Sends the prepared packet. `lateness` is how long after its deadline it leaves.
-    func sendPrepared(lateness: Int64) {
-        guard let (bytes, clipped) = prepared else { return }
+    /// Sends the prepared packet; returns whether it left. `lateness` is how long after its deadline it leaves;
+    /// only a packet that left counts as late.
+    @discardableResult
+    func sendPrepared(lateness: Int64) -> Bool {
+        guard let (bytes, clipped) = prepared else { return false }
         prepared = nil
+        var left = true
         switch sink.send(bytes) {
         case .sent:
             counters.packets.add(1, ordering: .relaxed)
@@ -148,13 +156,25 @@ public final class Track {
         case .failed(let errno):
             counters.failedSends.add(1, ordering: .relaxed)
             counters.lastSendError.store(errno, ordering: .relaxed)
+            left = false
         }
         counters.frames.store(packetizer.framePosition, ordering: .relaxed)
         if clipped > 0 { counters.clippedSamples.add(clipped, ordering: .relaxed) }
-        if lateness >= packetNanoseconds { counters.latePackets.add(1, ordering: .relaxed) }
-        if lateness > counters.worstLatenessNanoseconds.load(ordering: .relaxed) {
+        if left && lateness >= packetNanoseconds { counters.latePackets.add(1, ordering: .relaxed) }
+        if left && lateness > counters.worstLatenessNanoseconds.load(ordering: .relaxed) {
             counters.worstLatenessNanoseconds.store(lateness, ordering: .relaxed)
         }
+        return left
+    }
+
+    /// Drops the prepared packet unsent: its media time passes and its sequence number is used, as if the network
+    /// had lost it, so receivers place what follows where it belongs and count the gap.
+    func skipPrepared() {
+        guard let (_, clipped) = prepared else { return }
+        prepared = nil
+        counters.skippedPackets.add(1, ordering: .relaxed)
+        counters.frames.store(packetizer.framePosition, ordering: .relaxed)
+        if clipped > 0 { counters.clippedSamples.add(clipped, ordering: .relaxed) }
     }
 }
 

@@ -37,6 +37,9 @@ public enum PlanError: Error, Sendable, Hashable {
     case portInUseTwice(Int)
     /// An AES67 take that AES67 receivers would not accept.
     case aes67(AES67Problem, track: String)
+    /// One SSRC was given for several tracks (the option's for every track without its own, or the same one
+    /// twice): each stream needs its own.
+    case sharedSSRC(tracks: Int)
 }
 
 /// What an AES67 take must have and a track has not (AES67-2018 sections 7 and 8).

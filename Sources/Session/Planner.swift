@@ -167,6 +167,11 @@ public enum Planner {
         }
         var seen = Set<String>()
         for (_, track) in local where !seen.insert(track.name).inserted { throw .duplicateTrackName(track.name) }
+        // SSRCs given (the option's, or a track's own) must differ: receivers tell streams apart by them.
+        let given = local.compactMap { $0.1.ssrc ?? take.ssrc }
+        if let shared = Dictionary(grouping: given, by: { $0 }).values.map(\.count).max(), shared > 1 {
+            throw .sharedSSRC(tracks: shared)
+        }
 
         let start = try startInstant(take.start, now: inputs.now)
         var events: [PlanEvent] = []

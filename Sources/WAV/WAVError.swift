@@ -13,6 +13,8 @@ public enum WAVError: Error, Sendable, Hashable, CustomStringConvertible {
     case sampleRateOutOfRange(Int)
     case blockAlignMismatch(declared: Int, expected: Int)
     case readFailed(String)
+    /// The file holds fewer samples than when it was opened: it was cut short while being read.
+    case endedEarly(atFrame: Int, of: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum WAVError: Error, Sendable, Hashable, CustomStringConvertible {
         case .blockAlignMismatch(let declared, let expected):
             "block align \(declared) does not match the format (expected \(expected))"
         case .readFailed(let reason): "read failed: \(reason)"
+        case .endedEarly(let frame, let total):
+            "the file ended at frame \(frame) of \(total): it was cut short while streaming"
         }
     }
 }

@@ -82,6 +82,11 @@ public final class WAVFrameReader: FrameSource {
         guard room > 0 else { return }
         let got = try source.read(
             at: fileOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[kept..<kept + room]))
+        // The data chunk was held whole when the file was opened (`dataByteCount` counts what it held): nothing at
+        // all where more must be means the file shrank since.
+        if got == 0 && kept < format.bytesPerFrame {
+            throw WAVError.endedEarly(atFrame: position / format.bytesPerFrame, of: layout.frameCount)
+        }
         bufferEnd += got
     }
 }

@@ -32,12 +32,13 @@ struct SendMessages: Sendable {
     func failure(_ failure: SendFailure) -> (line: String, code: Int32) {
         switch failure {
         case .takeFileUnreadable(let path, let reason):
-            ("\(path): cannot read the session file (\(reason))", ExitCode.noInput)
-        case .takeFile(let path, let error): ("\(path): \(Self.takeFile(error))", ExitCode.dataError)
+            ("\(Printable.text(path)): cannot read the session file (\(Printable.text(reason)))", ExitCode.noInput)
+        case .takeFile(let path, let error): ("\(Printable.text(path)): \(Self.takeFile(error))", ExitCode.dataError)
         case .plan(let error, let takeFile): plan(error, takeFile: takeFile)
-        case .inputUnreadable(let path, let reason): ("\(path): \(reason)", ExitCode.noInput)
-        case .inputInvalid(let path, let error): ("\(path): \(error)", ExitCode.dataError)
-        case .folderWithoutWAV(let path): ("\(path): no .wav files in the folder", ExitCode.dataError)
+        case .inputUnreadable(let path, let reason):
+            ("\(Printable.text(path)): \(Printable.text(reason))", ExitCode.noInput)
+        case .inputInvalid(let path, let error): ("\(Printable.text(path)): \(error)", ExitCode.dataError)
+        case .folderWithoutWAV(let path): ("\(Printable.text(path)): no .wav files in the folder", ExitCode.dataError)
         case .unknownHost(let error): ("--ip: \(error)", ExitCode.noHost)
         case .clockNotSynchronized:
             (
@@ -50,10 +51,15 @@ struct SendMessages: Sendable {
                 "--ip \(host): \(error)\(address.isMulticast ? "; name the interface multicast leaves by with --interface" : "")",
                 ExitCode.osError
             )
-        case .sdpNotWritten(let path, let reason): ("\(path): cannot write SDP: \(reason)", ExitCode.cannotCreate)
+        case .sdpNotWritten(let path, let reason):
+            ("\(Printable.text(path)): cannot write SDP: \(Printable.text(reason))", ExitCode.cannotCreate)
+        case .statisticsUnwritable(let path, let reason):
+            ("--stats \(Printable.text(path)): cannot be written: \(Printable.text(reason))", ExitCode.cannotCreate)
         case .thread(let error): ("\(error)", ExitCode.osError)
-        case .noInterface(let name): ("--interface \(name): no interface has this name or address", ExitCode.usage)
-        case .sapAddress(let text): ("--sap-address \(text): expected a multicast address", ExitCode.usage)
+        case .noInterface(let name):
+            ("--interface \(Printable.text(name)): no interface has this name or address", ExitCode.usage)
+        case .sapAddress(let text):
+            ("--sap-address \(Printable.text(text)): expected a multicast address", ExitCode.usage)
         }
     }
 
@@ -91,25 +97,29 @@ struct SendMessages: Sendable {
         case .portOutOfRange(let role, let base, let slot):
             let flag =
                 switch role {
-                case .destination: takeFile == nil ? "--port" : "\(file): port"
+                case .destination: takeFile == nil ? "--port" : "\(Printable.text(file)): port"
                 case .rtcpDestination: "--rtcp-port"
                 case .source: "--source-port"
                 }
             return ("\(flag) \(base) leaves no room for track \(slot + 1)", ExitCode.usage)
         case .startNotInFuture:
-            let start = arguments.startText.map { "--start-at \($0)" } ?? "\(file): start_at"
+            let start = arguments.startText.map { "--start-at \($0)" } ?? "\(Printable.text(file)): start_at"
             return ("\(start) is not in the future (allow 50 ms to set up)", ExitCode.usage)
         case .duplicateTrackName(let name):
-            return ("two tracks are named '\(name)'; their SDP files would collide", ExitCode.usage)
-        case .noTrackForNode(let node): return ("\(file): no track for node '\(node)'", ExitCode.dataError)
+            return ("two tracks are named '\(Printable.text(name))'; their SDP files would collide", ExitCode.usage)
+        case .noTrackForNode(let node):
+            return ("\(Printable.text(file)): no track for node '\(Printable.text(node))'", ExitCode.dataError)
         case .declaredFormatMismatch(let track, let declared, let actual, let path):
             let shown = DeclaredFormat(
                 encoding: declared.encoding ?? actual.encoding, sampleRate: declared.sampleRate ?? actual.sampleRate,
                 channelCount: declared.channelCount ?? actual.channelCount)
-            return ("\(file): track '\(track)' declares \(shown), but \(path) is \(actual)", ExitCode.dataError)
+            return (
+                "\(Printable.text(file)): track '\(Printable.text(track))' declares \(shown), but \(Printable.text(path)) is \(actual)",
+                ExitCode.dataError
+            )
         case .remoteTrackUndeclared(let track, let node):
             return (
-                "\(file): track '\(track)' of node '\(node)' needs encoding (L16/L24), sample_rate and channels",
+                "\(Printable.text(file)): track '\(Printable.text(track))' of node '\(Printable.text(node))' needs encoding (L16/L24), sample_rate and channels",
                 ExitCode.dataError
             )
         case .aes67(let problem, let track):
@@ -121,7 +131,12 @@ struct SendMessages: Sendable {
                 case .packetTime(let frames):
                     "would send packets of \(frames) frames (\(DecimalText.fixed(Double(frames) / 48, digits: 3)) ms); AES67 receivers take 1 ms, some 0.125, 0.25, 0.333 or 4 ms"
                 }
-            return ("--aes67: track '\(track)' \(reason)", ExitCode.usage)
+            return ("--aes67: track '\(Printable.text(track))' \(Printable.text(reason))", ExitCode.usage)
+        case .sharedSSRC(let count):
+            return (
+                "--ssrc names one SSRC, and \(count) tracks cannot share it: give each track its own in a take file (\"ssrc\"), or leave them random",
+                ExitCode.usage
+            )
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice:
             // Planning a send never gives these.
             return ("internal error: \(error)", ExitCode.software)
@@ -132,14 +147,17 @@ struct SendMessages: Sendable {
         switch error {
         case .notJSON(let error): "not a JSON session description (\(error))"
         case .noTracks: "no tracks"
-        case .missing(let path): "missing \"\(path)\""
+        case .missing(let path): "missing \"\(Printable.text(path))\""
         case .wrongType(let path, let expected, let found):
-            "\(path): expected \(expectedName(expected)), found \(found)"
-        case .invalid(let path, .startTime(let text)): "\(path) '\(text)' is not an ISO 8601 UTC time or +SECONDS"
-        case .invalid(let path, .packetTime(let text)): "\(path) \(text): expected milliseconds from 0.125 to 1000"
-        case .invalid(let path, .encoding(let text)): "\(path) '\(text)': expected L16 or L24"
+            "\(Printable.text(path)): expected \(expectedName(expected)), found \(found)"
+        case .invalid(let path, .startTime(let text)):
+            "\(Printable.text(path)) '\(Printable.text(text))' is not an ISO 8601 UTC time or +SECONDS"
+        case .invalid(let path, .packetTime(let text)):
+            "\(Printable.text(path)) \(Printable.text(text)): expected milliseconds from 0.125 to 1000"
+        case .invalid(let path, .encoding(let text)):
+            "\(Printable.text(path)) '\(Printable.text(text))': expected L16 or L24"
         case .invalid(let path, .outOfRange(let text, let range)):
-            "\(path) \(text): expected a whole number from \(range.lowerBound) to \(range.upperBound)"
+            "\(Printable.text(path)) \(Printable.text(text)): expected a whole number from \(range.lowerBound) to \(range.upperBound)"
         }
     }
 
@@ -156,10 +174,10 @@ struct SendMessages: Sendable {
     /// The lines an event prints, each ending in a newline; empty for an event this run does not show.
     func lines(_ event: SendEvent) -> String {
         switch event {
-        case .input(.skipped(let path)): return "note: \(path) skipped: not a .wav file\n"
+        case .input(.skipped(let path)): return "note: \(Printable.text(path)) skipped: not a .wav file\n"
         case .input(.dataTruncated(let path, let declared, let held)):
             return
-                "warning: \(path): data chunk claims \(declared) bytes, the file holds \(held); streaming what is there\n"
+                "warning: \(Printable.text(path)): data chunk claims \(declared) bytes, the file holds \(held); streaming what is there\n"
         case .clockStatus(let status): return Self.clockLine(status) + "\n"
         case .ptpStatus(nil): return ""
         case .ptpStatus(let status?):
@@ -169,11 +187,12 @@ struct SendMessages: Sendable {
                 "\(status.isLocked ? "" : "warning: ")ptp: this host \(role) in domain \(status.domain) (\(lock)); UTC offset \(status.utcOffset) s\(status.utcOffsetValid ? "" : " (not marked valid)")\n"
         case .ptpUnavailable(let path):
             return
-                "warning: ptp: no ptp4l answered on \(path) (--ptp4l-socket); timestamps and a=ts-refclk follow the \(arguments.take.aes67 ? "NTP or local clock, not PTP" : "system clock with a TAI offset of 37 s unless the kernel's is set")\n"
+                "warning: ptp: no ptp4l answered on \(Printable.text(path)) (--ptp4l-socket); timestamps and a=ts-refclk follow the \(arguments.take.aes67 ? "NTP or local clock, not PTP" : "system clock with a TAI offset of 37 s unless the kernel's is set")\n"
         case .grandmasterChanged(let old, let new, let elapsed):
             return
                 "warning: ptp: the grandmaster changed \(Self.seconds(elapsed)) s into the stream, from \(old.grandmasterText) to \(new.grandmasterText); the SDP files name the new one\(arguments.take.aes67 || sapAsked ? " and a new version is announced" : "")\n"
-        case .sdpNotRewritten(let path, let reason): return "warning: \(path): cannot rewrite the SDP: \(reason)\n"
+        case .sdpNotRewritten(let path, let reason):
+            return "warning: \(Printable.text(path)): cannot rewrite the SDP: \(Printable.text(reason))\n"
         case .announced(let count): return "sap: \(count) announcements and deletions sent\n"
         case .plan(.packetTimeAdjusted(_, let requested, let sizing, let bytesPerFrame, let mtu, let rate)):
             let used = MediaTime.millisecondsText(frames: sizing.framesPerPacket, sampleRate: rate)
@@ -184,7 +203,10 @@ struct SendMessages: Sendable {
         case .trackStarting(let track, let sdpPath):
             let stream = track.stream
             return
-                "\(track.name): \(track.encoding.name) \(track.format.sampleRate) Hz \(track.format.channelCount) ch, \(stream.packetTimeText) ms packets, PT \(track.payloadType), SSRC 0x\(String(track.ssrc, radix: 16)), first RTP timestamp \(track.initialTimestamp) -> \(track.destination); SDP \(sdpPath)\n"
+                "\(Printable.text(track.name)): \(track.encoding.name) \(track.format.sampleRate) Hz \(track.format.channelCount) ch, \(stream.packetTimeText) ms packets, PT \(track.payloadType), SSRC 0x\(String(track.ssrc, radix: 16)), first RTP timestamp \(track.initialTimestamp) -> \(track.destination); SDP \(Printable.text(sdpPath))\n"
+        case .waitingForStart(let seconds, let start):
+            return
+                "waiting \(Self.seconds(seconds)) s for the start at \(CivilDate.iso8601(unixNanoseconds: start)); Ctrl-C stops\n"
         case .timerSlackUnavailable(let error): return "warning: \(error); wake-ups may be up to 50 us late\n"
         case .realtimeUnavailable(let error): return "warning: --realtime: \(error); pacing with normal priority\n"
         case .progress(let progress): return self.progress(progress)
@@ -194,11 +216,31 @@ struct SendMessages: Sendable {
                 ? "clock: synchronised \(Self.seconds(elapsed)) s into the stream (adjtimex: estimated error \(status.estimatedErrorMicroseconds) us, maximum \(status.maximumErrorMicroseconds) us); a slewed correction reaches these tracks, a stepped one only after a restart"
                 : "warning: clock: synchronisation lost \(Self.seconds(elapsed)) s into the stream (adjtimex); the clock runs free, and tracks from other PCs may drift from these"
             return (terminal ? "\r\u{1B}[K" : "") + line + "\n"
-        case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"
+        case .statisticsNotWritten(let path, let reason):
+            return "warning: --stats \(Printable.text(path)): \(Printable.text(reason))\n"
         case .datagramTooLarge(let track, let bytes, let mtu):
             let path = mtu.map { "the path's MTU is \($0)" } ?? "the path's MTU is smaller"
             return
-                "warning: \(track): \(bytes)-byte datagrams do not fit: \(path) and Don't Fragment is set; they are not sent (counted as failed). Use a shorter --ptime, --mtu, or --allow-fragmentation\n"
+                "warning: \(Printable.text(track)): \(bytes)-byte datagrams do not fit: \(Printable.text(path)) and Don't Fragment is set; they are not sent (counted as failed). Use a shorter --ptime, --mtu, or --allow-fragmentation\n"
+        case .delivery(let track, let destination, let change, let elapsed):
+            let at = "\(Self.seconds(elapsed)) s into the stream"
+            let line =
+                switch change {
+                case .failing(let errno):
+                    "warning: \(Printable.text(track)): sends to \(destination) fail (\(SystemError.reason(errno))) \(at); the stream keeps its timeline and counts what it cannot send"
+                case .recovered(let failed, let seconds):
+                    "\(Printable.text(track)): sends to \(destination) go through again \(at), after \(Self.seconds(seconds)) s in which \(failed) packets could not be sent"
+                case .refused:
+                    "\(Printable.text(track)): nobody listens at \(destination) yet (ICMP port unreachable) \(at); every packet is still sent"
+                case .listening(let refused, let seconds):
+                    "\(Printable.text(track)): \(destination) listens now (\(at): no refusal for \(Self.seconds(DeliveryWatch.quietSeconds)) s, after \(refused) refused sends over \(Self.seconds(seconds)) s)"
+                }
+            return (terminal ? "\r\u{1B}[K" : "") + line + "\n"
+        case .stall(let worst, let sent, let skipped, let elapsed):
+            let late = DecimalText.fixed(Double(arguments.pacing.maximumLatenessNanoseconds) / 1e6, digits: 0)
+            return
+                (terminal ? "\r\u{1B}[K" : "")
+                + "warning: the stream stalled \(Self.seconds(elapsed)) s in: \(Self.seconds(worst)) s behind at worst (the process was stopped, or starved of CPU); \(sent) packets of the backlog left late at once, \(skipped) more than \(late) ms late were skipped (their media time passes, receivers count them lost)\n"
         case .trackFinished(let outcome): return finished(outcome)
         }
     }
@@ -219,7 +261,9 @@ struct SendMessages: Sendable {
         if live && !progress.isFinal { return "\r\u{1B}[K" + lines.joined() }
         var text = (live ? "\r\u{1B}[K" : "") + lines.map { $0 + "\n" }.joined()
         for track in progress.tracks {
-            for receiver in track.receivers { text += "\(track.name): \(Self.receiverLine(receiver))\n" }
+            for receiver in track.receivers {
+                text += "\(Printable.text(track.name)): \(Self.receiverLine(receiver))\n"
+            }
         }
         return text
     }
@@ -230,12 +274,14 @@ struct SendMessages: Sendable {
         let counts = track.counters
         let total = track.plannedFrames.map { seconds(MediaTime.seconds(frames: $0, sampleRate: rate)) } ?? "-"
         return
-            "\(track.name): \(seconds(MediaTime.seconds(frames: counts.frames, sampleRate: rate)))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
+            "\(Printable.text(track.name)): \(seconds(MediaTime.seconds(frames: counts.frames, sampleRate: rate)))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
     }
 
     /// What one receiver reported: loss, jitter, round trip.
     static func receiverLine(_ receiver: ReceiverStatistics) -> String {
-        let name = receiver.canonicalName ?? "0x" + String(receiver.ssrc, radix: 16)
+        // A CNAME is whatever a peer sent: quoted, escaped and cut to a length.
+        let name =
+            receiver.canonicalName.map { Printable.quoted($0, limit: 64) } ?? "0x" + String(receiver.ssrc, radix: 16)
         let rtt = receiver.roundTripMilliseconds.map { ", rtt \(seconds($0)) ms" } ?? ""
         return
             "receiver \(name) (\(receiver.address)): lost \(receiver.cumulativeLost) (\(seconds(receiver.fractionLost * 100))% last), jitter \(seconds(receiver.jitterMilliseconds)) ms\(rtt)"

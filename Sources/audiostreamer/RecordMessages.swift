@@ -11,19 +11,31 @@ struct RecordMessages: Sendable {
 
     func failure(_ failure: RecordFailure) -> (line: String, code: Int32) {
         switch failure {
-        case .descriptionUnreadable(let path, let reason): ("\(path): \(reason)", ExitCode.noInput)
-        case .description(let path, let error): ("\(path): \(error)", ExitCode.dataError)
-        case .takeFile(let path, let error): ("\(path): \(SendMessages.takeFile(error))", ExitCode.dataError)
+        case .descriptionUnreadable(let path, let reason):
+            ("\(Printable.text(path)): \(Printable.text(reason))", ExitCode.noInput)
+        case .description(let path, let error): ("\(Printable.text(path)): \(error)", ExitCode.dataError)
+        case .takeFile(let path, let error):
+            ("\(Printable.text(path)): \(SendMessages.takeFile(error))", ExitCode.dataError)
         case .plan(let error, let origin): plan(error, origin: origin)
         case .portUnavailable(let port, let error): ("port \(port): \(error)", ExitCode.unavailable)
         case .network(let error): ("network: \(error)", ExitCode.osError)
-        case .noInterface(let name): ("--interface \(name): no interface has this name or address", ExitCode.usage)
+        case .noInterface(let name):
+            ("--interface \(Printable.text(name)): no interface has this name or address", ExitCode.usage)
         case .outputExists(let path):
-            ("\(path) exists already; record into another folder or move it away", ExitCode.cannotCreate)
-        case .outputNotCreated(let path, let reason): ("\(path): cannot create: \(reason)", ExitCode.cannotCreate)
+            (
+                "\(Printable.text(path)) exists already; record into another folder or move it away",
+                ExitCode.cannotCreate
+            )
+        case .outputNotCreated(let path, let reason):
+            ("\(Printable.text(path)): cannot create: \(Printable.text(reason))", ExitCode.cannotCreate)
         case .writeFailed(let path, let reason):
-            ("\(path): writing stopped: \(reason); the files hold what was written", ExitCode.ioError)
+            (
+                "\(Printable.text(path)): writing stopped: \(Printable.text(reason)); the files hold what was written",
+                ExitCode.ioError
+            )
         case .nothingReceived: ("nothing was received; no file is left", ExitCode.unavailable)
+        case .statisticsUnwritable(let path, let reason):
+            ("--stats \(Printable.text(path)): cannot be written: \(Printable.text(reason))", ExitCode.cannotCreate)
         case .notAnnounced(let names):
             (
                 names.isEmpty
@@ -38,29 +50,30 @@ struct RecordMessages: Sendable {
         let file = origin ?? "the options"
         switch error {
         case .unusableStream(let line, let problem):
-            let place = line > 0 ? "\(file):\(line)" : file
+            let place = line > 0 ? "\(Printable.text(file)):\(line)" : file
             return ("\(place): \(Self.problem(problem))", ExitCode.dataError)
-        case .noStreams: return ("\(file): no audio stream to record", ExitCode.dataError)
+        case .noStreams: return ("\(Printable.text(file)): no audio stream to record", ExitCode.dataError)
         case .portInUseTwice(let port):
             return ("two streams to record use port \(port); a port carries one stream", ExitCode.usage)
         case .remoteTrackUndeclared(let track, _):
             return (
-                "\(file): track '\(track)' needs encoding (L16/L24), sample_rate and channels to be recorded",
+                "\(Printable.text(file)): track '\(Printable.text(track))' needs encoding (L16/L24), sample_rate and channels to be recorded",
                 ExitCode.dataError
             )
         case .portOutOfRange(_, let base, let slot):
-            return ("\(file): port \(base) leaves no room for track \(slot + 1)", ExitCode.dataError)
-        default: return ("\(file): \(error)", ExitCode.dataError)
+            return ("\(Printable.text(file)): port \(base) leaves no room for track \(slot + 1)", ExitCode.dataError)
+        default: return ("\(Printable.text(file)): \(error)", ExitCode.dataError)
         }
     }
 
     static func problem(_ problem: StreamProblem) -> String {
         switch problem {
         case .noConnection: "the stream has no c= line, at media or session level"
-        case .transport(let transport): "transport \(transport): only RTP/AVP (unencrypted RTP) can be recorded"
-        case .encoding(let map): "payload \(map): only L16 and L24 can be recorded"
+        case .transport(let transport):
+            "transport \(Printable.text(transport)): only RTP/AVP (unencrypted RTP) can be recorded"
+        case .encoding(let map): "payload \(Printable.text(map)): only L16 and L24 can be recorded"
         case .noRTPMap(let type): "payload type \(type) has no a=rtpmap"
-        case .malformedAttribute(let name): "a=\(name) is malformed"
+        case .malformedAttribute(let name): "a=\(Printable.text(name)) is malformed"
         case .disabled: "the stream's port is 0 (switched off)"
         }
     }
@@ -76,19 +89,20 @@ struct RecordMessages: Sendable {
                 case .senderReports: "placed by its sender reports"
                 }
             return
-                "\(track.name): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
+                "\(Printable.text(track.name)): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
         case .receiver(let event): return receiver(event)
         case .announced(let name, let origin, let recorded):
             return
-                "sap: \(Printable.quoted(name)) announced by \(origin)\(recorded ? "" : " (not recorded: not named)")\n"
+                "sap: \(Printable.quoted(name)) announced by \(Printable.text(origin))\(recorded ? "" : " (not recorded: not named)")\n"
         case .started(let start): return "take: time zero \(CivilDate.iso8601(unixNanoseconds: start))\n"
         case .progress(let progress): return self.progress(progress)
-        case .statisticsNotWritten(let path, let reason): return "warning: --stats \(path): \(reason)\n"
+        case .statisticsNotWritten(let path, let reason):
+            return "warning: --stats \(Printable.text(path)): \(Printable.text(reason))\n"
         case .kernelDrops(let count):
             return "warning: the kernel dropped \(count) datagrams: the receive buffers were full\n"
         case .drift(let track, let ppm, let samples):
             return
-                "warning: \(track): its sender's clock ran \(DecimalText.fixed(ppm, digits: 1)) ppm against the timeline, \(DecimalText.fixed(samples, digits: 1)) samples over the take (no resampling: the track drifts)\n"
+                "warning: \(Printable.text(track)): its sender's clock ran \(DecimalText.fixed(ppm, digits: 1)) ppm against the timeline, \(DecimalText.fixed(samples, digits: 1)) samples over the take (no resampling: the track drifts)\n"
         case .finished(let summary):
             let why =
                 switch summary.ending {
@@ -107,11 +121,11 @@ struct RecordMessages: Sendable {
     func receiver(_ event: ReceiverEvent) -> String {
         switch event {
         case .segmentStarted(let track, let ssrc, _, .first):
-            return "\(track): receiving SSRC 0x\(String(ssrc, radix: 16))\n"
+            return "\(Printable.text(track)): receiving SSRC 0x\(String(ssrc, radix: 16))\n"
         case .segmentStarted(let track, let ssrc, let index, let reason):
             let why = reason == .newSSRC ? "a new SSRC" : "its timestamps jumped"
             return
-                "warning: \(track): \(why) (0x\(String(ssrc, radix: 16))): segment \(index + 1) begins, placed by its own timing\n"
+                "warning: \(Printable.text(track)): \(why) (0x\(String(ssrc, radix: 16))): segment \(index + 1) begins, placed by its own timing\n"
         case .segmentPlaced(let track, let index, let position, let mapping):
             let how =
                 switch mapping {
@@ -120,11 +134,11 @@ struct RecordMessages: Sendable {
                 case .arrival: "its arrival time (no sender report came in time)"
                 }
             return
-                "\(track): segment \(index + 1) starts at frame \(position) of the take, placed by \(how)\n"
+                "\(Printable.text(track)): segment \(index + 1) starts at frame \(position) of the take, placed by \(how)\n"
         case .clocksDisagree(let track, let frames, let using):
             return
-                "warning: \(track): its media clock and its sender reports disagree by \(frames) samples; placed by \(RecordProgram.mappingName(using))\n"
-        case .goodbye(let track): return "\(track): the sender said goodbye\n"
+                "warning: \(Printable.text(track)): its media clock and its sender reports disagree by \(frames) samples; placed by \(RecordProgram.mappingName(using))\n"
+        case .goodbye(let track): return "\(Printable.text(track)): the sender said goodbye\n"
         }
     }
 
@@ -142,7 +156,7 @@ struct RecordMessages: Sendable {
         let seconds = DecimalText.fixed(Double(track.framesWritten) / Double(track.sampleRate), digits: 3)
         let level = Decibels.fullScale(track.peak).map { "\(DecimalText.fixed($0, digits: 1)) dBFS" } ?? "silent"
         var line =
-            "\(track.name): \(seconds) s, \(track.received) received, \(track.lost) lost (\(track.lostFrames) frames), \(track.late) late, \(track.reordered) reordered, \(track.duplicated) duplicated, jitter \(DecimalText.fixed(track.jitterMilliseconds, digits: 3)) ms"
+            "\(Printable.text(track.name)): \(seconds) s, \(track.received) received, \(track.lost) lost (\(track.lostFrames) frames), \(track.late) late, \(track.reordered) reordered, \(track.duplicated) duplicated, jitter \(DecimalText.fixed(track.jitterMilliseconds, digits: 3)) ms"
         if !final { line += ", peak \(level)" }
         if track.unexpected > 0 || track.malformed > 0 {
             line += ", \(track.unexpected) unexpected, \(track.malformed) malformed"

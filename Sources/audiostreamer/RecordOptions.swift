@@ -78,9 +78,9 @@ enum RecordOptions {
             ["--rtcp-interval"], "seconds",
             help: "minimum seconds between receiver reports before randomisation (default 5, RFC 3550)"
         ) { arguments, value, spelling in
-            guard let seconds = ExactDecimal(value), seconds.scaled(by: 1000) >= 10, seconds.scaled(by: 1) <= 3600
-            else { throw UsageError("\(spelling) '\(value)': expected seconds from 0.01 to 3600") }
-            arguments.take.rtcpMinimumSeconds = seconds
+            arguments.take.rtcpMinimumSeconds = try DecimalValue.parse(
+                value, spelling, ExactDecimal(numerator: 1, denominator: 100)...ExactDecimal(numerator: 3600),
+                unit: "seconds")
         },
         .value(["--dscp"], "n", help: "DSCP of the receiver reports (default 34)") { arguments, value, spelling in
             arguments.take.dscp = try OptionValue.integer(value, spelling, 0...63)
@@ -129,19 +129,14 @@ enum RecordOptions {
         },
         .value(["--duration"], "seconds", help: "stop after this many seconds from time zero") {
             arguments, value, spelling in
-            guard let seconds = ExactDecimal(value), !seconds.isZero else {
-                throw UsageError("\(spelling) '\(value)': expected a positive number of seconds")
-            }
-            arguments.take.duration = seconds
+            arguments.take.duration = try DecimalValue.positive(
+                value, spelling, maximum: DecimalValue.longestDurationSeconds, unit: "seconds")
         },
         .value(
             ["--idle"], "seconds",
             help: "stop this long after the last packet (default \(RecordTake.Defaults.idleSeconds))"
         ) { arguments, value, spelling in
-            guard let seconds = ExactDecimal(value), !seconds.isZero else {
-                throw UsageError("\(spelling) '\(value)': expected a positive number of seconds")
-            }
-            arguments.take.idleSeconds = seconds
+            arguments.take.idleSeconds = try DecimalValue.positive(value, spelling, maximum: 86_400, unit: "seconds")
         },
         .value(["--cname"], "text", help: "the recorder's RTCP CNAME (default user@local-address)") {
             arguments, value, spelling in

@@ -101,10 +101,8 @@ enum SendOptions {
         },
         .value(["--duration"], "seconds", help: "stop after this many seconds of media, fractions allowed") {
             arguments, value, spelling in
-            guard let seconds = ExactDecimal(value), !seconds.isZero else {
-                throw UsageError("\(spelling) '\(value)': expected a positive number of seconds")
-            }
-            arguments.take.duration = seconds
+            arguments.take.duration = try DecimalValue.positive(
+                value, spelling, maximum: DecimalValue.longestDurationSeconds, unit: "seconds")
         },
         .flag(["--loop"], help: "start the file again at its end (until --duration or Ctrl-C)") { arguments in
             arguments.take.loops = true
@@ -122,9 +120,9 @@ enum SendOptions {
             ["--rtcp-interval"], "seconds",
             help: "minimum seconds between RTCP reports before randomisation (default 5, RFC 3550)"
         ) { arguments, value, spelling in
-            guard let seconds = ExactDecimal(value), seconds.scaled(by: 1000) >= 10 else {
-                throw UsageError("\(spelling) '\(value)': expected seconds, at least 0.01")
-            }
+            let seconds = try DecimalValue.parse(
+                value, spelling, ExactDecimal(numerator: 1, denominator: 100)...ExactDecimal(numerator: 3600),
+                unit: "seconds")
             guard arguments.take.rtcpInterval != .reducedMinimum else { throw intervalContradiction }
             arguments.take.rtcpInterval = .minimum(seconds)
         },
@@ -245,6 +243,20 @@ enum SendOptions {
         },
         .flag(["--realtime"], help: "pace with SCHED_FIFO priority where permitted") { arguments in
             arguments.pacing.realtime = true
+        },
+        .value(
+            ["--max-late"], "ms",
+            help: "after a stall, packets later than this are skipped instead of sent at once (default 200)"
+        ) { arguments, value, spelling in
+            arguments.pacing.maximumLatenessNanoseconds =
+                Int64(try OptionValue.integer(value, spelling, 1...60_000)) * 1_000_000
+        },
+        .value(
+            ["--pacing-threads"], "n",
+            help:
+                "threads that pace the tracks (default: one per \(PacingSettings.tracksPerThread) tracks, at most one per CPU)"
+        ) { arguments, value, spelling in
+            arguments.pacing.threads = try OptionValue.integer(value, spelling, 1...64)
         },
         .flag(["--verbose", "-v"], help: "show a live status line per stream") { arguments in arguments.verbose = true
         },

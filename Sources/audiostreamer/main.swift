@@ -6,10 +6,17 @@ import Sender
 
 /// The composition root: parse, pick the surroundings, run one command, turn its outcome into words and an exit code.
 func main() -> Int32 {
-    // SIGINT/SIGTERM stop the stream cleanly (final SR and BYE); blocked here before any thread starts.
+    // SIGINT, SIGTERM and SIGHUP (the terminal closed) end the run cleanly: the final SR and BYE, the summary, the
+    // files finished. A second one, or SIGQUIT (Ctrl-\), ends it at once. Blocked here before any thread starts.
     let stop = StopSignal()
     do {
-        try SignalWatcher.start { _ in stop.stop() }
+        try SignalWatcher.start { signal in
+            if signal == .quit || stop.isStopped {
+                Console.error("\naudiostreamer: \(signal): stopped at once, without the last reports\n")
+                SignalWatcher.exitNow(signal.exitStatus)
+            }
+            stop.stop()
+        }
     } catch {
         Console.error("audiostreamer: \(error)\n")
         return ExitCode.osError
