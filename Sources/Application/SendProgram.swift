@@ -107,14 +107,10 @@ public enum SendProgram {
             environment.clockSync.read()
             ?? ClockSyncStatus(isSynchronized: false, estimatedErrorMicroseconds: 0, maximumErrorMicroseconds: 0)
         if request.requireSync && !clockStatus.isSynchronized { throw .clockNotSynchronized(clockStatus) }
-        events(.clockStatus(clockStatus))
         // PTP where ptp4l runs: the grandmaster is what a=ts-refclk names, and PTP time's TAI offset is known.
         let ptp = PTPClient.status(socketPath: request.ptpSocket, domain: request.ptpDomain)
-        events(.ptpStatus(ptp))
-        if ptp == nil && (take.timestampOrigin == .ptp || take.aes67) {
-            events(.ptpUnavailable(socketPath: request.ptpSocket))
-            if take.aes67 { take.timestampOrigin = .wallClock }
-        }
+        let ptpMissing = ptp == nil && (take.timestampOrigin == .ptp || take.aes67)
+        if ptpMissing && take.aes67 { take.timestampOrigin = .wallClock }
         let referenceClock =
             ptp?.referenceClock
             ?? ReferenceClock.describe(
@@ -136,6 +132,10 @@ public enum SendProgram {
         } catch {
             throw .plan(error, takeFile: takeFilePath)
         }
+        // What the clocks are, said once the take is known to be good: a refusal stays one line.
+        events(.clockStatus(clockStatus))
+        events(.ptpStatus(ptp))
+        if ptpMissing { events(.ptpUnavailable(socketPath: request.ptpSocket)) }
         for event in plan.events { events(.plan(event)) }
 
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in

@@ -195,6 +195,8 @@ public final class RTCPSession: @unchecked Sendable {
             ("worst_lateness_ms", .number(DecimalText.fixed(Double(counts.worstLatenessNanoseconds) / 1e6, digits: 3))),
             ("refused_sends", .integer(counts.refusedSends)),
             ("failed_sends", .integer(counts.failedSends)),
+            ("skipped_packets", .integer(counts.skippedPackets)),
+            ("ignored_receivers", .integer(ignoredReceivers.load(ordering: .relaxed))),
             ("rtcp_sent", .integer(sentPackets.load(ordering: .relaxed))),
             ("rtcp_dropped", .integer(droppedPackets.load(ordering: .relaxed))),
             ("receivers", .array(receivers)),

@@ -274,7 +274,7 @@ struct SendMessages: Sendable {
         let counts = track.counters
         let total = track.plannedFrames.map { seconds(MediaTime.seconds(frames: $0, sampleRate: rate)) } ?? "-"
         return
-            "\(Printable.text(track.name)): \(seconds(MediaTime.seconds(frames: counts.frames, sampleRate: rate)))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.refusedSends) refused, \(counts.failedSends) failed"
+            "\(Printable.text(track.name)): \(seconds(MediaTime.seconds(frames: counts.frames, sampleRate: rate)))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.skippedPackets > 0 ? "\(counts.skippedPackets) skipped, " : "")\(counts.refusedSends) refused, \(counts.failedSends) failed"
     }
 
     /// What one receiver reported: loss, jitter, round trip.
