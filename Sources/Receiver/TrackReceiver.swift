@@ -140,11 +140,15 @@ public final class TrackReceiver {
         /// The packet count of the last sender report, and, once the sender has said goodbye, the total it sent.
         var reportedPackets: Int64 = 0
         var sentInAll: Int64?
+        /// Packets the sender had sent before this recorder heard its first (it started listening late), from the
+        /// first sender report: they are no part of the recording, so not lost either.
+        var unheardBefore: Int64?
         var ended = false
 
         /// Packets expected: from the sequence numbers, or the sender's own total once it has said goodbye (which
-        /// also counts a first or a last packet lost, that sequence numbers cannot show).
-        var expected: Int64 { max(reception.expected, sentInAll ?? 0) }
+        /// also counts a last packet lost, that sequence numbers cannot show), less what it sent before this
+        /// recorder listened.
+        var expected: Int64 { max(reception.expected, (sentInAll ?? 0) - (unheardBefore ?? 0)) }
 
         init(index: Int, ssrc: UInt32, sequence: UInt16, timestamp: UInt32, buffer: JitterBuffer, arrival: Int64) {
             self.index = index
@@ -339,6 +343,9 @@ public final class TrackReceiver {
     /// Packets expected in the segments that have ended.
     private var expectedBefore = 0
 
+    /// How many more packets a sender report may count than have arrived, and still be packets on the way.
+    static let packetsInFlight: Int64 = 8
+
     // MARK: RTCP
 
     /// Takes in one RTCP compound that arrived for this track from `source`.
@@ -372,6 +379,12 @@ public final class TrackReceiver {
         let rtp = segment.counters.nearest(timestamp: report.rtpTimestamp)
         let ntp = report.ntpTimestamp.unixNanoseconds
         segment.reportedPackets = Int64(report.packetCount)
+        if segment.unheardBefore == nil {
+            // Sent so far by the sender's count, against what the sequence numbers cover: a few more are on the way
+            // (or were the first ones, lost); many more were sent before anyone listened here.
+            let ahead = Int64(report.packetCount) - segment.reception.expected
+            segment.unheardBefore = ahead > Self.packetsInFlight ? ahead : 0
+        }
         if segment.firstReport == nil { segment.firstReport = (ntp, rtp) }
         segment.lastReport = (ntp, rtp)
         let delta = EpochFrames(unixNanoseconds: ntp, rate: plan.sampleRate).frames - rtp
