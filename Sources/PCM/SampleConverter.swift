@@ -24,6 +24,15 @@ public struct SampleConverter: Sendable, Hashable {
     ) -> Int {
         precondition(input.count >= sampleCount * source.byteCount, "input shorter than sampleCount")
         precondition(output.count >= sampleCount * destination.bytesPerSample, "output shorter than sampleCount")
+        // The lossless cases, most files: a byte swap, done on raw bytes.
+        if source == .signed16 && destination == .l16 {
+            Self.reverse(input, into: output, width: 2, count: sampleCount)
+            return 0
+        }
+        if source == .signed24 && destination == .l24 {
+            Self.reverse(input, into: output, width: 3, count: sampleCount)
+            return 0
+        }
         switch destination {
         case .l16: return convert(input, output, sampleCount, bits: 16, store: Self.store16)
         case .l24: return convert(input, output, sampleCount, bits: 24, store: Self.store24)
@@ -79,6 +88,34 @@ public struct SampleConverter: Sendable, Hashable {
             }
         }
         return clipped
+    }
+
+    /// Copies `count` samples of `width` bytes (2 or 3), each with its bytes in reverse order: little-endian to
+    /// big-endian.
+    @inline(__always)
+    static func reverse(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, width: Int, count: Int
+    ) {
+        guard count > 0, let from = input.baseAddress, let to = output.baseAddress else { return }
+        @inline(__always) func copy(_ source: Int, _ target: Int) {
+            to.storeBytes(of: from.load(fromByteOffset: source, as: UInt8.self), toByteOffset: target, as: UInt8.self)
+        }
+        var offset = 0
+        let end = count * width
+        if width == 2 {
+            while offset < end {
+                copy(offset + 1, offset)
+                copy(offset, offset + 1)
+                offset += 2
+            }
+        } else {
+            while offset < end {
+                copy(offset + 2, offset)
+                copy(offset + 1, offset + 1)
+                copy(offset, offset + 2)
+                offset += 3
+            }
+        }
     }
 
     @inline(__always)

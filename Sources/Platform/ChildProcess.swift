@@ -6,6 +6,11 @@ public final class ChildProcess {
     public let pid: Int32
     /// The CPU time it used, user and system, once it has ended.
     public private(set) var cpuNanoseconds: Int64?
+    /// Of that, the time in user space and in the kernel.
+    public private(set) var userNanoseconds: Int64 = 0
+    public private(set) var systemNanoseconds: Int64 = 0
+    /// How it ended: its exit status, or 128 + the signal that ended it.
+    public private(set) var status: Int32?
 
     /// Starts `arguments` (the first one found on PATH).
     public init(arguments: [String], quiet: Bool = false) throws {
@@ -34,6 +39,9 @@ public final class ChildProcess {
         }
         guard result == pid else { return false }
         cpuNanoseconds = resources.cpuNanoseconds
+        userNanoseconds = resources.userNanoseconds
+        systemNanoseconds = resources.systemNanoseconds
+        self.status = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return true
     }
 

@@ -85,8 +85,7 @@ public struct ResourceUsage: Sendable, Hashable {
 
 extension rusage {
     /// User plus system time in nanoseconds.
-    var cpuNanoseconds: Int64 {
-        (Int64(ru_utime.tv_sec) + Int64(ru_stime.tv_sec)) * 1_000_000_000
-            + (Int64(ru_utime.tv_usec) + Int64(ru_stime.tv_usec)) * 1000
-    }
+    var cpuNanoseconds: Int64 { userNanoseconds + systemNanoseconds }
+    var userNanoseconds: Int64 { Int64(ru_utime.tv_sec) * 1_000_000_000 + Int64(ru_utime.tv_usec) * 1000 }
+    var systemNanoseconds: Int64 { Int64(ru_stime.tv_sec) * 1_000_000_000 + Int64(ru_stime.tv_usec) * 1000 }
 }

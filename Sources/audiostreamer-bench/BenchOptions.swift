@@ -16,6 +16,10 @@ struct BenchOptions: Sendable {
     var sendCostDatagrams = 0
     /// Track counts for the recorder run (empty: skip it).
     var recorderTrackCounts: [Int] = []
+    /// Track counts for the command-line load run (empty: skip it).
+    var loadCounts: [Int] = []
+    /// Pacing threads the load run asks for (nil: the command's default).
+    var pacingThreads: Int?
     /// Print the packet size table (and measure nothing).
     var packetSizes = false
     /// Track counts whose shortest kept packet time is sought (empty: skip it).
@@ -82,6 +86,19 @@ struct BenchOptions: Sendable {
             options.shortestPacketTimeCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
                 try OptionValue.integer(String($0), spelling, 1...1024)
             }
+        },
+        .value(
+            ["--load"], "n,n",
+            help:
+                "track counts for the load run: the audiostreamer command at 1 ms, every thread, next to the timer floor"
+        ) { options, value, spelling in
+            options.loadCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
+                try OptionValue.integer(String($0), spelling, 1...1024)
+            }
+        },
+        .value(["--pacing-threads"], "n", help: "with --load: the command's --pacing-threads") {
+            options, value, spelling in
+            options.pacingThreads = try OptionValue.integer(value, spelling, 1...64)
         },
         .flag(["--packet-sizes"], help: "print the packet size table for every packet time and format, and exit") {
             $0.packetSizes = true

@@ -25,6 +25,8 @@ func main() -> Int32 {
     do {
         if let label = options.listenLabel {
             try listen(label: label, options: options)
+        } else if !options.loadCounts.isEmpty {
+            for count in options.loadCounts { try measureLoad(count, options: options) }
         } else if options.packetSizes {
             printPacketSizes()
         } else if !options.shortestPacketTimeCounts.isEmpty {

@@ -1,0 +1,69 @@
+import JSON
+import Platform
+
+/// `--load 16,64,128`: the audiostreamer command itself, as a user runs it, streaming that many tracks of 48 kHz
+/// stereo 24-bit at 1 ms from one process to loopback sockets that are bound but never read (so no receiver's own
+/// cost is in the figures, and the kernel's delivery up to a full socket buffer is), every thread counted. Next to
+/// it, the machine's own floor in the same run: a bare 1 ms absolute sleep for as long, sending nothing.
+func measureLoad(_ count: Int, options: BenchOptions) throws {
+    let floor = try timerLateness(seconds: options.seconds, periodNanoseconds: 1_000_000).sorted()
+    let floorLate = Double(floor.filter { $0 >= 1000 }.count) / Double(max(1, floor.count)) * 100
+
+    let files = try (0..<count).map { try silentWAV(seconds: options.seconds, label: "load\($0)").path }
+    defer { files.forEach(FileSystem.remove) }
+    let base = options.port + 500
+    let sinks = try (0..<count).map { index in
+        let socket = try UDPSocket(family: .ipv4)
+        try socket.bind(to: .loopback(.ipv4, port: base + 2 * index))
+        return socket
+    }
+    let folder = "/tmp/audiostreamer-bench-\(Console.processID)-load"
+    let statistics = "/tmp/audiostreamer-bench-\(Console.processID)-load.json"
+    defer {
+        removeTree(folder)
+        FileSystem.remove(statistics)
+    }
+    let executable =
+        (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        + ["audiostreamer"]).joined(separator: "/")
+    var arguments = [
+        executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", "1", "--format", "L24", "--sdp-dir",
+        folder, "--stats", statistics,
+    ]
+    if let threads = options.pacingThreads { arguments += ["--pacing-threads", String(threads)] }
+    if options.spinMicroseconds > 0 { arguments += ["--spin-us", String(options.spinMicroseconds)] }
+    if options.realtime { arguments.append("--realtime") }
+    let clock = MonotonicClock()
+    let started = clock.now()
+    let child = try withExtendedLifetime(sinks) { () throws -> ChildProcess in
+        let child = try ChildProcess(arguments: arguments + files, quiet: true)
+        while !child.hasEnded() { clock.sleep(until: clock.now() + 20_000_000) }
+        return child
+    }
+    let wall = Double(clock.now() - started) / 1e9
+
+    // Every stream's counters, from the command's own --stats.
+    let document = try JSONValue(parsing: FileSystem.readFile(statistics, limit: 64 << 20))
+    guard case .array(let streams)? = document["streams"] else {
+        Console.output("load: \(count) tracks: no statistics (exit \(child.status ?? -1))\n")
+        return
+    }
+    func number(_ stream: JSONValue, _ key: String) -> Double {
+        if case .number(let text)? = stream[key] { return Double(text) ?? 0 }
+        return 0
+    }
+    let sent = streams.map { number($0, "packets_sent") }.reduce(0, +)
+    let late = streams.map { number($0, "late_packets") }.reduce(0, +)
+    let skipped = streams.map { number($0, "skipped_packets") }.reduce(0, +)
+    let worst = streams.map { number($0, "worst_lateness_ms") }.max() ?? 0
+    let cpu = Double(child.cpuNanoseconds ?? 0) / 1e9 / wall * 100
+    let packets = max(1, sent)
+    Console.output(
+        """
+        \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s, the audiostreamer command (exit \(child.status ?? -1)):
+          late \(fixed(late / packets * 100, 3))% (\(Int(late)) of \(Int(sent)) packets a packet time or more late, \(Int(skipped)) skipped), worst \(fixed(worst, 3)) ms
+          CPU \(fixed(cpu))% of one core, every thread, \(fixed(cpu / Double(count), 3))% per track; per packet \(fixed(Double(child.userNanoseconds) / packets / 1000, 2)) us user + \(fixed(Double(child.systemNanoseconds) / packets / 1000, 2)) us kernel
+          the machine alone, bare 1 ms timer for \(options.seconds) s: wake-up lateness \(percentiles(floor)) us, \(fixed(floorLate, 3))% of wake-ups a period late
+
+        """)
+}
