@@ -132,25 +132,28 @@ public enum SendProgram {
         } catch {
             throw .plan(error, takeFile: takeFilePath)
         }
-        // What the clocks are, said once the take is known to be good: a refusal stays one line.
-        events(.clockStatus(clockStatus))
-        events(.ptpStatus(ptp))
-        if ptpMissing { events(.ptpUnavailable(socketPath: request.ptpSocket)) }
-        for event in plan.events { events(.plan(event)) }
-
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in
             try open(track, source: source, plan: plan, interface: interface ?? 0, stop: stop)
         }
-        try writeSDPFiles(of: plan, all: true)
         // --stats refused now rather than warned of in the middle of the stream: its first version written at once.
         if let path = request.statisticsPath {
             do {
                 try FileSystem.writeAtomically(Array(#"{"streams": []}"#.utf8) + [10], to: path)
             } catch {
-                sdpPaths(of: plan).forEach(FileSystem.remove)
                 throw .statisticsUnwritable(path: path, reason: "\(error)")
             }
         }
+        do throws(SendFailure) {
+            try writeSDPFiles(of: plan, all: true)
+        } catch {
+            if let path = request.statisticsPath { FileSystem.remove(path) }
+            throw error
+        }
+        // What the clocks are, said once the start is sure to go ahead: a refusal stays one line.
+        events(.clockStatus(clockStatus))
+        events(.ptpStatus(ptp))
+        if ptpMissing { events(.ptpUnavailable(socketPath: request.ptpSocket)) }
+        for event in plan.events { events(.plan(event)) }
 
         let readers = opened.compactMap { $0.reader }
         let readAhead = ReadAheadLoop(sources: readers)

@@ -21,7 +21,7 @@ public final class Scheduler<Clock: PacingClock> {
     /// How late a packet may leave; later ones are skipped.
     let maximumLateness: Int64
     /// Behind by more than this, the scheduler counts a stall: a few packet times of the shortest track, and at
-    /// least 10 ms.
+    /// least 20 ms (a loaded virtual machine misses single milliseconds often, and a stall of those is not news).
     let stallThreshold: Int64
     public let stalls: StallCounters
 
@@ -36,7 +36,7 @@ public final class Scheduler<Clock: PacingClock> {
         self.spinNanoseconds = spinNanoseconds
         self.maximumLateness = maximumLateness
         self.stalls = stalls
-        stallThreshold = max(10_000_000, 4 * (tracks.map(\.packetNanoseconds).min() ?? 0))
+        stallThreshold = max(20_000_000, 5 * (tracks.map(\.packetNanoseconds).min() ?? 0))
     }
 
     /// Runs until every track has finished or `stop` is set. `start` is the deadline of every track's first packet.

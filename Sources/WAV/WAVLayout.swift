@@ -49,6 +49,8 @@ public struct WAVLayout: Sendable, Hashable {
         var format: PCMFormat?
         while true {
             guard offset + 8 <= size else {
+                // A chunk header begun but cut off is a truncated file; none at all, a chunk that is missing.
+                if offset < size { throw .truncatedHeader(needed: offset + 8, available: size) }
                 throw format == nil ? .missingFormatChunk : .missingDataChunk
             }
             let header = try Self.read(source, at: offset, count: 8, size: size)

@@ -360,8 +360,14 @@ extension EndToEnd {
             log.collect(quietSeconds: 2)
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
             let error = sender.standardError
-            let stalls = error.components(separatedBy: "stalled").count - 1
-            #expect(stalls == 1, "the stall told \(stalls) times:\n\(error)")
+            // The stop, a second behind at worst, told once (a loaded machine may add short stalls of its own).
+            let stalls = error.split(separator: "\n").filter { $0.contains("stalled") }
+            let long = stalls.filter { line in
+                guard let range = line.range(of: " s behind at worst") else { return false }
+                let worst = line[..<range.lowerBound].split(separator: " ").last.flatMap { Double($0) } ?? 0
+                return worst >= 0.9
+            }
+            #expect(long.count == 1, "the stop told \(long.count) times:\n\(error)")
             // Every packet that came is on the timeline: timestamp = 48 x sequence number.
             #expect(log.packets.allSatisfy { $0.header.timestamp == 48 * UInt32($0.header.sequenceNumber) })
             let sequences = log.packets.map { Int($0.header.sequenceNumber) }
@@ -369,7 +375,7 @@ extension EndToEnd {
             #expect(Set(sequences).count == sequences.count && sequences.last == 3999, "duplicates or no end")
             // About 800 packets older than 200 ms were skipped, a little under 200 sent late at once.
             #expect((600...900).contains(missing), "\(missing) packets skipped:\n\(error)")
-            #expect(error.contains("\(missing) more than 200 ms late were skipped"), "\(error)")
+            #expect(long.first?.contains("\(missing) more than 200 ms late were skipped") == true, "\(error)")
             let summary = error.split(separator: "\n").last { $0.contains(" refused, ") }.map(String.init) ?? ""
             let packets = Int(summary.split(separator: ",")[1].split(separator: " ")[0]) ?? -1
             let late = Int(summary.split(separator: ",")[2].split(separator: " ")[0]) ?? .max

@@ -1,0 +1,226 @@
+import Foundation
+import Glibc
+import Platform
+import Testing
+
+/// One row of README.md's table of bad inputs: what a user gives, and what they get.
+struct BadInput: Sendable, CustomTestStringConvertible {
+    var label: String
+    var arguments: [String]
+    var status: Int32
+    /// The line the user reads (a part of it, as the README shows it).
+    var message: String
+    /// What must not exist afterwards (a half-written or stray file), relative to the folder.
+    var absent: [String] = ["sdp"]
+
+    var testDescription: String { label }
+
+    /// Every row, in the README's order.
+    static let all: [BadInput] = [
+        BadInput(
+            label: "a file that does not exist", arguments: ["nope.wav"], status: 66,
+            message: "nope.wav: open: No such file or directory"),
+        BadInput(
+            label: "a folder with no .wav file", arguments: ["nowav"], status: 65,
+            message: "nowav: no .wav files in the folder"),
+        BadInput(label: "an empty file", arguments: ["empty.wav"], status: 65, message: "empty.wav: empty file"),
+        BadInput(
+            label: "a text file named .wav", arguments: ["text.wav"], status: 65,
+            message: "text.wav: not a RIFF file (no 'RIFF' at the start)"),
+        BadInput(
+            label: "an A-law WAV", arguments: ["alaw.wav"], status: 65,
+            message: "alaw.wav: unsupported format A-law: only PCM and IEEE float can be streamed"),
+        BadInput(
+            label: "a header cut short", arguments: ["short.wav"], status: 65,
+            message: "short.wav: truncated header: needs 20 bytes, file has 16"),
+        BadInput(
+            label: "a data chunk longer than the file",
+            arguments: ["--duration", "0.05", "--port", "49400", "long.wav"],
+            status: 0,
+            message: "long.wav: data chunk claims 1000000 bytes, the file holds 19200; streaming what is there",
+            absent: []),
+        BadInput(
+            label: "a file name with control characters",
+            arguments: ["--duration", "0.05", "--port", "49400", "evil\u{1B}[31mred.wav"],
+            status: 0, message: "evil\\u{1b}[31mred", absent: []),
+        BadInput(
+            label: "an unknown flag", arguments: ["--bogus", "good.wav"], status: 64, message: "unknown option --bogus"),
+        BadInput(
+            label: "a port out of range", arguments: ["--port", "70000", "good.wav"], status: 64,
+            message: "--port '70000': expected a whole number from 1 to 65535"),
+        BadInput(
+            label: "a packet time below AES67's shortest", arguments: ["--ptime", "0.1", "good.wav"], status: 64,
+            message: "--ptime '0.1': expected milliseconds from 0.125 to 1000"),
+        BadInput(
+            label: "a number with an exponent", arguments: ["--duration", "1e3", "good.wav"], status: 64,
+            message: "--duration '1e3': expected seconds above 0 and at most 31536000, written as a plain decimal"),
+        BadInput(
+            label: "a host that does not resolve", arguments: ["--ip", "no.such.host.invalid", "good.wav"], status: 68,
+            message: "--ip: cannot resolve 'no.such.host.invalid'"),
+        BadInput(
+            label: "a static payload type for the wrong format", arguments: ["--payload-type", "10", "good.wav"],
+            status: 64, message: "--payload-type 10 cannot carry L16 48000 Hz 2 ch"),
+        BadInput(
+            label: "--strict and a packet time the MTU cannot carry",
+            arguments: ["--strict", "--ptime", "10", "good.wav"],
+            status: 64,
+            message:
+                "--ptime 10 ms needs 1920 bytes of payload per packet, more than the 1460 that --mtu 1500 allows (--strict)"
+        ),
+        BadInput(
+            label: "one --ssrc for two files", arguments: ["--ssrc", "7", "good.wav", "other.wav"], status: 64,
+            message: "--ssrc names one SSRC, and 2 tracks cannot share it"),
+        BadInput(
+            label: "two files of one name", arguments: ["good.wav", "sub/good.wav"], status: 64,
+            message: "two tracks are named 'good'; their SDP files would collide"),
+        BadInput(
+            label: "ports past 65535", arguments: ["--port", "65534", "good.wav", "other.wav"], status: 64,
+            message: "--port 65534 leaves no room for track 2"),
+        BadInput(
+            label: "--stats where it cannot be written", arguments: ["--stats", "missing/stats.json", "good.wav"],
+            status: 73, message: "--stats missing/stats.json: cannot be written"),
+        BadInput(
+            label: "an SDP path that is a symbolic link", arguments: ["--sdp-dir", "linked", "good.wav"], status: 73,
+            message:
+                "linked/good.sdp: cannot write SDP: not a regular file (a link, device or folder): it is not replaced",
+            absent: []),
+        BadInput(
+            label: "a session file that is not JSON", arguments: ["--session", "take.json", "--node", "a"], status: 65,
+            message: "take.json: not a JSON session description (the text ends inside a value)"),
+        BadInput(
+            label: "a session file that does not exist", arguments: ["--session", "missing.json", "--node", "a"],
+            status: 66, message: "missing.json: cannot read the session file (open: No such file or directory)"),
+        BadInput(
+            label: "a session file whose format disagrees with the file",
+            arguments: ["--session", "mismatch.json", "--node", "a"], status: 65,
+            message: "mismatch.json: track 'good' declares L24 48000 Hz 2 ch, but good.wav is L16 48000 Hz 2 ch"),
+        BadInput(
+            label: "--session without --node", arguments: ["--session", "take.json"], status: 64,
+            message: "--session and --node go together"),
+        BadInput(
+            label: "an interface that does not exist", arguments: ["--interface", "nosuch0", "good.wav"], status: 64,
+            message: "--interface nosuch0: no interface has this name or address"),
+        BadInput(
+            label: "--aes67 to a unicast address", arguments: ["--aes67", "good.wav"], status: 64,
+            message: "--aes67: track 'good' sends to 127.0.0.1, not to a multicast group"),
+        BadInput(
+            label: "record: an SDP that does not exist", arguments: ["record", "nope.sdp"], status: 66,
+            message: "nope.sdp: open: No such file or directory", absent: ["take"]),
+        BadInput(
+            label: "record: an SDP whose first line is not v=0", arguments: ["record", "-o", "take", "v1.sdp"],
+            status: 65, message: "v1.sdp: line 1: the first line must be v=0", absent: ["take"]),
+        BadInput(
+            label: "record: an SDP of a codec it cannot record", arguments: ["record", "-o", "take", "opus.sdp"],
+            status: 65, message: "opus.sdp:6: payload 111 opus/48000/2: only L16 and L24 can be recorded",
+            absent: ["take"]),
+        BadInput(
+            label: "record: a port in use", arguments: ["record", "-o", "take", "busy.sdp"], status: 69,
+            message: "port 49404: bind", absent: ["take"]),
+        BadInput(
+            label: "record: a file that exists", arguments: ["record", "-o", "out", "ok.sdp"], status: 73,
+            message: "out/ok.wav exists already; record into another folder or move it away", absent: []),
+        BadInput(
+            label: "record: a folder that cannot be made", arguments: ["record", "-o", "/proc/forbidden", "ok.sdp"],
+            status: 73, message: "/proc/forbidden: cannot create", absent: []),
+        BadInput(
+            label: "record: a latency of 0", arguments: ["record", "--latency", "0", "ok.sdp"], status: 64,
+            message: "--latency '0': expected milliseconds from 1 to 10000", absent: []),
+    ]
+}
+
+extension EndToEnd {
+    /// README.md's table of bad inputs, row by row: the message, the exit code, and nothing half-written or stray
+    /// left behind. (The hostile peers of the table have their tests in HardeningTests and RTCPTests; a full disk in
+    /// RecorderTests.)
+    @Suite(.serialized)
+    struct BadInputTests {
+        /// The inputs every row draws on, made fresh in the row's folder.
+        static func prepare(_ folder: ScratchFolder) throws -> UDPSocket {
+            func wav(_ name: String, format: UInt16 = 1, bits: UInt16 = 16, frames: Int = 4800, declared: Int? = nil)
+                throws
+            {
+                let blockAlign = 2 * Int(bits) / 8
+                let data = [UInt8](repeating: 0x11, count: frames * blockAlign)
+                var bytes = Array("RIFF".utf8) + le32(36 + data.count) + Array("WAVEfmt ".utf8) + le32(16)
+                bytes += le16(format) + le16(2) + le32(48_000) + le32(48_000 * blockAlign) + le16(UInt16(blockAlign))
+                bytes += le16(bits) + Array("data".utf8) + le32(declared ?? data.count) + data
+                try Data(bytes).write(to: URL(fileURLWithPath: folder.path(name)))
+            }
+            func le32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+            func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
+            func text(_ name: String, _ content: String) throws {
+                try content.write(toFile: folder.path(name), atomically: true, encoding: .utf8)
+            }
+            try wav("good.wav")
+            try wav("other.wav")
+            try FileManager.default.createDirectory(atPath: folder.path("sub"), withIntermediateDirectories: true)
+            try wav("sub/good.wav")
+            try wav("alaw.wav", format: 6, bits: 8)
+            try wav("long.wav", declared: 1_000_000)
+            try wav("evil\u{1B}[31mred.wav")
+            try text("empty.wav", "")
+            try text("text.wav", "hello, not a wav file\n")
+            try Data(Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WAVEfmt ".utf8))
+                .write(to: URL(fileURLWithPath: folder.path("short.wav")))
+            try FileManager.default.createDirectory(atPath: folder.path("nowav"), withIntermediateDirectories: true)
+            try text("nowav/readme.txt", "x")
+            try text("take.json", #"{"name": "t", "tracks": [ {"file": "good.wav", "node": "a"} "#)
+            try text(
+                "mismatch.json",
+                #"{"name": "t", "tracks": [{"file": "good.wav", "node": "a", "encoding": "L24", "sample_rate": 48000, "channels": 2}]}"#
+            )
+            // "\r\n" is one Character: dropping the first four drops "v=0\r\n".
+            let head = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=ok\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            try text(
+                "v1.sdp", "v=1\r\n" + head.dropFirst(4) + "m=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+            try text("opus.sdp", head + "m=audio 49402 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n")
+            try text("ok.sdp", head + "m=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+            try text("busy.sdp", head + "m=audio 49404 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+            try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
+            try text("out/ok.wav", "an earlier take\n")
+            try FileManager.default.createDirectory(atPath: folder.path("linked"), withIntermediateDirectories: true)
+            try text("victim.txt", "precious\n")
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.path("linked/good.sdp"), withDestinationPath: folder.path("victim.txt"))
+            // Port 49404 is taken for the row that needs a port in use.
+            return try boundReceiver(.ipv4, port: 49_404)
+        }
+
+        @Test(
+            "each row of README's table of bad inputs: its message, its exit code, nothing left",
+            arguments: BadInput.all)
+        func row(_ input: BadInput) throws {
+            let folder = try ScratchFolder("bad-input")
+            let busy = try Self.prepare(folder)
+            let result = try withExtendedLifetime(busy) {
+                try Subprocess.run(
+                    BuiltProduct.audiostreamer, input.arguments, in: folder.url, label: "run", timeout: 20)
+            }
+            #expect(result.status == input.status, "exit \(result.status): \(result.error)")
+            #expect(result.error.contains(input.message), "\(result.error)")
+            if input.status != 0 {
+                // A refusal is one line (and the usage hint after a usage error), never the clock's lines first.
+                let lines = result.error.split(separator: "\n").filter { !$0.hasPrefix("Try 'audiostreamer") }
+                let notes = lines.filter { $0.hasPrefix("note: ") }
+                #expect(lines.count - notes.count == 1, "\(result.error)")
+            }
+            for path in input.absent {
+                #expect(!FileManager.default.fileExists(atPath: folder.path(path)), "\(path) was left behind")
+            }
+            #expect(try String(contentsOfFile: folder.path("victim.txt"), encoding: .utf8) == "precious\n")
+            #expect(try String(contentsOfFile: folder.path("out/ok.wav"), encoding: .utf8) == "an earlier take\n")
+        }
+
+        /// The README's table says what these rows say, word for word.
+        @Test("README.md's table of bad inputs holds every row's message")
+        func readmeHoldsEveryRow() throws {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+            let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+            for input in BadInput.all {
+                let shown = input.message.replacingOccurrences(of: "|", with: "\\|")
+                #expect(readme.contains(shown), "README.md lacks the row \(input.label): \(shown)")
+            }
+        }
+    }
+}
