@@ -16,6 +16,9 @@ struct BenchOptions: Sendable {
     var sendCostDatagrams = 0
     /// Track counts for the recorder run (empty: skip it).
     var recorderTrackCounts: [Int] = []
+    /// Minutes of the soak run (0: skip it), and its tracks.
+    var soakMinutes = 0
+    var soakTracks = 8
     /// Track counts for the command-line load run (empty: skip it).
     var loadCounts: [Int] = []
     /// Pacing threads the load run asks for (nil: the command's default).
@@ -95,6 +98,17 @@ struct BenchOptions: Sendable {
             options.loadCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
                 try OptionValue.integer(String($0), spelling, 1...1024)
             }
+        },
+        .value(
+            ["--soak"], "minutes",
+            help:
+                "a long run: the command with --loop into audiostreamer record; RSS, fds, late and lost each minute, drift"
+        ) { options, value, spelling in
+            options.soakMinutes = try OptionValue.integer(value, spelling, 1...10_080)
+        },
+        .value(["--soak-tracks"], "n", help: "with --soak: tracks sent to the recorder (default 8)") {
+            options, value, spelling in
+            options.soakTracks = try OptionValue.integer(value, spelling, 1...256)
         },
         .value(["--pacing-threads"], "n", help: "with --load: the command's --pacing-threads") {
             options, value, spelling in

@@ -25,6 +25,8 @@ func main() -> Int32 {
     do {
         if let label = options.listenLabel {
             try listen(label: label, options: options)
+        } else if options.soakMinutes > 0 {
+            try measureSoak(minutes: options.soakMinutes, tracks: options.soakTracks, options: options)
         } else if !options.loadCounts.isEmpty {
             for count in options.loadCounts { try measureLoad(count, options: options) }
         } else if options.packetSizes {
