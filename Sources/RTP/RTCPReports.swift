@@ -213,7 +213,7 @@ public struct RTCPSourceDescription: Sendable, Hashable {
                 let length = Int(try reader.uint8())
                 let text = try reader.take(length)
                 used += 1 + length
-                items.append(Item(type: type, text: String(decoding: text, as: UTF8.self)))
+                items.append(Item(type: type, text: rtcpText(text)))
             }
             chunks.append(Chunk(ssrc: ssrc, items: items))
         }
@@ -226,7 +226,7 @@ public struct RTCPSourceDescription: Sendable, Hashable {
             out.appendBig(chunk.ssrc)
             var used = 0
             for item in chunk.items {
-                let text = Array(item.text.utf8.prefix(255))
+                let text = rtcpBytes(item.text)
                 out.append(item.type)
                 out.append(UInt8(text.count))
                 out += text
@@ -259,7 +259,7 @@ public struct RTCPGoodbye: Sendable, Hashable {
         self.sources = sources
         if reader.remaining > 0 {
             let length = Int(try reader.uint8())
-            reason = String(decoding: try reader.take(length), as: UTF8.self)
+            reason = rtcpText(try reader.take(length))
         } else {
             reason = nil
         }
@@ -269,11 +269,29 @@ public struct RTCPGoodbye: Sendable, Hashable {
         var out = [UInt8]()
         for source in sources { out.appendBig(source) }
         if let reason {
-            let text = Array(reason.utf8.prefix(255))
+            let text = rtcpBytes(reason)
             out.append(UInt8(text.count))
             out += text
             out += [UInt8](repeating: 0, count: (4 - (1 + text.count) % 4) % 4)
         }
         return out
     }
+}
+
+/// RTCP text (an SDES item, a BYE reason) as a string: UTF-8 as sent (RFC 3550 section 6.5); text that is not UTF-8
+/// keeps its ASCII and has each other byte replaced by `?`, so it is never longer than the 255 bytes its length
+/// octet counted and is written back as it was read.
+func rtcpText(_ bytes: some Collection<UInt8>) -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    return String(decoding: bytes.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+}
+
+/// The UTF-8 of RTCP text, cut at a character boundary to the 255 bytes a length octet counts.
+func rtcpBytes(_ text: String) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for scalar in text.unicodeScalars {
+        guard bytes.count + scalar.utf8.count <= 255 else { break }
+        bytes += scalar.utf8
+    }
+    return bytes
 }

@@ -84,7 +84,9 @@ extension StreamDescription {
     /// Frames per packet from `a=ptime` (milliseconds) or `a=framecount`; 1 ms when the SDP does not say.
     static func packetFrames(of media: MediaDescription, rate: Int, line: Int) throws(PlanError) -> Int {
         if let text = media.attribute("framecount") {
-            guard let frames = Int(text), frames >= 1 else {
+            // At most a second of audio: far more than any datagram holds, and small enough that every count
+            // derived from it (the jitter buffer's frames, a sequence step's) stays in range.
+            guard let frames = Int(text), (1...rate).contains(frames) else {
                 throw .unusableStream(line: line, .malformedAttribute("framecount"))
             }
             return frames

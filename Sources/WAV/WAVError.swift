@@ -12,6 +12,8 @@ public enum WAVError: Error, Sendable, Hashable, CustomStringConvertible {
     case zeroChannels
     case sampleRateOutOfRange(Int)
     case blockAlignMismatch(declared: Int, expected: Int)
+    /// Bytes a second (rate x block align) beyond the 32 bits WAVEFORMAT keeps them in: no WAV file can say it.
+    case byteRateOutOfRange(Int)
     case readFailed(String)
     /// The file holds fewer samples than when it was opened: it was cut short while being read.
     case endedEarly(atFrame: Int, of: Int)
@@ -33,6 +35,7 @@ public enum WAVError: Error, Sendable, Hashable, CustomStringConvertible {
             "sample rate \(rate) Hz out of range (\(WAVFormat.sampleRateRange.lowerBound)...\(WAVFormat.sampleRateRange.upperBound))"
         case .blockAlignMismatch(let declared, let expected):
             "block align \(declared) does not match the format (expected \(expected))"
+        case .byteRateOutOfRange(let rate): "\(rate) bytes a second is more than a WAV header can hold"
         case .readFailed(let reason): "read failed: \(reason)"
         case .endedEarly(let frame, let total):
             "the file ended at frame \(frame) of \(total): it was cut short while streaming"

@@ -76,6 +76,8 @@ public struct WAVFormat: Sendable, Hashable {
         guard blockAlign == format.bytesPerFrame else {
             throw .blockAlignMismatch(declared: blockAlign, expected: format.bytesPerFrame)
         }
+        let byteRate = rate * format.bytesPerFrame
+        guard byteRate <= Int(UInt32.max) else { throw .byteRateOutOfRange(byteRate) }
         self.pcm = format
     }
 }

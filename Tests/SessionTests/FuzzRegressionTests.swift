@@ -1,0 +1,38 @@
+import SDP
+import Session
+import Testing
+
+// Inputs the fuzz target Tests/Fuzz/SDP (`.ci/fuzz sdp`) trips on in `StreamDescription`, each cut to the lines that
+// matter; the same text is a seed in Tests/Fuzz/Corpus/sdp/regression-*.
+
+/// An AES67-style stream whose `a=framecount` is 10^13 frames: `streams(in:)` takes any count from 1 to Int.max.
+/// Tests/Fuzz/Corpus/sdp/regression-framecount-overflow.sdp.
+private let hugeFrameCount = [
+    "v=0",
+    "o=- 1 1 IN IP4 192.0.2.1",
+    "s=x",
+    "c=IN IP4 239.69.1.2/32",  // an AES67 group, TTL 32
+    "t=0 0",
+    "m=audio 5004 RTP/AVP 98",
+    "a=rtpmap:98 L24/48000/2",
+    "a=framecount:10000000000000",  // 10^13 frames a packet
+].map { $0 + "\r\n" }.joined()
+
+@Suite struct StreamFuzzRegressionTests {
+    /// A stream `streams(in:)` accepts can be described again: either the frame count is refused, or the stream's
+    /// `m=` section renders. It was accepted, and `mediaDescription` trapped in `MediaTime.microseconds`
+    /// (`frames * 1_000_000` overflows for more than 9.2 x 10^12 frames), so the check runs in a child process; the
+    /// recorder went on to compute `8 * framesPerPacket` (the jitter buffer) and `sequenceStep * framesPerPacket`
+    /// (TrackReceiver.isJump), which overflow for larger counts. A frame count is now at most a second of audio.
+    @Test("an a=framecount of 10^13 frames is refused or described again")
+    func hugeFrameCountIsRefusedOrDescribed() async {
+        await #expect(processExitsWith: .success) {
+            guard let document = try? SDPDocument(parsing: hugeFrameCount),
+                let streams = try? StreamDescription.streams(in: document)
+            else { return }
+            for stream in streams {
+                _ = stream.mediaDescription
+            }
+        }
+    }
+}
