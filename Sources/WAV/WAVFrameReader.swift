@@ -39,7 +39,12 @@ public final class WAVFrameReader: FrameSource {
         let remaining = layout.dataByteCount - position
         let wanted = min(count * bytesPerFrame, remaining)
         if bufferEnd - bufferStart < wanted {
-            try refill()
+            do {
+                try refill()
+            } catch {
+                // What was read before a failure goes out first; the next read meets the failure again.
+                guard bufferEnd - bufferStart >= bytesPerFrame else { throw error }
+            }
         }
         let available = min(wanted, bufferEnd - bufferStart)
         let frames = available - available % bytesPerFrame

@@ -227,7 +227,7 @@ struct SendMessages: Sendable {
             let line =
                 switch change {
                 case .failing(let errno):
-                    "warning: \(Printable.text(track)): sends to \(destination) fail (\(SystemError.reason(errno))) \(at); the stream keeps its timeline and counts what it cannot send"
+                    "warning: \(Printable.text(track)): sends to \(destination) fail (\(SystemError.sendReason(errno))) \(at); the stream keeps its timeline and counts what it cannot send"
                 case .recovered(let failed, let seconds):
                     "\(Printable.text(track)): sends to \(destination) go through again \(at), after \(Self.seconds(seconds)) s in which \(failed) packets could not be sent"
                 case .refused:

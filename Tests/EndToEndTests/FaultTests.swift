@@ -33,12 +33,12 @@ extension EndToEnd {
             return offsets.isEmpty ? .nan : offsets[offsets.count / 2]
         }
 
-        /// Streams 6 s from host 0 to host 1 while `fault` runs 1.5 s in and `repair` 3 s in; checks that every packet
+        /// Streams 6 s from host 0 to host 1 while `fault` runs 1.5 s in and `repair` `lasting` seconds later; checks that every packet
         /// that arrived is on the original timeline, that what did not arrive was counted as failed, and that the
         /// fault and the recovery were each said once. `inFlight` is how many packets the kernel may have taken and
         /// then lost (a link taken down drops what its queue held). Returns the sender's standard error.
         static func survive(
-            _ name: String, id: Int, subnet: Int, inFlight: Int = 0,
+            _ name: String, id: Int, subnet: Int, inFlight: Int = 0, lasting: Double = 1.5,
             fault: (TestNetwork, String, ScratchFolder) throws -> Void,
             repair: (TestNetwork, String, ScratchFolder) throws -> Void
         ) throws -> String {
@@ -64,7 +64,7 @@ extension EndToEnd {
                 ], folder: folder, label: "sender")
             Thread.sleep(forTimeInterval: 1.5)
             try fault(network, txLink, folder)
-            Thread.sleep(forTimeInterval: 1.5)
+            Thread.sleep(forTimeInterval: lasting)
             try repair(network, txLink, folder)
             #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)")
             listener.interrupt()
@@ -132,6 +132,39 @@ extension EndToEnd {
                 repair: { network, link, folder in
                     try network.must(0, [network.ip, "link", "set", link, "up"], folder: folder)
                 })
+        }
+
+        /// The way out slower than the stream: a token bucket of 100 kbit/s on the sender's link with room for every
+        /// packet, so the socket's send buffer fills and sends fail (EAGAIN) instead of waiting; the bucket opened to
+        /// 1 Gbit/s lets what the buffer held leave and the rest go through. The fault lasts 3 s: the sender asks
+        /// for a 1 MiB buffer (2 MiB of accounting where net.core.wmem_max allows it, about 1600 of these packets).
+        @Test(
+            "the send buffer full: sends fail without blocking, are counted, resume on the timeline, said once each",
+            .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"),
+            ExternalTool.tshark.trait)
+        func sendBufferFull() throws {
+            try #require(TestNetwork.available, "network namespaces need root and iproute2")
+            let tc = "/usr/sbin/tc"
+            try #require(FileManager.default.isExecutableFile(atPath: tc), "tc (iproute2) is missing")
+            let error = try Self.survive(
+                "buffer", id: 23, subnet: 219, lasting: 3,
+                fault: { network, link, folder in
+                    try network.must(
+                        0,
+                        [
+                            tc, "qdisc", "add", "dev", link, "root", "tbf", "rate", "100kbit", "burst", "4kb", "limit",
+                            "10mb",
+                        ], folder: folder)
+                },
+                repair: { network, link, folder in
+                    try network.must(
+                        0,
+                        [
+                            tc, "qdisc", "change", "dev", link, "root", "tbf", "rate", "1gbit", "burst", "64kb",
+                            "limit", "10mb",
+                        ], folder: folder)
+                })
+            #expect(error.contains("the send buffer is full"), "\(error)")
         }
 
         /// Nobody listens at first (ICMP port unreachable, which the receiving host rate-limits to about one a

@@ -40,6 +40,38 @@ struct ReadAheadTests {
         #expect(ahead.frameCount == 3001)
     }
 
+    /// A disk that fails under the file part-way (EIO, a disk pulled out): the read-ahead hands out every frame read
+    /// before the failure, then the error, with and without loops; it neither spins nor starts the file over.
+    @Test("a read error mid-file: the frames before it intact, then the error", arguments: [false, true])
+    func readErrorMidFile(loops: Bool) throws {
+        let (_, samples) = try Self.source(frames: 3000, seed: 11)
+        let bytes = WAVHeader.bytes(format: Self.format, dataByteCount: samples.count) + samples
+        // The disk fails from the start of frame 1000 on.
+        let failingFrom =
+            WAVHeader.bytes(format: Self.format, dataByteCount: 0).count + 1000 * Self.format.bytesPerFrame
+        let source = FailingByteSource(inner: MemoryByteSource(bytes), failingFrom: failingFrom)
+        let reader = WAVFrameReader(source: source, layout: try WAVLayout(reading: source))
+        let ahead = ReadAheadSource(reader, capacity: 600, maximumFrames: 48, loops: loops, clock: StillClock())
+        var out: [UInt8] = []
+        var failure: (any Error)?
+        for _ in 0..<200 {
+            _ = ahead.fill()
+            do {
+                let chunk = try ahead.nextFrames(48)
+                if chunk.isEmpty { break }
+                out += chunk
+            } catch {
+                failure = error
+                break
+            }
+        }
+        let before = Array(samples.prefix(1000 * Self.format.bytesPerFrame))
+        let intact = out == before
+        #expect(intact, "\(out.count / Self.format.bytesPerFrame) frames out, the first 1000 expected")
+        let told = failure.map { "\($0)" } ?? "no error"
+        #expect(told.contains("Input/output error"), "\(told)")
+    }
+
     @Test("with loops the source starts again at its end and never ends")
     func loopsForever() throws {
         let (reader, samples) = try Self.source(frames: 100, seed: 9)
@@ -52,5 +84,23 @@ struct ReadAheadTests {
         }
         // 20 packets of 30 frames: the 100-frame file six times over.
         #expect(out == Array((0..<6).map { _ in samples }.joined()))
+    }
+}
+
+/// Bytes that read as `inner`'s up to `failingFrom`, and fail as a broken disk does from there on.
+struct FailingByteSource: ByteSource {
+    struct DiskError: Error, CustomStringConvertible {
+        var description: String { "pread: Input/output error" }
+    }
+
+    var inner: MemoryByteSource
+    var failingFrom: Int
+
+    var byteCount: Int { inner.byteCount }
+
+    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard offset < failingFrom else { throw DiskError() }
+        let count = min(buffer.count, failingFrom - offset)
+        return inner.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
     }
 }
