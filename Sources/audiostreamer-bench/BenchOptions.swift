@@ -64,9 +64,7 @@ struct BenchOptions: Sendable {
         },
         .value(["--tracks"], "n,n", help: "track counts for the many-tracks run (e.g. 16,64,128)") {
             options, value, spelling in
-            options.trackCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
-                try OptionValue.integer(String($0), spelling, 1...1024)
-            }
+            options.trackCounts = try counts(value, spelling, 1...1024)
         },
         .value(["--ffmpeg"], "n", help: "with --tracks: also compare the command and n ffmpeg -re processes") {
             options, value, spelling in
@@ -74,9 +72,7 @@ struct BenchOptions: Sendable {
         },
         .value(["--record"], "n,n", help: "track counts for the recorder run: audiostreamer to audiostreamer record") {
             options, value, spelling in
-            options.recorderTrackCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
-                try OptionValue.integer(String($0), spelling, 1...256)
-            }
+            options.recorderTrackCounts = try counts(value, spelling, 1...256)
         },
         .value(["--send-cost"], "n", help: "compare send(2), sendto(2) and sendmmsg(2) to n receivers") {
             options, value, spelling in
@@ -86,18 +82,14 @@ struct BenchOptions: Sendable {
             ["--shortest-ptime"], "n,n",
             help: "for each track count, the shortest packet time (0.125 ms up) kept within one packet time at p99"
         ) { options, value, spelling in
-            options.shortestPacketTimeCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
-                try OptionValue.integer(String($0), spelling, 1...1024)
-            }
+            options.shortestPacketTimeCounts = try counts(value, spelling, 1...1024)
         },
         .value(
             ["--load"], "n,n",
             help:
                 "track counts for the load run: the audiostreamer command at 1 ms, every thread, next to the timer floor"
         ) { options, value, spelling in
-            options.loadCounts = try value.split(separator: ",", omittingEmptySubsequences: false).map {
-                try OptionValue.integer(String($0), spelling, 1...1024)
-            }
+            options.loadCounts = try counts(value, spelling, 1...1024)
         },
         .value(
             ["--soak"], "minutes",
@@ -122,6 +114,15 @@ struct BenchOptions: Sendable {
 
     static var usage: String {
         "usage: audiostreamer-bench [options]\n\n" + ArgumentParser.help(options, column: 26)
+    }
+
+    /// A comma-separated list of whole numbers, each in `range`.
+    static func counts(_ value: String, _ spelling: String, _ range: ClosedRange<Int>) throws(UsageError) -> [Int] {
+        var counts: [Int] = []
+        for text in value.split(separator: ",", omittingEmptySubsequences: false) {
+            counts.append(try OptionValue.integer(String(text), spelling, range))
+        }
+        return counts
     }
 
     static func parse(_ arguments: [String]) throws(UsageError) -> BenchOptions {

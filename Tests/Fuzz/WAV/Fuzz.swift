@@ -72,16 +72,7 @@ private func checkFrameReader(_ layout: WAVLayout, bytes: [UInt8]) {
 /// `WAVHeader` for the parsed format and length, with that many bytes after it, parses back to both.
 private func checkHeaderRoundTrip(_ layout: WAVLayout) {
     let header = WAVHeader.bytes(format: layout.format, dataByteCount: layout.dataByteCount)
-    let file = header + [UInt8](repeating: 0, count: layout.dataByteCount)
-    let again: WAVLayout
-    do {
-        again = try WAVLayout(parsing: file)
-    } catch {
-        preconditionFailure("WAVHeader round trip: \(layout.format) does not parse back: \(error)")
-    }
-    precondition(again.format == layout.format, "WAVHeader round trip: another format")
-    precondition(again.dataOffset == header.count, "WAVHeader round trip: data not after the header")
-    precondition(again.dataByteCount == layout.dataByteCount, "WAVHeader round trip: another length")
+    let again = parseBack(header, layout, writer: "WAVHeader")
     precondition(!again.isTruncated, "WAVHeader round trip: truncated")
 }
 
@@ -93,14 +84,21 @@ private func checkRecorderHeaderRoundTrip(_ layout: WAVLayout) {
     let fileLayout = WAVFileLayout(format: layout.format, broadcast: broadcast)
     let header = fileLayout.header(dataBytes: Int64(layout.dataByteCount))
     precondition(Int64(header.count) == fileLayout.dataOffset, "WAVFileLayout: header size is not the data offset")
+    _ = parseBack(header, layout, writer: "WAVFileLayout")
+}
+
+/// `header` a writer made for `layout`, with that many bytes of data after it, parsed again: the same format, the
+/// data right after the header, the same length.
+private func parseBack(_ header: [UInt8], _ layout: WAVLayout, writer: String) -> WAVLayout {
     let file = header + [UInt8](repeating: 0, count: layout.dataByteCount)
     let again: WAVLayout
     do {
         again = try WAVLayout(parsing: file)
     } catch {
-        preconditionFailure("WAVFileLayout round trip: \(layout.format) does not parse back: \(error)")
+        preconditionFailure("\(writer) round trip: \(layout.format) does not parse back: \(error)")
     }
-    precondition(again.format == layout.format, "WAVFileLayout round trip: another format")
-    precondition(again.dataOffset == header.count, "WAVFileLayout round trip: data not after the header")
-    precondition(again.dataByteCount == layout.dataByteCount, "WAVFileLayout round trip: another length")
+    precondition(again.format == layout.format, "\(writer) round trip: another format")
+    precondition(again.dataOffset == header.count, "\(writer) round trip: data not after the header")
+    precondition(again.dataByteCount == layout.dataByteCount, "\(writer) round trip: another length")
+    return again
 }
