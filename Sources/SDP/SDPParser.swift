@@ -160,14 +160,13 @@ extension SDPDocument {
     }
 
     /// `o=<username> <sess-id> <sess-version> IN <IP4|IP6> <address>`.
-    /// Its fields are visible characters (RFC 8866's non-ws-string); a tab or another control character in one is
+    /// The username is visible characters (RFC 8866's non-ws-string); a tab or another control character in it is
     /// refused, since nothing could write it back as the same field.
     static func origin(_ value: String, line: Int) throws(SDPError) -> SessionDescription.Origin {
-        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw .malformed(line: line, type: "o")
-        }
         let fields = value.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count == 6, let id = UInt64(fields[1]), let version = UInt64(fields[2]), fields[3] == "IN",
+        guard fields.count == 6,
+            !fields[0].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
+            let id = UInt64(fields[1]), let version = UInt64(fields[2]), fields[3] == "IN",
             let family = ConnectionAddress.Family(rawValue: String(fields[4]))
         else { throw .malformed(line: line, type: "o") }
         return SessionDescription.Origin(

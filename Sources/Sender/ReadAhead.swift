@@ -74,7 +74,9 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
             clock.sleep(until: clock.now() + Self.underrunWaitNanoseconds)
             available = produced.load(ordering: .acquiring) - start
         }
-        // What was read before a failure goes out first; the failure once nothing is left.
+        // What was read before a failure goes out first (read again: the reader may have added some and then
+        // ended since the last look); the failure once nothing is left.
+        available = produced.load(ordering: .acquiring) - start
         if available < bytesPerFrame, let message = failure.withLock({ $0 }) { throw ReadAheadError(message: message) }
         let length = min(wanted, available) - min(wanted, available) % bytesPerFrame
         guard length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }

@@ -23,7 +23,8 @@ extension StreamDescription {
                 throw .unusableStream(line: line, .noConnection)
             }
             let (payloadType, encoding, rate, channels) = try format(of: media, line: line)
-            let framesPerPacket = try packetFrames(of: media, rate: rate, line: line)
+            let framesPerPacket = try packetFrames(
+                of: media, rate: rate, bytesPerFrame: encoding.bytesPerSample * channels, line: line)
             var rtcpPort = media.port + 1
             if let value = media.attribute("rtcp") {
                 guard let port = value.split(separator: " ").first.flatMap({ Int($0) }), (1...65_535).contains(port)
@@ -81,19 +82,22 @@ extension StreamDescription {
         throw .unusableStream(line: line, refused ?? .noRTPMap(payloadType: media.formats.first ?? ""))
     }
 
-    /// Frames per packet from `a=ptime` (milliseconds) or `a=framecount`; 1 ms when the SDP does not say.
-    static func packetFrames(of media: MediaDescription, rate: Int, line: Int) throws(PlanError) -> Int {
+    /// Frames per packet from `a=ptime` (milliseconds) or `a=framecount`; 1 ms when the SDP does not say. Either
+    /// is refused beyond what one datagram carries (nothing real comes near it), so that every count derived from
+    /// it (the jitter buffer's frames, a sequence step's, microseconds) stays small.
+    static func packetFrames(of media: MediaDescription, rate: Int, bytesPerFrame: Int, line: Int) throws(PlanError)
+        -> Int
+    {
+        let most = max(1, (PacketSizing.largestDatagram - RTPHeader.fixedByteCount) / bytesPerFrame)
         if let text = media.attribute("framecount") {
-            // At most a second of audio: far more than any datagram holds, and small enough that every count
-            // derived from it (the jitter buffer's frames, a sequence step's) stays in range.
-            guard let frames = Int(text), (1...rate).contains(frames) else {
+            guard let frames = Int(text), (1...most).contains(frames) else {
                 throw .unusableStream(line: line, .malformedAttribute("framecount"))
             }
             return frames
         }
         guard let text = media.attribute("ptime") else { return max(1, rate / 1000) }
-        guard let time = PacketTime(milliseconds: text), time.frames(atSampleRate: rate) >= 1,
-            time.milliseconds.canScale(by: rate)
+        guard let time = PacketTime(milliseconds: text), time.milliseconds.canScale(by: rate),
+            (1...most).contains(time.frames(atSampleRate: rate))
         else { throw .unusableStream(line: line, .malformedAttribute("ptime")) }
         return time.frames(atSampleRate: rate)
     }

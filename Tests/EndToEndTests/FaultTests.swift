@@ -33,19 +33,20 @@ extension EndToEnd {
             return offsets.isEmpty ? .nan : offsets[offsets.count / 2]
         }
 
-        /// Streams 6 s from host 0 to host 1 while `fault` runs 1.5 s in and `repair` `lasting` seconds later; checks that every packet
+        /// Streams `seconds` from host 0 to host 1 while `fault` runs 1.5 s in and `repair` `lasting` seconds later; checks that every packet
         /// that arrived is on the original timeline, that what did not arrive was counted as failed, and that the
         /// fault and the recovery were each said once. `inFlight` is how many packets the kernel may have taken and
         /// then lost (a link taken down drops what its queue held). Returns the sender's standard error.
         static func survive(
-            _ name: String, id: Int, subnet: Int, inFlight: Int = 0, lasting: Double = 1.5,
+            _ name: String, id: Int, subnet: Int, inFlight: Int = 0, seconds: Int = 6, lasting: Double = 1.5,
             fault: (TestNetwork, String, ScratchFolder) throws -> Void,
             repair: (TestNetwork, String, ScratchFolder) throws -> Void
         ) throws -> String {
             let folder = try ScratchFolder("fault-\(name)")
             let network = try TestNetwork(prefix: "asf\(id)", hosts: ["tx", "rx"])
             let (txLink, rxLink) = try network.link(0, "10.\(subnet).1.1", 1, "10.\(subnet).1.2", id: id)
-            try TestWAV(format: Self.stereo16, seconds: 6, seed: UInt64(id)).write(to: folder.path("steady.wav"))
+            try TestWAV(format: Self.stereo16, seconds: Double(seconds), seed: UInt64(id)).write(
+                to: folder.path("steady.wav"))
             let capture = try Capture(network, host: 1, interface: rxLink, filter: "udp", folder: folder, label: "rx")
             // A receiver bound on the port, so no ICMP port unreachable mixes in.
             let listener = try network.start(
@@ -72,7 +73,8 @@ extension EndToEnd {
 
             let packets = try Self.received(capture, port: 49_300)
             let error = sender.standardError
-            print("\(name): \(packets.count) of 6000 packets arrived")
+            let total = seconds * 1000
+            print("\(name): \(packets.count) of \(total) packets arrived")
             // On the timeline: timestamp = 48 x sequence (1 ms of 48 kHz is 48 frames).
             #expect(packets.allSatisfy { $0.timestamp == UInt32(48 * $0.sequence) }, "a packet off the timeline")
             // The same place in time before the fault and after the repair: the schedule did not shift.
@@ -87,8 +89,8 @@ extension EndToEnd {
                 } ?? -1
             #expect(failed > 500, "only \(failed) sends failed: the fault did not bite")
             #expect(
-                (6000 - inFlight...6000).contains(packets.count + failed),
-                "\(packets.count) arrived + \(failed) failed, of 6000")
+                (total - inFlight...total).contains(packets.count + failed),
+                "\(packets.count) arrived + \(failed) failed, of \(total)")
             let failing = error.components(separatedBy: " fail (").count - 1
             let recovered = error.components(separatedBy: "go through again").count - 1
             #expect(failing == 1 && recovered == 1, "told \(failing) failures and \(recovered) recoveries:\n\(error)")
@@ -136,8 +138,9 @@ extension EndToEnd {
 
         /// The way out slower than the stream: a token bucket of 100 kbit/s on the sender's link with room for every
         /// packet, so the socket's send buffer fills and sends fail (EAGAIN) instead of waiting; the bucket opened to
-        /// 1 Gbit/s lets what the buffer held leave and the rest go through. The fault lasts 3 s: the sender asks
-        /// for a 1 MiB buffer (2 MiB of accounting where net.core.wmem_max allows it, about 1600 of these packets).
+        /// 1 Gbit/s lets what the buffer held leave and the rest go through. The fault lasts 4 s of an 8 s stream:
+        /// the sender asks for a 1 MiB buffer (2 MiB of accounting where net.core.wmem_max allows it, as here: 1600 to
+        /// 2300 of these packets, by the kernel's accounting), and 2.5 s of packets follow the repair.
         @Test(
             "the send buffer full: sends fail without blocking, are counted, resume on the timeline, said once each",
             .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"),
@@ -147,7 +150,7 @@ extension EndToEnd {
             let tc = "/usr/sbin/tc"
             try #require(FileManager.default.isExecutableFile(atPath: tc), "tc (iproute2) is missing")
             let error = try Self.survive(
-                "buffer", id: 23, subnet: 219, lasting: 3,
+                "buffer", id: 23, subnet: 219, seconds: 8, lasting: 4,
                 fault: { network, link, folder in
                     try network.must(
                         0,
