@@ -4,8 +4,13 @@ import Sender
 
 /// How the pacing thread waits.
 public struct PacingSettings: Sendable, Hashable {
-    /// Wake this long before each deadline and spin the rest: sub-microsecond accuracy for CPU time.
-    public var spinNanoseconds: Int64 = 0
+    /// Wake this long before each deadline and spin the rest: sub-microsecond accuracy for CPU time. nil chooses
+    /// `spin(shortestPacketNanoseconds:)`.
+    public var spinNanoseconds: Int64?
+    /// The spin chosen when none is asked for: a tenth of the shortest packet time, at most this. A timer wake-up
+    /// here is typically 30 to 50 us late, so 60 us catches most of them (p50 of the send error 2 to 4 us against
+    /// 15 to 18 us without, measured at 1 ms), for at most 6 % of a core per pacing thread at 1 ms.
+    public static let defaultMostSpinNanoseconds: Int64 = 60_000
     /// Ask for SCHED_FIFO; without the privilege it says so and goes on.
     public var realtime = false
     /// Without a start instant, the first packet leaves this long after `run` is called.
@@ -17,6 +22,11 @@ public struct PacingSettings: Sendable, Hashable {
     public static let tracksPerThread = 64
 
     public init() {}
+
+    /// How long a pacing thread whose shortest packet time is `shortestPacketNanoseconds` spins before each deadline.
+    public func spin(shortestPacketNanoseconds: Int64) -> Int64 {
+        spinNanoseconds ?? min(Self.defaultMostSpinNanoseconds, shortestPacketNanoseconds / 10)
+    }
 
     /// The pacing threads for `trackCount` tracks on `processors` CPUs.
     public func threadCount(tracks trackCount: Int, processors: Int) -> Int {
@@ -73,9 +83,12 @@ public final class StreamRunner {
         let count = settings.threadCount(tracks: tracks.count, processors: ProcessorCount.online)
         let share = max(1, (tracks.count + count - 1) / count)
         jobs = stride(from: 0, to: tracks.count, by: share).map { first in
+            let own = Array(tracks[first..<min(first + share, tracks.count)])
+            let shortest = own.map(\.packetNanoseconds).min() ?? 0
             let scheduler = Scheduler(
-                tracks: Array(tracks[first..<min(first + share, tracks.count)]), clock: MonotonicClock(),
-                spinNanoseconds: settings.spinNanoseconds, maximumLateness: settings.maximumLatenessNanoseconds)
+                tracks: own, clock: MonotonicClock(),
+                spinNanoseconds: settings.spin(shortestPacketNanoseconds: shortest),
+                maximumLateness: settings.maximumLatenessNanoseconds)
             return PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: StopSignal())
         }
         var threads: [OSThread] = []

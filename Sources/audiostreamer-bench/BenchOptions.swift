@@ -4,7 +4,8 @@ import Arguments
 struct BenchOptions: Sendable {
     var seconds = 10
     var packetTimes = ["1", "0.125"]
-    var spinMicroseconds = 0
+    /// nil: the command's default.
+    var spinMicroseconds: Int?
     var realtime = false
     var bigWAVGigabytes = 2
     var port = 47_000
@@ -43,7 +44,11 @@ struct BenchOptions: Sendable {
             }
             options.packetTimes = times
         },
-        .value(["--spin-us"], "n", help: "wake this many microseconds early and spin (default 0)") {
+        .value(
+            ["--spin-us"], "n",
+            help:
+                "wake this many microseconds early and spin (default: the command's, a tenth of the packet time up to 60)"
+        ) {
             options, value, spelling in
             options.spinMicroseconds = try OptionValue.integer(value, spelling, 0...10_000)
         },

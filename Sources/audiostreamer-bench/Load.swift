@@ -31,7 +31,7 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
         folder, "--stats", statistics,
     ]
     if let threads = options.pacingThreads { arguments += ["--pacing-threads", String(threads)] }
-    if options.spinMicroseconds > 0 { arguments += ["--spin-us", String(options.spinMicroseconds)] }
+    if let spin = options.spinMicroseconds { arguments += ["--spin-us", String(spin)] }
     if options.realtime { arguments.append("--realtime") }
     let clock = MonotonicClock()
     let started = clock.now()

@@ -161,7 +161,7 @@ extension BenchOptions {
     /// The pacing settings the options ask for.
     var pacing: PacingSettings {
         var settings = PacingSettings()
-        settings.spinNanoseconds = Int64(spinMicroseconds) * 1000
+        settings.spinNanoseconds = spinMicroseconds.map { Int64($0) * 1000 }
         settings.realtime = realtime
         return settings
     }

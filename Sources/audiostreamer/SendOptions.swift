@@ -237,7 +237,9 @@ enum SendOptions {
             arguments.node = value
         },
         .value(
-            ["--spin-us"], "n", help: "wake this many microseconds before each deadline and spin the rest (default 0)"
+            ["--spin-us"], "n",
+            help:
+                "wake this many microseconds before each deadline and spin the rest (default: a tenth of the packet time, at most 60; 0: sleep only)"
         ) { arguments, value, spelling in
             arguments.pacing.spinNanoseconds = Int64(try OptionValue.integer(value, spelling, 0...10_000)) * 1000
         },
