@@ -8,8 +8,9 @@ public struct PacingSettings: Sendable, Hashable {
     /// `spin(shortestPacketNanoseconds:)`.
     public var spinNanoseconds: Int64?
     /// The spin chosen when none is asked for: a tenth of the shortest packet time, at most this. A timer wake-up
-    /// here is typically 30 to 50 us late, so 60 us catches most of them (p50 of the send error 2 to 4 us against
-    /// 15 to 18 us without, measured at 1 ms), for at most 6 % of a core per pacing thread at 1 ms.
+    /// on the VM it was measured on is typically 30 to 60 us late, so 60 us catches most of them (at 1 ms, p50 of
+    /// the send error 2.4 to 6.4 us against 14.8 to 52.2 us sleeping, for 0.8 to 2.6 % of a core more; README,
+    /// Benchmark), and never more than 6 % of a core per pacing thread at 1 ms.
     public static let defaultMostSpinNanoseconds: Int64 = 60_000
     /// Ask for SCHED_FIFO; without the privilege it says so and goes on.
     public var realtime = false
