@@ -145,14 +145,12 @@ public final class Track {
         guard let (bytes, clipped) = prepared else { return false }
         prepared = nil
         var left = true
-        switch sink.send(bytes) {
-        case .sent:
+        let result = sink.send(bytes)
+        switch result {
+        case .sent, .sentAfterRefusal:
             counters.packets.add(1, ordering: .relaxed)
             counters.payloadOctets.add(bytes.count - RTPHeader.fixedByteCount, ordering: .relaxed)
-        case .sentAfterRefusal:
-            counters.packets.add(1, ordering: .relaxed)
-            counters.payloadOctets.add(bytes.count - RTPHeader.fixedByteCount, ordering: .relaxed)
-            counters.refusedSends.add(1, ordering: .relaxed)
+            if case .sentAfterRefusal = result { counters.refusedSends.add(1, ordering: .relaxed) }
         case .failed(let errno):
             counters.failedSends.add(1, ordering: .relaxed)
             counters.lastSendError.store(errno, ordering: .relaxed)
