@@ -350,13 +350,16 @@ public final class TrackReceiver {
 
     /// Takes in one RTCP compound that arrived for this track from `source`.
     public func receiveRTCP(_ packets: [RTCPPacket], source: Endpoint, arrival: Int64, timeline: inout TakeTimeline) {
+        let saysGoodbye = packets.contains { packet in
+            if case .goodbye(let goodbye) = packet { goodbye.sources.contains { $0 == ssrc } } else { false }
+        }
         for packet in packets {
             switch packet {
             case .senderReport(let report) where report.ssrc == ssrc:
                 senderRTCP = source
                 counters.reports.add(1, ordering: .relaxed)
                 lastSenderReport = (report.ntpTimestamp.middle32, arrival)
-                take(report, timeline: &timeline, now: arrival)
+                take(report, beforeGoodbye: !saysGoodbye, timeline: &timeline, now: arrival)
             case .sourceDescription(let description):
                 for chunk in description.chunks where chunk.ssrc == ssrc {
                     if let name = chunk.canonicalName { senderName = String(name.prefix(255)) }
@@ -372,18 +375,25 @@ public final class TrackReceiver {
         }
     }
 
-    /// A sender report: the mapping when the stream has none yet (or an assumed one it contradicts), and a point
-    /// for the drift.
-    func take(_ report: RTCPSenderReport, timeline: inout TakeTimeline, now: Int64) {
+    /// A sender report: the mapping when the stream has none yet (or an assumed one it contradicts), a point for
+    /// the drift, and a count of what was sent before this recorder listened. `beforeGoodbye` is false for the report
+    /// that comes with the sender's BYE.
+    func take(_ report: RTCPSenderReport, beforeGoodbye: Bool, timeline: inout TakeTimeline, now: Int64) {
         guard let segment else { return }
         let rtp = segment.counters.nearest(timestamp: report.rtpTimestamp)
         let ntp = report.ntpTimestamp.unixNanoseconds
         segment.reportedPackets = Int64(report.packetCount)
-        if segment.unheardBefore == nil {
-            // Sent so far by the sender's count, against what the sequence numbers cover: a few more are on the way
-            // (or were the first ones, lost); many more were sent before anyone listened here.
-            let ahead = Int64(report.packetCount) - segment.reception.expected
-            segment.unheardBefore = ahead > Self.packetsInFlight ? ahead : 0
+        // Sent so far by the sender's count, against what the sequence numbers cover: a few more are on the way
+        // (or were the first ones, lost); many more were sent before anyone listened here. A report can count
+        // fewer than have arrived (one made while a packet was leaving) but never fewer than were sent before the
+        // first one heard, so the largest estimate of the reports before the goodbye is the closest; the goodbye's
+        // own report counts a lost last packet too, and is used only when no other came.
+        let ahead = Int64(report.packetCount) - segment.reception.expected
+        let unheard = ahead > Self.packetsInFlight ? ahead : 0
+        if let known = segment.unheardBefore {
+            if beforeGoodbye { segment.unheardBefore = max(known, unheard) }
+        } else {
+            segment.unheardBefore = unheard
         }
         if segment.firstReport == nil { segment.firstReport = (ntp, rtp) }
         segment.lastReport = (ntp, rtp)

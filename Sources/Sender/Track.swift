@@ -145,13 +145,19 @@ public final class Track {
         guard let (bytes, clipped) = prepared else { return false }
         prepared = nil
         var left = true
+        // Counted before it leaves, so that no sender report counts fewer packets than a receiver may already hold
+        // (a report made while this send is under way would otherwise miss a packet that arrives before it), and
+        // taken back if it never left.
+        let payloadOctets = bytes.count - RTPHeader.fixedByteCount
+        counters.packets.add(1, ordering: .relaxed)
+        counters.payloadOctets.add(payloadOctets, ordering: .relaxed)
         let result = sink.send(bytes)
         switch result {
-        case .sent, .sentAfterRefusal:
-            counters.packets.add(1, ordering: .relaxed)
-            counters.payloadOctets.add(bytes.count - RTPHeader.fixedByteCount, ordering: .relaxed)
-            if case .sentAfterRefusal = result { counters.refusedSends.add(1, ordering: .relaxed) }
+        case .sent: break
+        case .sentAfterRefusal: counters.refusedSends.add(1, ordering: .relaxed)
         case .failed(let errno):
+            counters.packets.subtract(1, ordering: .relaxed)
+            counters.payloadOctets.subtract(payloadOctets, ordering: .relaxed)
             counters.failedSends.add(1, ordering: .relaxed)
             counters.lastSendError.store(errno, ordering: .relaxed)
             left = false

@@ -143,6 +143,29 @@ private func receiver(
         #expect(output.bytes.count == 2 * 4800 && output.bytes.suffix(96) == Fixture.silence(frames: 48)[...])
     }
 
+    @Test(
+        "a recorder that listened late counts nothing sent before as lost, whenever the sender reports come",
+        arguments: [
+            // A report that counts fewer packets than have arrived (made while a packet was leaving), then one
+            // that counts exactly, then the goodbye.
+            [(700, 700, false), (900, 901, false), (999, 1000, true)],
+            // The first report comes before packets it counts (on their way), then the goodbye.
+            [(700, 705, false), (999, 1000, true)],
+            // No report before the goodbye's.
+            [(999, 1000, true)],
+        ])
+    func lateListener(reports: [(afterPacket: Int, sent: Int, goodbye: Bool)]) {
+        let output = CollectingOutput()
+        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
+        // The sender sent packets 0-999; this recorder heard 500-999.
+        run(track, Sender(), order: Array(500..<1000), timeline: &timeline, reports: reports)
+        #expect(track.counters.received.load(ordering: .relaxed) == 500)
+        #expect(track.counters.lost == 0)
+        #expect(track.counters.lostFrames.load(ordering: .relaxed) == 0)
+        #expect(output.bytes == Fixture.fileSamples(24_000..<48_000))
+    }
+
     @Test("reordered and duplicated packets: the output exact, both counted")
     func reorderedAndDuplicated() {
         let output = CollectingOutput()

@@ -149,6 +149,31 @@ private let millisecond: Int64 = 1_000_000
         #expect(!track.isFinished)
     }
 
+    /// A sender report made while a packet is being sent counts that packet, which may reach the receiver first: a
+    /// count that lagged the wire made a late-listening recorder count one packet lost that it had received.
+    @Test func aPacketIsCountedBeforeItLeavesAndTakenBackIfItFails() throws {
+        let clock = ManualClock(time: 0)
+        let (track, sink) = try makeTrack(sampleRate: 48_000, framesPerPacket: 48, frames: 480, clock: clock)
+        var countsDuringSend: [Int] = []
+        sink.afterSend = { _ in countsDuringSend.append(track.counters.snapshot.packets) }
+        Scheduler(tracks: [track], clock: clock).run(start: millisecond, stop: StopSignal())
+        #expect(countsDuringSend == Array(1...10))
+        #expect(track.counters.snapshot.packets == 10 && track.counters.snapshot.payloadOctets == 960)
+
+        let failing = FailingSink()
+        let refused = Track(
+            name: "refused", source: try makeFrameReader(sampleRate: 48_000, frames: 480),
+            packetizer: Packetizer(
+                source: .signed16, encoding: .l16, channelCount: 1, framesPerPacket: 48, payloadType: 96, ssrc: 1,
+                initialSequenceNumber: 0, initialTimestamp: 0),
+            sink: failing)
+        failing.counters = refused.counters
+        Scheduler(tracks: [refused], clock: ManualClock(time: 0)).run(start: millisecond, stop: StopSignal())
+        #expect(failing.countsDuringSend == Array(repeating: 1, count: 10))
+        let counts = refused.counters.snapshot
+        #expect(counts.packets == 0 && counts.payloadOctets == 0 && counts.failedSends == 10)
+    }
+
     /// A stop while waiting for a far start is seen within one stop-check interval.
     @Test func stopWhileWaitingForTheStart() throws {
         let origin: Int64 = 0
@@ -271,5 +296,16 @@ private let millisecond: Int64 = 1_000_000
         #expect(track.counters.snapshot.frames == 100)
         #expect(track.counters.snapshot.payloadOctets == 200)
         #expect(track.isFinished)
+    }
+}
+
+/// A sink whose every send fails, noting the track's packet count while each send is under way.
+final class FailingSink: DatagramSink {
+    var counters: TrackCounters?
+    private(set) var countsDuringSend: [Int] = []
+
+    func send(_ bytes: UnsafeRawBufferPointer) -> SendResult {
+        countsDuringSend.append(counters?.snapshot.packets ?? -1)
+        return .failed(errno: 105)
     }
 }
