@@ -3,19 +3,20 @@ import Glibc
 import Platform
 import Testing
 
-/// One row of README.md's table of bad inputs: what a user gives, and what they get.
+/// One row of the bad-input article's table (`Sources/Application/Application.docc/BadInput.md`): what a user
+/// gives, and what they get.
 struct BadInput: Sendable, CustomTestStringConvertible {
     var label: String
     var arguments: [String]
     var status: Int32
-    /// The line the user reads (a part of it, as the README shows it).
+    /// The line the user reads (a part of it, as the bad-input article shows it).
     var message: String
     /// What must not exist afterwards (a half-written or stray file), relative to the folder.
     var absent: [String] = ["sdp"]
 
     var testDescription: String { label }
 
-    /// Every row, in the README's order.
+    /// Every row, in the bad-input article's order.
     static let all: [BadInput] = [
         BadInput(
             label: "a file that does not exist", arguments: ["nope.wav"], status: 66,
@@ -129,7 +130,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 }
 
 extension EndToEnd {
-    /// README.md's table of bad inputs, row by row: the message, the exit code, and nothing half-written or stray
+    /// The bad-input article's table, row by row: the message, the exit code, and nothing half-written or stray
     /// left behind. (The hostile peers of the table have their tests in HardeningTests and RTCPTests; a full disk in
     /// RecorderTests.)
     @Suite(.serialized)
@@ -187,7 +188,7 @@ extension EndToEnd {
         }
 
         @Test(
-            "each row of README's table of bad inputs: its message, its exit code, nothing left",
+            "each row of the bad-input article's table: its message, its exit code, nothing left",
             arguments: BadInput.all)
         func row(_ input: BadInput) throws {
             let folder = try ScratchFolder("bad-input")
@@ -211,15 +212,16 @@ extension EndToEnd {
             #expect(try String(contentsOfFile: folder.path("out/ok.wav"), encoding: .utf8) == "an earlier take\n")
         }
 
-        /// The README's table says what these rows say, word for word.
-        @Test("README.md's table of bad inputs holds every row's message")
-        func readmeHoldsEveryRow() throws {
+        /// The bad-input article's table says what these rows say, word for word.
+        @Test("the bad-input article's table holds every row's message")
+        func articleHoldsEveryRow() throws {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent()
-            let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+            let path = "Sources/Application/Application.docc/BadInput.md"
+            let article = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
             for input in BadInput.all {
                 let shown = input.message.replacingOccurrences(of: "|", with: "\\|")
-                #expect(readme.contains(shown), "README.md lacks the row \(input.label): \(shown)")
+                #expect(article.contains(shown), "\(path) lacks the row \(input.label): \(shown)")
             }
         }
     }
