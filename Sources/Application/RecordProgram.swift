@@ -238,15 +238,18 @@ public enum RecordProgram {
         case .plain(let description):
             return [RecordTake.Stream(description: description, origin: "the options")]
         case .takeFile(let path):
-            let bytes = try readSmallFile(path)
             let file: TakeFile
-            do throws(TakeFileError) {
-                file = try TakeFile(parsing: bytes)
+            do throws(TakeFiles.Problem) {
+                file = try TakeFiles.read(path)
             } catch {
-                throw .takeFile(path: path, error)
+                switch error {
+                case .unreadable(let reason): throw .descriptionUnreadable(path: path, reason: reason)
+                case .invalid(let error): throw .takeFile(path: path, error)
+                }
             }
             do throws(PlanError) {
-                return try RecordPlanner.streams(of: file, path: path)
+                return try RecordPlanner.streams(
+                    of: file, path: path, taiOffsetSeconds: Int(Timescale.taiMinusUTCSeconds))
             } catch {
                 throw .plan(error, origin: path)
             }

@@ -85,7 +85,7 @@ public enum SendProgram {
         case .paths(let arguments):
             take.tracks = Inputs.tracks(forPaths: try Inputs.expand(arguments, note: note))
         case .takeFile(let path, let node):
-            take = try loadTakeFile(path: path).applied(to: take, node: node, path: path)
+            take = try loadTake(take, path: path, node: node)
             takeFilePath = path
         case .testSignal(let name):
             take = demoTake(take)
@@ -249,29 +249,21 @@ public enum SendProgram {
         }
     }
 
-    /// Reads and parses a take file.
-    static func loadTakeFile(path: String) throws(SendFailure) -> TakeFile {
-        let file: ReadOnlyFile
-        do {
-            file = try ReadOnlyFile(path: path)
+    /// Reads a take file and applies this node's part of it over what the options asked.
+    static func loadTake(_ take: Take, path: String, node: String) throws(SendFailure) -> Take {
+        let file: TakeFile
+        do throws(TakeFiles.Problem) {
+            file = try TakeFiles.read(path)
         } catch {
-            throw .takeFileUnreadable(path: path, reason: "\(error)")
+            switch error {
+            case .unreadable(let reason): throw .takeFileUnreadable(path: path, reason: reason)
+            case .invalid(let error): throw .takeFile(path: path, error)
+            }
         }
-        // A take file is text of a few kilobytes; a megabyte is more than any take needs.
-        guard file.byteCount <= 1 << 20 else {
-            throw .takeFileUnreadable(path: path, reason: "larger than 1 MiB")
-        }
-        var bytes = [UInt8](repeating: 0, count: file.byteCount)
-        do {
-            let count = try bytes.withUnsafeMutableBytes { try file.read(at: 0, into: $0) }
-            bytes.removeLast(bytes.count - count)
+        do throws(PlanError) {
+            return try file.applied(to: take, node: node, path: path)
         } catch {
-            throw .takeFileUnreadable(path: path, reason: "\(error)")
-        }
-        do {
-            return try TakeFile(parsing: bytes)
-        } catch {
-            throw .takeFile(path: path, error)
+            throw .plan(error, takeFile: path)
         }
     }
 

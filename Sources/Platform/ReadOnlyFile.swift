@@ -148,7 +148,7 @@ public enum FileSystem {
     /// A whole file of at most `limit` bytes.
     public static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
         let file = try ReadOnlyFile(path: path)
-        guard file.byteCount <= limit else { throw SystemError("read \(path)", errno: EFBIG) }
+        guard file.byteCount <= limit else { throw SystemError("read \(path)", errno: SystemError.fileTooLarge) }
         var bytes = [UInt8](repeating: 0, count: file.byteCount)
         let count = try bytes.withUnsafeMutableBytes { try file.read(at: 0, into: $0) }
         return Array(bytes.prefix(count))

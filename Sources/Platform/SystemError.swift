@@ -27,6 +27,8 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The errno of a datagram larger than the path's MTU with Don't Fragment set (EMSGSIZE).
     public static let messageTooLarge: Int32 = EMSGSIZE
+    /// The errno of a file larger than its reader's limit (EFBIG).
+    public static let fileTooLarge: Int32 = EFBIG
 }
 
 /// Calls `body` until it does not fail with EINTR; throws a `SystemError` naming `function` on -1.

@@ -40,6 +40,9 @@ public enum PlanError: Error, Sendable, Hashable {
     /// One SSRC was given for several tracks (the option's for every track without its own, or the same one
     /// twice): each stream needs its own.
     case sharedSSRC(tracks: Int)
+    /// A setting asked beside a take file would send something else than the file makes every node and recorder
+    /// expect: the file wins, so the setting is refused.
+    case overridesTakeFile(TakeSetting)
 }
 
 /// What an AES67 take must have and a track has not (AES67-2018 sections 7 and 8).

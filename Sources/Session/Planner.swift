@@ -234,17 +234,32 @@ public enum Planner {
                 throw .declaredFormatMismatch(track: track.name, declared: declared, actual: actual, file: file)
             }
         }
-        let host = try resolved(track.destination ?? take.destination, inputs)
+        let hostName = track.destination ?? take.destination
+        let host = try resolved(hostName, inputs)
         let ports = try portsOf(slot: slot, take: take)
-        // The route's MTU where it is smaller than the option's: a datagram never exceeds what the path carries.
+        let multicast = host.address.isMulticast
+        let source = try take.network.bindAddress.map { text throws(PlanError) in
+            guard let address = IPAddress(text), address.family == host.address.family else {
+                throw .unresolvedHost(text)
+            }
+            return address
+        }
+        let sourceAddress = source ?? host.localAddress
+        let ssrc = track.ssrc ?? take.ssrc ?? UInt32.random(in: .min ... .max, using: &random)
+        let sequence = take.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random)
+        let drawn = take.timestampOrigin == .random ? UInt32.random(in: .min ... .max, using: &random) : nil
+        let context = StreamRule.Context(
+            referenceClock: inputs.referenceClock, taiOffsetSeconds: inputs.taiOffsetSeconds, start: start)
+        let (stream, sizing) = try StreamRule.describe(
+            name: track.name, slot: slot, take: take,
+            format: .init(encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount),
+            destination: .init(host: hostName, address: host.address, pathMTU: host.pathMTU), ssrc: ssrc,
+            drawnTimestamp: drawn, sourceFilter: sourceAddress, context: context)
         let mtu = min(take.mtu, host.pathMTU ?? take.mtu)
-        let sizing = try PacketSizing(
-            packetTime: take.packetTime, sampleRate: format.sampleRate,
-            bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: mtu,
-            ipOverhead: PacketSizing.overhead(host.address.family), policy: take.fragmentation)
         if take.aes67 && !AES67Problem.framesPerPacket.contains(sizing.framesPerPacket) {
             throw .aes67(.packetTime(frames: sizing.framesPerPacket), track: track.name)
         }
+        if take.aes67 && !multicast { throw .aes67(.notMulticast(host.address.description), track: track.name) }
         if sizing.wasReduced {
             events.append(
                 .packetTimeAdjusted(
@@ -252,97 +267,41 @@ public enum Planner {
                     bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: mtu,
                     sampleRate: format.sampleRate))
         }
-        let multicast = host.address.isMulticast
-        if take.aes67 && !multicast { throw .aes67(.notMulticast(host.address.description), track: track.name) }
-        let ttl = multicast ? take.network.ttl ?? NetworkOptions.defaultMulticastTTL : nil
-        let source = try take.network.bindAddress.map { text throws(PlanError) in
-            guard let address = IPAddress(text), address.family == host.address.family else {
-                throw .unresolvedHost(text)
-            }
-            return address
-        }
-        let payloadType = try payloadType(
-            take.payloadType, encoding: encoding, sampleRate: format.sampleRate, channels: format.channelCount)
         if ports.rtp % 2 == 1 { events.append(.oddPort(track: track.name, port: ports.rtp)) }
-        let ssrc = track.ssrc ?? take.ssrc ?? UInt32.random(in: .min ... .max, using: &random)
-        let sequence = take.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random)
-        let drawn = take.timestampOrigin == .random ? UInt32.random(in: .min ... .max, using: &random) : nil
-        let clock = mediaClock(take: take, inputs: inputs, start: start, sampleRate: format.sampleRate, drawn: drawn)
-        let timestamp = clock.first ?? 0
-        var destination = connectionAddress(host.address)
-        // RFC 8866 section 5.7: an IPv4 multicast address carries its TTL.
-        if multicast && host.address.family == .ipv4 { destination.ttl = ttl }
-        let sourceAddress = source ?? host.localAddress
-        let stream = StreamDescription(
-            name: track.name, destination: destination, port: ports.rtp, payloadType: payloadType,
-            encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount,
-            framesPerPacket: sizing.framesPerPacket, rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed,
-            referenceClock: inputs.referenceClock, mediaClockOffset: clock.offset,
-            sourceFilter: multicast ? connectionAddress(sourceAddress) : nil)
+        let timestamp =
+            StreamRule.mediaClock(take: take, context: context, sampleRate: format.sampleRate, drawn: drawn).first
+            ?? 0
         return TrackPlan(
             name: track.name, slot: slot, source: track.source, format: format,
             destination: Endpoint(address: host.address, port: ports.rtp),
             rtcpDestination: Endpoint(address: host.address, port: ports.rtcp),
             rtcpMultiplexed: take.rtcp == .multiplexed, sourceAddress: sourceAddress, bindsSourceAddress: source != nil,
             dscp: take.network.dscp, dontFragment: take.fragmentation != .allowFragmentation, mtu: mtu,
-            multicastTTL: ttl, multicastLoop: take.network.multicastLoop, sourcePort: ports.source,
+            multicastTTL: multicast ? take.network.ttl ?? NetworkOptions.defaultMulticastTTL : nil,
+            multicastLoop: take.network.multicastLoop, sourcePort: ports.source,
             sourceRTCPPort: ports.sourceRTCP,
-            encoding: encoding, payloadType: payloadType, ssrc: ssrc, initialSequenceNumber: sequence,
+            encoding: encoding, payloadType: stream.payloadType, ssrc: ssrc, initialSequenceNumber: sequence,
             initialTimestamp: timestamp, sizing: sizing,
             frameLimit: take.duration.map { $0.scaled(by: format.sampleRate) }, loops: take.loops, stream: stream,
             sdpPath: take.sdpDirectory + "/" + track.name + ".sdp")
     }
 
-    /// A track's first RTP timestamp and its offset from the media time of the clock a=ts-refclk names (RFC 7273
-    /// a=mediaclk:direct). The timestamp is as given, or `drawn` (random), or the start's time x rate on UTC
-    /// (wall clock) or TAI (PTP); the reference clock's time is TAI when it is PTP, else UTC. A random timestamp of
-    /// another node (`drawn` nil) is unknown, and so is its offset.
-    static func mediaClock(take: Take, inputs: PlanInputs, start: Int64, sampleRate: Int, drawn: UInt32?) -> (
-        first: UInt32?, offset: UInt32?
-    ) {
-        let tai = Int64(inputs.taiOffsetSeconds) * 1_000_000_000
-        let reference = MediaClock.rtpTimestamp(
-            unixNanoseconds: inputs.referenceClock.hasPrefix("ptp") ? start + tai : start, sampleRate: sampleRate)
-        let first: UInt32? =
-            if let given = take.initialTimestamp {
-                given
-            } else {
-                switch take.timestampOrigin {
-                case .random: drawn
-                case .wallClock: MediaClock.rtpTimestamp(unixNanoseconds: start, sampleRate: sampleRate)
-                case .ptp: MediaClock.rtpTimestamp(unixNanoseconds: start + tai, sampleRate: sampleRate)
-                }
-            }
-        return (first, first.map { $0 &- reference })
-    }
-
-    /// Another node's track, described from what the take declares of it, by the same rules as this node's. Its
-    /// sender's address is not known here, so a multicast stream has no source filter.
+    /// Another node's track, described from what the take declares of it by the one rule. Its sender's address and
+    /// route are not known here, so a multicast stream has no source filter.
     static func remoteStream(_ track: TakeTrack, slot: Int, take: Take, inputs: PlanInputs, start: Int64)
         throws(PlanError) -> StreamDescription
     {
-        guard let declared = track.declared, let encoding = declared.encoding, let rate = declared.sampleRate,
-            let channels = declared.channelCount
-        else { throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "") }
-        let hostName = track.destination ?? take.destination
-        // A host this node cannot resolve is named as written (RFC 8866 allows a name in c=).
-        var address =
-            inputs.hosts[hostName].map { connectionAddress($0.address) }
-            ?? ConnectionAddress(family: .ipv4, address: hostName)
-        if inputs.hosts[hostName]?.address.isMulticast == true && address.family == .ipv4 {
-            address.ttl = take.network.ttl ?? NetworkOptions.defaultMulticastTTL
+        guard let format = track.declared?.complete else {
+            throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "")
         }
-        let overhead = address.family == .ipv6 ? PacketSizing.ipv6Overhead : PacketSizing.ipv4Overhead
-        let ports = try portsOf(slot: slot, take: take)
-        let sizing = try PacketSizing(
-            packetTime: take.packetTime, sampleRate: rate, bytesPerFrame: channels * encoding.bytesPerSample,
-            mtu: take.mtu, ipOverhead: overhead, policy: take.fragmentation)
-        return StreamDescription(
-            name: track.name, destination: address, port: ports.rtp,
-            payloadType: try payloadType(take.payloadType, encoding: encoding, sampleRate: rate, channels: channels),
-            encoding: encoding, sampleRate: rate, channelCount: channels, framesPerPacket: sizing.framesPerPacket,
-            rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed, referenceClock: inputs.referenceClock,
-            mediaClockOffset: mediaClock(take: take, inputs: inputs, start: start, sampleRate: rate, drawn: nil).offset)
+        let host = track.destination ?? take.destination
+        return try StreamRule.describe(
+            name: track.name, slot: slot, take: take, format: format,
+            destination: .init(host: host, address: inputs.hosts[host]?.address), ssrc: track.ssrc,
+            drawnTimestamp: nil, sourceFilter: nil,
+            context: .init(
+                referenceClock: inputs.referenceClock, taiOffsetSeconds: inputs.taiOffsetSeconds, start: start)
+        ).stream
     }
 
     /// The ports of track `slot`: RTP, RTCP, and the local ones they leave from when the take fixes them.

@@ -225,30 +225,29 @@ public enum RecordPlanner {
         return candidate
     }
 
-    /// The streams of a take file: every track of every node, on the ports the senders use, with the SSRCs they
-    /// derive; each must declare its format. Their RTP clocks are assumed to be the wall clock (the senders' default).
-    public static func streams(of file: TakeFile, path: String) throws(PlanError) -> [RecordTake.Stream] {
-        try file.tracks.indices.map { index throws(PlanError) -> RecordTake.Stream in
-            let track = file.tracks[index]
-            let name = file.trackName(index)
-            guard let encoding = track.declared.encoding, let rate = track.declared.sampleRate,
-                let channels = track.declared.channelCount
-            else { throw .remoteTrackUndeclared(track: name, node: track.node) }
-            let base = file.port ?? Take.Defaults.port
-            guard let port = TakeRules.port(base: base, slot: index),
-                let rtcpPort = TakeRules.rtcpPort(.nextPort, rtpPort: port, slot: index)
-            else { throw .portOutOfRange(.destination, base: base, slot: index) }
-            let host = track.destination ?? file.destination ?? Take.Defaults.destination
-            let time = file.packetTime ?? .standard
-            let description = StreamDescription(
-                name: name, destination: ConnectionAddress(address: host), port: port,
-                payloadType: RTPPayloadType.staticType(encoding: encoding, sampleRate: rate, channelCount: channels)
-                    ?? RTPPayloadType.firstDynamic,
-                encoding: encoding, sampleRate: rate, channelCount: channels,
-                framesPerPacket: max(1, time.frames(atSampleRate: rate)), rtcpPort: rtcpPort, referenceClock: nil,
-                mediaClockOffset: 0, ssrc: file.ssrc(index))
+    /// The streams of a take file: every track of every node, described by the rule the senders use (`StreamRule`),
+    /// so that the recorder expects the ports, RTCP placement, payload types, packet sizes and SSRCs they send. Each
+    /// must declare its format. Their media clocks are assumed (the senders' clocks are theirs to know): sender
+    /// reports that disagree win.
+    public static func streams(of file: TakeFile, path: String, taiOffsetSeconds: Int) throws(PlanError)
+        -> [RecordTake.Stream]
+    {
+        let take = try file.applied(to: Take(), node: nil, path: path)
+        // A take file's timestamps start from the wall clock or PTP time, never at random, so their offset from
+        // the reference clock does not depend on when the take starts.
+        let context = StreamRule.Context(referenceClock: nil, taiOffsetSeconds: taiOffsetSeconds, start: 0)
+        return try take.tracks.indices.map { slot throws(PlanError) -> RecordTake.Stream in
+            let track = take.tracks[slot]
+            guard let format = track.declared?.complete else {
+                throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "")
+            }
+            let description = try StreamRule.describe(
+                name: track.name, slot: slot, take: take, format: format,
+                destination: .init(host: track.destination ?? take.destination, address: nil), ssrc: track.ssrc,
+                drawnTimestamp: nil, sourceFilter: nil, context: context
+            ).stream
             return RecordTake.Stream(
-                description: description, origin: "\(path): track '\(name)'", mediaClockAssumed: true)
+                description: description, origin: "\(path): track '\(track.name)'", mediaClockAssumed: true)
         }
     }
 }

@@ -28,7 +28,24 @@ public struct TakeFile: Sendable, Hashable {
     public var destination: String?
     public var port: Int?
     public var packetTime: PacketTime?
+    /// Everything else that changes what goes on the wire, where the file says it (`payload_type`, `rtcp`, `mtu`,
+    /// `dscp`, `ttl`, `timestamps`); what it leaves out is the senders' default.
+    public var wire: WireSettings
     public var tracks: [Track]
+
+    /// The settings of a take file that change the datagrams, each nil where the file leaves it to the default.
+    public struct WireSettings: Sendable, Hashable {
+        public var payloadType: UInt8?
+        /// `"next-port"`, `"mux"` (RFC 5761), or a number: track 0's RTCP port, track i's that + 2i.
+        public var rtcp: RTCPPlacement?
+        public var mtu: Int?
+        public var dscp: Int?
+        public var ttl: Int?
+        /// `"wallclock"` or `"ptp"`; never random, which a recorder on another PC could not know.
+        public var timestampOrigin: TimestampOrigin?
+
+        public init() {}
+    }
 
     /// Parses a take file's bytes. Total: any bytes give a take file or a `TakeFileError`.
     public init(parsing bytes: [UInt8]) throws(TakeFileError) {
@@ -52,6 +69,7 @@ public struct TakeFile: Sendable, Hashable {
             guard let time = PacketTime.allowed(text) else { throw .invalid(path: "ptime", reason: .packetTime(text)) }
             return time
         }
+        wire = try WireSettings(root)
         let trackFields = try root.member("tracks").array()
         guard !trackFields.isEmpty else { throw .noTracks }
         tracks = try trackFields.map { field throws(TakeFileError) in
@@ -92,15 +110,24 @@ public struct TakeFile: Sendable, Hashable {
         return String(path[...slash]) + file
     }
 
-    /// `take` with this file's part of it for `node`: the file's name, destination, port, packet time and tracks
-    /// (with their nodes, declared formats and SSRCs) over what `take` had, and its start unless `take` has one.
-    /// `path` is where the file is, for the tracks' relative file names.
-    public func applied(to take: Take, node: String, path: String) -> Take {
+    /// `take` with this file's part of it for `node` (nil: every node's, as a recorder reads it): the file's name,
+    /// every wire setting (as the file says, else the default) and tracks (with their nodes, declared formats and
+    /// SSRCs), and its start unless `take` has one. `path` is where the file is, for the tracks' relative file
+    /// names. The file wins: a setting of `take` that would put something else on the wire than the file makes every
+    /// node (and a recorder) expect is refused.
+    public func applied(to take: Take, node: String?, path: String) throws(PlanError) -> Take {
+        if let setting = TakeFile.overridden(by: take, file: self) { throw .overridesTakeFile(setting) }
         var take = take
         take.name = name
-        if let destination { take.destination = destination }
-        if let port { take.port = port }
-        if let packetTime { take.packetTime = packetTime }
+        take.destination = destination ?? Take.Defaults.destination
+        take.port = port ?? Take.Defaults.port
+        take.packetTime = packetTime ?? .standard
+        take.payloadType = wire.payloadType
+        take.rtcp = wire.rtcp ?? .nextPort
+        take.mtu = wire.mtu ?? Take.Defaults.mtu
+        take.network.dscp = wire.dscp ?? NetworkOptions.defaultDSCP
+        take.network.ttl = wire.ttl
+        take.timestampOrigin = wire.timestampOrigin ?? .wallClock
         take.start = take.start ?? start
         take.localNode = node
         take.tracks = tracks.indices.map { index in
@@ -133,11 +160,15 @@ public enum TakeFileError: Error, Sendable, Hashable {
         case packetTime(String)
         case encoding(String)
         case outOfRange(String, ClosedRange<Int>)
+        /// Neither `"next-port"`, `"mux"` nor a port.
+        case rtcp(String)
+        /// Neither `"wallclock"` nor `"ptp"` (a random origin is refused: other PCs could not know it).
+        case timestamps(String)
     }
 }
 
 /// A value of the document with where it stands, for messages.
-private struct Field {
+struct Field {
     let value: JSONValue
     let path: String
 

@@ -137,6 +137,8 @@ struct SendMessages: Sendable {
                 "--ssrc names one SSRC, and \(count) tracks cannot share it: give each track its own in a take file (\"ssrc\"), or leave them random",
                 ExitCode.usage
             )
+        case .overridesTakeFile(let setting):
+            return (overrides(setting, file: Printable.text(file)), ExitCode.usage)
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice:
             // Planning a send never gives these.
             return ("internal error: \(error)", ExitCode.software)
@@ -156,9 +158,42 @@ struct SendMessages: Sendable {
             "\(Printable.text(path)) \(Printable.text(text)): expected milliseconds from 0.125 to 1000"
         case .invalid(let path, .encoding(let text)):
             "\(Printable.text(path)) '\(Printable.text(text))': expected L16 or L24"
+        case .invalid(let path, .rtcp(let text)):
+            "\(Printable.text(path)) '\(Printable.text(text))': expected \"next-port\", \"mux\" or a port"
+        case .invalid(let path, .timestamps(let text)):
+            "\(Printable.text(path)) '\(Printable.text(text))': expected \"wallclock\" or \"ptp\" (a random origin no other PC could know)"
         case .invalid(let path, .outOfRange(let text, let range)):
             "\(Printable.text(path)) \(Printable.text(text)): expected a whole number from \(range.lowerBound) to \(range.upperBound)"
         }
+    }
+
+    /// Why an option cannot go with a take file, naming the file's key to use instead where it has one.
+    func overrides(_ setting: TakeSetting, file: String) -> String {
+        let (flag, key): (String, String?) =
+            switch setting {
+            case .destination: ("--ip", "destination")
+            case .port: ("--port", "port")
+            case .packetTime: (arguments.packetTimeSpelling, "ptime")
+            case .encoding: ("--format", "each track's \"encoding\"")
+            case .payloadType: ("--payload-type", "payload_type")
+            case .ssrc: ("--ssrc", "each track's \"ssrc\"")
+            case .timestamp: ("--timestamp", nil)
+            case .timestampOrigin: (arguments.take.aes67 ? "--aes67" : "--timestamps", "timestamps")
+            case .mtu: ("--mtu", "mtu")
+            case .fragmentation: ("--allow-fragmentation", nil)
+            case .rtcp: (arguments.take.rtcp == .multiplexed ? "--rtcp-mux" : "--rtcp-port", "rtcp")
+            case .dscp: ("--dscp", "dscp")
+            case .ttl: ("--ttl", "ttl")
+            }
+        if setting == .timestampOrigin && arguments.take.timestampOrigin == .random {
+            return "--timestamps random cannot go with \(file): a recorder reading it could not know a random origin"
+        }
+        guard let key else {
+            return "\(flag) cannot go with \(file): every node and recorder derives that from the file alone"
+        }
+        let named = key.hasPrefix("each") ? key : "\"\(key)\""
+        return
+            "\(flag) would send other than \(file) tells every node and recorder to expect: set \(named) in the file instead"
     }
 
     static func expectedName(_ kind: TakeFileError.ExpectedKind) -> String {

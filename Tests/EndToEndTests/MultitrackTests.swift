@@ -305,7 +305,7 @@ extension EndToEnd {
             let result = try Subprocess.run(
                 BuiltProduct.audiostreamer,
                 [
-                    "--session", folder.path("take.json"), "--node", "pc1", "--port", "46600", "--sdp-dir",
+                    "--session", folder.path("take.json"), "--node", "pc1", "--sdp-dir",
                     folder.path("sdp"),
                 ],
                 in: folder.url, label: "session")

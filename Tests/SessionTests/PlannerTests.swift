@@ -133,7 +133,7 @@ private func plan(_ take: Take, _ formats: [PCMFormat], seed: UInt64 = 1) throws
             parsing: Array(
                 #"{"name": "take 1", "tracks": [{"file": "drums.wav", "node": "pc1"}, {"file": "bass.wav", "node": "pc1", "ssrc": 7}]}"#
                     .utf8))
-        let applied = file.applied(to: Take(), node: "pc1", path: "/takes/take.json")
+        let applied = try file.applied(to: Take(), node: "pc1", path: "/takes/take.json")
         #expect(applied.tracks.map(\.ssrc) == [TakeRules.derivedSSRC(take: "take 1", track: "drums"), 7])
         #expect(applied.tracks.map(\.source) == [.file("/takes/drums.wav"), .file("/takes/bass.wav")])
         let session = try plan(applied.withDestination("recorder.example"), [stereo16, stereo16])

@@ -1,0 +1,86 @@
+import Foundation
+import PCM
+import Testing
+
+extension EndToEnd {
+    /// A take file fixes what every node sends and what a recorder expects: senders and recorder read it by one rule.
+    @Suite(.serialized)
+    struct TakeFileTests {
+        static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+
+        static func takeJSON(port: Int, wire: String) -> String {
+            """
+            {"name": "mux take", "destination": "127.0.0.1", "port": \(port), \(wire) "tracks": [
+              {"file": "a.wav", "node": "pc1", "encoding": "L24", "sample_rate": 48000, "channels": 2},
+              {"file": "b.wav", "node": "pc2", "encoding": "L24", "sample_rate": 48000, "channels": 2}]}
+            """
+        }
+
+        /// Two nodes send with RTCP on the RTP port and payload type 100, as the take file says; a recorder reading
+        /// the same file expects exactly that: their reports are no "unexpected" packets, and their BYEs end it.
+        @Test("a take sent with RTCP multiplexed, recorded from its take file: 0 unexpected, every BYE seen, exact")
+        func recordsAMultiplexedTakeFromItsTakeFile() throws {
+            let folder = try ScratchFolder("take-mux")
+            let sources = ["a", "b"].enumerated().map { index, name in
+                (name, TestWAV(format: Self.stereo24, seconds: 2, seed: UInt64(150 + index)))
+            }
+            for (name, source) in sources { try source.write(to: folder.path("\(name).wav")) }
+            try Self.takeJSON(port: 47_000, wire: #""rtcp": "mux", "payload_type": 100,"#)
+                .write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            // A recorder that would not end on BYEs waits 20 s idle; ending within 10 s of the senders shows both BYEs.
+            let recorder = try RecorderTests.recorder(
+                [
+                    "--session", folder.path("take.json"), "-o", folder.path("out"), "--idle", "20", "--stats",
+                    folder.path("rec.json"),
+                ], folder: folder, port: 47_002)
+            let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
+            let senders = try ["pc1", "pc2"].map { node in
+                try Subprocess(
+                    BuiltProduct.audiostreamer,
+                    [
+                        "--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
+                        folder.path("sdp-\(node)"),
+                    ], in: folder.url, label: node)
+            }
+            for sender in senders { #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)") }
+            #expect(recorder.wait(seconds: 10) == 0, "the recorder did not end on both BYEs: \(recorder.standardError)")
+            let session = try String(contentsOfFile: folder.path("sdp-pc1/session.sdp"), encoding: .utf8)
+            #expect(session.components(separatedBy: "a=rtcp-mux").count - 1 == 2, "\(session)")
+            let statistics = try RecorderStatistics(folder.path("rec.json"))
+            for (name, source) in sources {
+                #expect(try statistics.int(name, "unexpected") == 0, "\(statistics.json)")
+                #expect(try statistics.int(name, "lost") == 0)
+                #expect(try statistics.int(name, "received") == 2000)
+                let file = try RecordedFile(folder.path("out/\(name).wav"))
+                #expect(file.samples == source.samples, "\(name) differs from its source")
+            }
+            #expect(!recorder.standardError.contains("unexpected"), "\(recorder.standardError)")
+        }
+
+        /// The file wins: an option that would send otherwise than the take file says is one line and exit 64,
+        /// naming the option and the file's key; nothing is sent and no SDP written.
+        @Test(
+            "an option that contradicts the take file is refused, naming the key to set instead",
+            arguments: [
+                (["--rtcp-mux"], "--rtcp-mux would send other than", "\"rtcp\""),
+                (["--payload-type", "101"], "--payload-type would send other than", "\"payload_type\""),
+                (["--port", "47100"], "--port would send other than", "\"port\""),
+                (["--timestamps", "random"], "--timestamps random cannot go with", "could not know"),
+                (["--ssrc", "7"], "--ssrc would send other than", "each track's \"ssrc\""),
+            ])
+        func optionsThatContradictTheTakeFile(_ options: [String], _ message: String, _ key: String) throws {
+            let folder = try ScratchFolder("take-override")
+            try TestWAV(format: Self.stereo24, seconds: 0.1).write(to: folder.path("a.wav"))
+            try Self.takeJSON(port: 47_010, wire: #""payload_type": 100,"#)
+                .write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            let result = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                ["--session", folder.path("take.json"), "--node", "pc1", "--sdp-dir", folder.path("sdp")] + options,
+                in: folder.url, label: "override")
+            #expect(result.status == 64, "exit \(result.status): \(result.error)")
+            let lines = result.error.split(separator: "\n").filter { $0.hasPrefix("audiostreamer: ") }
+            #expect(lines.count == 1 && lines[0].contains(message) && lines[0].contains(key), "\(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp")), "an SDP folder was made")
+        }
+    }
+}
