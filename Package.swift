@@ -19,20 +19,20 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     // PTP management messages (IEEE 1588), what ptp4l answers on its local socket.
     ("PTP", []),
     // Pure planning: a take and its inputs' formats -> one plan per track.
-    ("Session", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
+    ("Planning", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
     // Rings between one producer thread and one consumer, without locks.
     ("Rings", []),
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
     ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON", "SDP"]),
     // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
-    ("Receiver", ["Interfaces", "PCM", "RTP", "Session"]),
+    ("Receiver", ["Interfaces", "PCM", "RTP", "Planning"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
     ("Platform", ["CPlatformShims", "Interfaces", "PTP"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.
     (
         "Application",
         [
-            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "SDP", "JSON", "Session", "Sender", "Receiver",
+            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "SDP", "JSON", "Planning", "Sender", "Receiver",
             "Rings",
             "Platform",
         ]
@@ -55,16 +55,16 @@ let package = Package(
             dependencies: [
                 "Application", "Arguments", "Interfaces", "Numbers", "PCM", "PTP", "Platform", "RTP", "Receiver", "SDP",
                 "Sender",
-                "Session",
+                "Planning",
             ]),
         .executableTarget(
             name: "audiostreamer-bench",
             dependencies: [
-                "Application", "Arguments", "Interfaces", "JSON", "PCM", "Platform", "RTP", "Sender", "Session", "WAV",
+                "Application", "Arguments", "Interfaces", "JSON", "PCM", "Platform", "RTP", "Sender", "Planning", "WAV",
             ]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "NumbersTests", dependencies: ["Numbers", "Session"]),
+        .testTarget(name: "NumbersTests", dependencies: ["Numbers", "Planning"]),
         .testTarget(name: "InterfacesTests", dependencies: ["Interfaces"]),
         .testTarget(name: "PCMTests", dependencies: ["PCM"]),
         .testTarget(name: "WAVTests", dependencies: ["WAV", "Interfaces", "TestSupport"]),
@@ -73,17 +73,17 @@ let package = Package(
         .testTarget(name: "PTPTests", dependencies: ["PTP", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(
-            name: "SessionTests",
-            dependencies: ["Session", "Interfaces", "Numbers", "PCM", "RTP", "SDP", "TestSupport"]),
+            name: "PlanningTests",
+            dependencies: ["Planning", "Interfaces", "Numbers", "PCM", "RTP", "SDP", "TestSupport"]),
         .testTarget(
             name: "SenderTests",
             dependencies: ["Sender", "Interfaces", "PCM", "WAV", "RTP", "Platform", "Application", "TestSupport"]),
         .testTarget(
             name: "ReceiverTests",
-            dependencies: ["Receiver", "Interfaces", "PCM", "RTP", "Session", "SDP", "TestSupport"]),
+            dependencies: ["Receiver", "Interfaces", "PCM", "RTP", "Planning", "SDP", "TestSupport"]),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["audiostreamer", "Application", "Session", "Arguments", "Interfaces", "Numbers", "Sender"]),
+            dependencies: ["audiostreamer", "Application", "Planning", "Arguments", "Interfaces", "Numbers", "Sender"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["Interfaces", "PCM", "WAV", "RTP", "Platform", "TestSupport"]),

@@ -1,6 +1,6 @@
 import Interfaces
+import Planning
 import Platform
-import Session
 import WAV
 
 /// What the inputs told the user, while they were opened.

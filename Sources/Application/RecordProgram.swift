@@ -2,11 +2,11 @@ import Interfaces
 import JSON
 import Numbers
 import PCM
+import Planning
 import Platform
 import RTP
 import Receiver
 import SDP
-import Session
 import Synchronization
 import WAV
 

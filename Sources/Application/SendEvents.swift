@@ -1,10 +1,10 @@
 import Interfaces
 import PCM
 import PTP
+import Planning
 import Platform
 import RTP
 import Sender
-import Session
 import WAV
 
 /// Why a send could not start, sorted by what went wrong; the command line picks the words and the exit code.

@@ -3,11 +3,11 @@ import JSON
 import Numbers
 import PCM
 import PTP
+import Planning
 import Platform
 import RTP
 import SDP
 import Sender
-import Session
 import WAV
 
 /// Everything `send` (and `demo`) is asked to do.
@@ -125,7 +125,7 @@ public enum SendProgram {
             formats: sources.map(\.format), hosts: try resolveHosts(of: take, interface: interface ?? 0),
             now: environment.clocks.wallNow(),
             userName: environment.userName, referenceClock: referenceClock, taiOffsetSeconds: taiOffset)
-        let plan: SessionPlan
+        let plan: TakePlan
         do throws(PlanError) {
             var random = SystemRandomSource()
             plan = try Planner.plan(take, inputs: inputs, random: &random)
@@ -218,7 +218,7 @@ public enum SendProgram {
 
     /// Starts announcing every track's SDP with SAP: to 239.255.255.255:9875 for IPv4 (AES67's), the IPv6 group of
     /// the session's scope for IPv6, or the address asked for; with the tracks' multicast hop limit and interface.
-    static func startAnnouncing(_ plan: SessionPlan, request: SendRequest, interface: UInt32) throws(SendFailure)
+    static func startAnnouncing(_ plan: TakePlan, request: SendRequest, interface: UInt32) throws(SendFailure)
         -> Announcing
     {
         guard let first = plan.tracks.first else { throw .plan(.noStreams, takeFile: nil) }
@@ -293,7 +293,7 @@ public enum SendProgram {
     /// A track's engine parts, its sockets open.
     struct OpenedTrack {
         var track: Track
-        var rtcp: RTCPSession
+        var rtcp: RTCPParticipant
         var reader: ReadAheadSource?
         var socket: UDPSocket
         var rtcpSocket: UDPSocket
@@ -302,7 +302,7 @@ public enum SendProgram {
     /// Opens what a track's plan names: its RTP socket (bound to the source port if any, connected to the
     /// destination) and its RTCP socket (the same with rtcp-mux, else its own, bound so reports come back to it).
     static func open(
-        _ plan: TrackPlan, source: any FrameSource, plan session: SessionPlan, interface: UInt32, stop: StopSignal
+        _ plan: TrackPlan, source: any FrameSource, plan session: TakePlan, interface: UInt32, stop: StopSignal
     ) throws(SendFailure) -> OpenedTrack {
         let (socket, rtcpSocket) = try openSockets(plan, interface: interface)
         // Files are read ahead by one reader thread, off the pacing thread: a ring of at least a second each.
@@ -320,7 +320,7 @@ public enum SendProgram {
         let track = Track(
             name: plan.name, source: reader ?? source, packetizer: packetizer, sink: socket,
             frameLimit: plan.frameLimit, loops: plan.loops)
-        let rtcp = RTCPSession(
+        let rtcp = RTCPParticipant(
             track: track, socket: rtcpSocket, destination: plan.rtcpDestination,
             canonicalName: session.canonicalName, isMultiplexed: plan.rtcpMultiplexed)
         return OpenedTrack(track: track, rtcp: rtcp, reader: reader, socket: socket, rtcpSocket: rtcpSocket)
@@ -371,7 +371,7 @@ public enum SendProgram {
 
     /// Writes every track's SDP, then the session's, each atomically, creating the folder. Writes every SDP file of the plan; when one cannot be written and `all` is set (at the start), those already
     /// written go too, so a start that fails leaves none behind.
-    static func writeSDPFiles(of plan: SessionPlan, all: Bool = false) throws(SendFailure) {
+    static func writeSDPFiles(of plan: TakePlan, all: Bool = false) throws(SendFailure) {
         var written: [String] = []
         do throws(SendFailure) {
             for track in plan.tracks {
@@ -386,7 +386,7 @@ public enum SendProgram {
     }
 
     /// The paths of every SDP file of the plan.
-    static func sdpPaths(of plan: SessionPlan) -> [String] {
+    static func sdpPaths(of plan: TakePlan) -> [String] {
         plan.tracks.map(\.sdpPath) + (plan.sessionSDPPath.map { [$0] } ?? [])
     }
 
@@ -404,7 +404,7 @@ public enum SendProgram {
     /// Streams the opened tracks to their end (or `stop`), reporting progress, clock changes and statistics as it
     /// goes; returns how each track ended.
     static func stream(
-        _ opened: [OpenedTrack], plan: SessionPlan, request: SendRequest, environment: SendEnvironment,
+        _ opened: [OpenedTrack], plan: TakePlan, request: SendRequest, environment: SendEnvironment,
         clockStatus: ClockSyncStatus, ptp: PTPStatus?, announcer: SAPAnnouncer?,
         events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
@@ -504,7 +504,7 @@ public enum SendProgram {
 
     /// Writes the statistics of every stream as one JSON document, atomically.
     static func writeStatistics(
-        _ sessions: [RTCPSession], start: ClockPair, to path: String, events: (SendEvent) -> Void
+        _ sessions: [RTCPParticipant], start: ClockPair, to path: String, events: (SendEvent) -> Void
     ) {
         let document = JSONValue.object([("streams", .array(sessions.map { $0.statistics(start: start) }))])
         do {

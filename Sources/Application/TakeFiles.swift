@@ -1,5 +1,5 @@
+import Planning
 import Platform
-import Session
 
 /// Reading a take file, the same for `send` and `record`.
 enum TakeFiles {

@@ -1,6 +1,6 @@
 import Interfaces
+import Planning
 import RTP
-import Session
 import Synchronization
 
 /// The recorder's receive loop: one thread reads every track's sockets in batches, hands RTP and RTCP to the tracks,

@@ -1,7 +1,7 @@
 import Interfaces
 import PCM
+import Planning
 import RTP
-import Session
 import Synchronization
 
 /// Where a track's released audio goes, in order: the file, through the writer.

@@ -1,7 +1,7 @@
 import PCM
+import Planning
 import Platform
 import RTP
-import Session
 
 /// How big each packet is, for every packet time and format the README lists: the planner's own sizing (the same
 /// code the sender runs), and the bytes each layer adds on the wire.

@@ -1,10 +1,10 @@
 import Application
 import Interfaces
 import PCM
+import Planning
 import Platform
 import RTP
 import Sender
-import Session
 import WAV
 
 /// One track of 48 kHz stereo 24-bit at `packetTime`, sent to a receiver on loopback that takes kernel receive

@@ -1,10 +1,10 @@
 import Application
 import Interfaces
 import Numbers
+import Planning
 import Platform
 import RTP
 import Sender
-import Session
 
 /// Exit codes from sysexits(3).
 enum ExitCode {

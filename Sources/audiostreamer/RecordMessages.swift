@@ -1,8 +1,8 @@
 import Application
 import Numbers
+import Planning
 import Receiver
 import SDP
-import Session
 
 /// The words of `record`.
 struct RecordMessages: Sendable {

@@ -3,9 +3,9 @@ import Arguments
 import Interfaces
 import Numbers
 import PCM
+import Planning
 import RTP
 import SDP
-import Session
 
 /// What `record` was told on the command line.
 struct RecordArguments: Sendable {
@@ -50,8 +50,8 @@ enum RecordOptions {
             arguments.outputGiven = true
         },
         .value(
-            ["--session"], "take.json",
-            help: "record every track of a take file (the one the senders use): its ports, formats and SSRCs"
+            ["--session", "--take"], "take.json",
+            help: "record every track of a take file (the one the senders use), expecting what they send"
         ) { arguments, value, _ in arguments.takeFile = value },
         .flag(["--sap"], help: "record the streams announced with SAP: those named as operands, or all") {
             $0.sap = true

@@ -3,8 +3,8 @@ import Arguments
 import Interfaces
 import Numbers
 import PCM
+import Planning
 import Platform
-import Session
 
 /// What `send` and `demo` were told on the command line.
 struct SendArguments: Sendable {
@@ -227,8 +227,8 @@ enum SendOptions {
             arguments.requireSync = true
         },
         .value(
-            ["--session"], "take.json",
-            help: "a take across PCs as JSON: tracks, files, nodes, destination, port, start (see README)"
+            ["--session", "--take"], "take.json",
+            help: "a take file shared by every PC: tracks, files, nodes and every setting of the wire (see the docs)"
         ) { arguments, value, _ in
             arguments.takeFile = value
         },

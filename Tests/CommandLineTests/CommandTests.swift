@@ -2,8 +2,8 @@ import Application
 import Arguments
 import Interfaces
 import Numbers
+import Planning
 import Sender
-import Session
 import Testing
 
 @testable import audiostreamer

@@ -1,5 +1,5 @@
 import Numbers
-import Session
+import Planning
 import Testing
 
 // Decimal numbers exact as the user writes them (packet times in milliseconds, durations in seconds).

@@ -1,9 +1,9 @@
 import Interfaces
 import PCM
+import Planning
 import RTP
 import Receiver
 import SDP
-import Session
 
 /// An output that keeps everything written, in order.
 final class CollectingOutput: TrackOutput {

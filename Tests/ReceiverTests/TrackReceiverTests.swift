@@ -1,7 +1,7 @@
 import Interfaces
+import Planning
 import RTP
 import Receiver
-import Session
 import Testing
 
 /// A track's reception on hand-made packet sequences: sequence and timestamp wraps, reordering, duplicates, loss

@@ -1,5 +1,5 @@
+import Planning
 import SDP
-import Session
 
 /// libFuzzer's entry for session descriptions (RFC 8866): `SDPDocument(parsing:)` from bytes and from text, the
 /// renderer, and the recorder's reading of the streams a description holds.

@@ -1,8 +1,8 @@
 import Interfaces
 import PCM
+import Planning
 import RTP
 import SDP
-import Session
 import TestSupport
 import Testing
 

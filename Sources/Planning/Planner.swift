@@ -108,7 +108,7 @@ public struct TrackPlan: Sendable, Hashable {
 }
 
 /// A whole take, planned for this node.
-public struct SessionPlan: Sendable, Hashable {
+public struct TakePlan: Sendable, Hashable {
     /// The tracks this process sends, in take order.
     public var tracks: [TrackPlan]
     /// When every track's first sample is due, Unix nanoseconds.
@@ -134,7 +134,7 @@ public struct SessionPlan: Sendable, Hashable {
 
     /// The plan with every one of its streams naming another reference clock (a new grandmaster), as a new version
     /// of its descriptions.
-    public func withReferenceClock(_ referenceClock: String, version: UInt64) -> SessionPlan {
+    public func withReferenceClock(_ referenceClock: String, version: UInt64) -> TakePlan {
         var plan = self
         for index in plan.tracks.indices { plan.tracks[index].stream.referenceClock = referenceClock }
         for index in plan.streams.indices { plan.streams[index].referenceClock = referenceClock }
@@ -159,7 +159,7 @@ public enum Planner {
 
     public static func plan(
         _ take: Take, inputs: PlanInputs, random: inout some RandomNumberGenerator
-    ) throws(PlanError) -> SessionPlan {
+    ) throws(PlanError) -> TakePlan {
         let local = take.localTracks
         if let node = take.localNode, local.isEmpty { throw .noTrackForNode(node) }
         guard inputs.formats.count == local.count else {
@@ -197,7 +197,7 @@ public enum Planner {
             if let mine = plans.first(where: { $0.slot == slot }) { return mine.stream }
             return try remoteStream(take.tracks[slot], slot: slot, take: take, inputs: inputs, start: start)
         }
-        return SessionPlan(
+        return TakePlan(
             tracks: plans, startUnixNanoseconds: start,
             canonicalName: take.canonicalName ?? "\(inputs.userName)@\(localHost)",
             rtcpInterval: rtcpInterval(take.rtcpInterval, tracks: plans), origin: origin, streams: streams,

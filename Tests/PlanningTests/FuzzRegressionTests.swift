@@ -1,6 +1,6 @@
 import Foundation
+import Planning
 import SDP
-import Session
 import Testing
 
 // Inputs the fuzz target Tests/Fuzz/SDP (`.ci/fuzz sdp`) trips on in `StreamDescription`, each cut to the lines that

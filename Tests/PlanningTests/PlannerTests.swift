@@ -1,9 +1,9 @@
 import Interfaces
 import Numbers
 import PCM
+import Planning
 import RTP
 import SDP
-import Session
 import TestSupport
 import Testing
 
@@ -31,7 +31,7 @@ private func inputs(_ formats: [PCMFormat], hosts: [String: ResolvedHost]? = nil
         now: noon, userName: "alice", referenceClock: "ntp=/traceable/")
 }
 
-private func plan(_ take: Take, _ formats: [PCMFormat], seed: UInt64 = 1) throws -> SessionPlan {
+private func plan(_ take: Take, _ formats: [PCMFormat], seed: UInt64 = 1) throws -> TakePlan {
     var random = SplitMix64(state: seed)
     return try Planner.plan(take, inputs: inputs(formats), random: &random)
 }

@@ -1,6 +1,6 @@
 import PCM
+import Planning
 import SDP
-import Session
 import Testing
 
 // Reading the streams a recorder can receive out of a session description (RFC 8866): what each carries

@@ -1,8 +1,8 @@
 import Interfaces
 import Numbers
 import PCM
+import Planning
 import SDP
-import Session
 import TestSupport
 import Testing
 
@@ -40,7 +40,7 @@ private func take(
 private func plan(
     _ take: Take, _ formats: [PCMFormat], now: Int64 = noon, referenceClock: String = "ntp=/traceable/",
     taiOffset: Int = 37
-) throws -> SessionPlan {
+) throws -> TakePlan {
     var random = SplitMix64(state: 1)
     let inputs = PlanInputs(
         formats: formats, hosts: hosts, now: now, userName: "alice", referenceClock: referenceClock,
@@ -49,7 +49,7 @@ private func plan(
 }
 
 /// The one track's own SDP, as text.
-private func sdp(_ session: SessionPlan) throws -> String {
+private func sdp(_ session: TakePlan) throws -> String {
     let track = try #require(session.tracks.first)
     return session.sessionDescription(for: track).rendered()
 }
@@ -283,7 +283,7 @@ private func lines(_ text: String) -> [String] {
         for (text, frames) in [("2", 96), ("20", 960), ("0.5", 24)] {
             let asked = PacketTime(milliseconds: try #require(ExactDecimal(text)))
             // 20 ms of L24 stereo is 5760 bytes: even refused, the packet time is what the MTU allows first.
-            let session = { () throws -> SessionPlan in
+            let session = { () throws -> TakePlan in
                 try plan(
                     take {
                         $0.aes67 = true; $0.packetTime = asked; $0.fragmentation = .allowFragmentation

@@ -1,5 +1,5 @@
 import Interfaces
-import Session
+import Planning
 import Testing
 
 // Where SAP announcements go (RFC 2974 section 3): an administratively scoped IPv4 session is announced on the

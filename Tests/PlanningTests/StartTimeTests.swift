@@ -1,4 +1,4 @@
-import Session
+import Planning
 import Testing
 
 /// Start times and the reference clock, checked against values worked out independently (Python's

@@ -1,4 +1,4 @@
-import Session
+import Planning
 import TestSupport
 import Testing
 

@@ -11,7 +11,7 @@ import Synchronization
 /// sender report's RTP timestamp is the media time of the very instant its NTP timestamp names, extrapolated from
 /// the anchor (first frame's deadline <-> first RTP timestamp) on the monotonic clock, so it agrees with the
 /// packets by construction instead of being recomputed from the last packet sent.
-public final class RTCPSession: @unchecked Sendable {
+public final class RTCPParticipant: @unchecked Sendable {
     // @unchecked: the socket is thread-safe; `receivers` and `names` are behind a Mutex; `averagePacketBytes`
     // belongs to the reporter's thread, which alone sends; the rest is immutable or atomic.
     /// The stream's name, for the statistics.

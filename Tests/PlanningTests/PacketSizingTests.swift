@@ -1,6 +1,6 @@
 import Numbers
+import Planning
 import RTP
-import Session
 import Testing
 
 // Packet times as the user writes them (exact decimals of milliseconds), their length in frames, and how
