@@ -25,7 +25,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
     ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON", "SDP"]),
     // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
-    ("Receiver", ["Interfaces", "PCM", "RTP", "Planning"]),
+    ("Receiver", ["Interfaces", "PCM", "RTP"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
     ("Platform", ["CPlatformShims", "Interfaces", "PTP"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.

@@ -127,7 +127,9 @@ public enum RecordProgram {
             guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
             return index
         }
-        take.streams = try streams(of: request.streams, interface: interface, events: events)
+        let taiOffset = taiOffsetSeconds(ptp: PTPClient.status())
+        take.streams = try streams(
+            of: request.streams, interface: interface, taiOffsetSeconds: taiOffset, events: events)
         let plan: RecordingPlan
         do throws(PlanError) {
             // The CNAME's address: this host's on the way to the first stream's sender (a group's source filter
@@ -140,7 +142,8 @@ public enum RecordProgram {
                 towards.lazy.compactMap { try? Resolver.route(towards: $0, interface: interface ?? 0).localAddress }
                 .first ?? .loopback(.ipv4)
             plan = try RecordPlanner.plan(
-                take, now: environment.clocks.wallNow(), userName: environment.userName, localAddress: local)
+                take, now: environment.clocks.wallNow(), userName: environment.userName, localAddress: local,
+                taiOffsetSeconds: taiOffset)
         } catch {
             throw .plan(error, origin: nil)
         }
@@ -184,14 +187,16 @@ public enum RecordProgram {
         let (writer, outputs, paths) = try createFiles(for: plan, clocks: environment.clocks)
         let receivers = zip(plan.tracks, outputs).map { track, output in
             TrackReceiver(
-                plan: track, output: output, capacity: capacity(of: track),
+                reception: TrackReception(track, taiOffsetSeconds: plan.taiOffsetSeconds), output: output,
+                capacity: capacity(of: track),
                 frameLimit: plan.durationNanoseconds.map {
                     Int64(MediaTime.frames(nanoseconds: $0, sampleRate: track.sampleRate))
                 })
         }
         for track in plan.tracks { events(.listening(track)) }
         let recorder = Recorder(
-            tracks: receivers, plan: plan, routes: routes, receiver: receiver, reportSockets: reportSockets,
+            tracks: receivers, settings: RecorderSettings(plan), routes: routes, receiver: receiver,
+            reportSockets: reportSockets,
             random: SystemRandomSource())
         do throws(SystemError) {
             try writer.start()
@@ -200,7 +205,8 @@ public enum RecordProgram {
             throw .thread(error)
         }
         let ending = try receive(
-            recorder, outputs: outputs, writer: writer, request: request, environment: environment, events: events,
+            recorder, plan: plan, outputs: outputs, writer: writer, request: request, environment: environment,
+            events: events,
             stop: stop)
         // Every file as long as the longest: a DAW lines them up from their first sample, and ends them together.
         let longest = receivers.map(\.written).max() ?? 0
@@ -219,7 +225,9 @@ public enum RecordProgram {
         for track in receivers {
             guard let drift = track.driftPartsPerMillion else { continue }
             let samples = drift * Double(track.written) / 1e6
-            if abs(samples) > 1 { events(.drift(track: track.plan.name, partsPerMillion: drift, samples: samples)) }
+            if abs(samples) > 1 {
+                events(.drift(track: track.reception.name, partsPerMillion: drift, samples: samples))
+            }
         }
         let summary = RecordSummary(
             ending: ending, startUnixNanoseconds: recorder.timeline.start?.unixNanoseconds, files: paths)
@@ -228,9 +236,9 @@ public enum RecordProgram {
     }
 
     /// The streams the request describes, read from their files.
-    static func streams(of streams: RecordRequest.Streams, interface: UInt32?, events: (RecordEvent) -> Void)
-        throws(RecordFailure) -> [RecordTake.Stream]
-    {
+    static func streams(
+        of streams: RecordRequest.Streams, interface: UInt32?, taiOffsetSeconds: Int, events: (RecordEvent) -> Void
+    ) throws(RecordFailure) -> [RecordTake.Stream] {
         switch streams {
         case .sap(let names, let wait, let group):
             return try announcedStreams(
@@ -249,7 +257,7 @@ public enum RecordProgram {
             }
             do throws(PlanError) {
                 return try RecordPlanner.streams(
-                    of: file, path: path, taiOffsetSeconds: Int(Timescale.taiMinusUTCSeconds))
+                    of: file, path: path, taiOffsetSeconds: taiOffsetSeconds)
             } catch {
                 throw .plan(error, origin: path)
             }
@@ -481,7 +489,7 @@ public enum RecordProgram {
 
     /// Runs the receive thread until the take ends, reporting progress and statistics from this one.
     static func receive(
-        _ recorder: Recorder, outputs: [RingOutput], writer: RecordWriter, request: RecordRequest,
+        _ recorder: Recorder, plan: RecordingPlan, outputs: [RingOutput], writer: RecordWriter, request: RecordRequest,
         environment: SendEnvironment, events: @escaping @Sendable (RecordEvent) -> Void, stop: StopSignal
     ) throws(RecordFailure) -> Recorder.Ending {
         let done = StopSignal()
@@ -519,7 +527,7 @@ public enum RecordProgram {
             if !announced, let start = state.start {
                 announced = true
                 events(.started(unixNanoseconds: start))
-                writer.pendingBroadcast.withLock { $0 = broadcasts(for: recorder.plan, start: start) }
+                writer.pendingBroadcast.withLock { $0 = broadcasts(for: plan, start: start) }
             }
             let kernel = recorder.kernelDrops.load(ordering: .relaxed)
             if kernel > drops {
@@ -551,9 +559,9 @@ public enum RecordProgram {
             elapsedSeconds: elapsed, isFinal: final,
             tracks: zip(recorder.tracks, state.tracks).map { track, shared in
                 let counters = track.counters
-                let fullScale = Double(Int32(1) << (track.plan.stream.encoding.bytesPerSample * 8 - 1))
+                let fullScale = Double(Int32(1) << (track.reception.encoding.bytesPerSample * 8 - 1))
                 return RecordTrackProgress(
-                    name: track.plan.name, sampleRate: track.plan.sampleRate,
+                    name: track.reception.name, sampleRate: track.reception.sampleRate,
                     received: counters.received.load(ordering: .relaxed), lost: counters.lost,
                     late: counters.late.load(ordering: .relaxed),
                     reordered: counters.reordered.load(ordering: .relaxed),

@@ -115,7 +115,7 @@ public enum SendProgram {
             ptp?.referenceClock
             ?? ReferenceClock.describe(
                 synchronized: clockStatus.isSynchronized, server: request.ntpServer ?? configuredNTPServer())
-        let taiOffset = taiOffsetSeconds(ptp: ptp, events: events)
+        let taiOffset = taiOffsetSeconds(ptp: ptp)
 
         let interface = try take.network.interface.map { name throws(SendFailure) -> UInt32 in
             guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
@@ -187,15 +187,6 @@ public enum SendProgram {
 
     /// A wait for the start longer than this is said, so a far --start-at does not look like a hang.
     static let waitWorthSaying = 2.0
-
-    /// TAI - UTC in seconds: the kernel's where it is set (ptp4l/phc2sys or chrony set it), else ptp4l's, else 37
-    /// (IERS Bulletin C, since 2017-01-01).
-    static func taiOffsetSeconds(ptp: PTPStatus?, events: (SendEvent) -> Void) -> Int {
-        let kernel = kernelTAIOffset()
-        if kernel > 0 { return kernel }
-        if let offset = ptp?.utcOffset, offset > 0 { return offset }
-        return 37
-    }
 
     /// The SAP announcer of a plan, announcing already on a thread of its own.
     final class Announcing: @unchecked Sendable {
@@ -355,10 +346,10 @@ public enum SendProgram {
                 // RTCP listens where RTP leaves from (the address the route chose, 127.0.0.1 towards loopback), not
                 // on every interface: reports come back to the address the sender reports come from.
                 let local = try socket.localEndpoint()
+                // A system-chosen 65535 has no next port: another pair is tried.
+                guard let rtcpPort = plan.sourceRTCPPort ?? TakeRules.nextPort(after: local.port) else { continue }
                 do {
-                    try rtcpSocket.bind(
-                        to: Endpoint(address: local.address, port: plan.sourceRTCPPort ?? local.port + 1),
-                        reusingAddress: false)
+                    try rtcpSocket.bind(to: Endpoint(address: local.address, port: rtcpPort), reusingAddress: false)
                 } catch let error as SystemError where error.isAddressInUse && plan.sourcePort == nil && attempt < 32 {
                     continue
                 }

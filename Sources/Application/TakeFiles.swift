@@ -1,5 +1,7 @@
+import PTP
 import Planning
 import Platform
+import RTP
 
 /// Reading a take file, the same for `send` and `record`.
 enum TakeFiles {
@@ -29,4 +31,10 @@ enum TakeFiles {
             throw .invalid(error)
         }
     }
+}
+
+/// TAI - UTC on this host, found one way for `send` and `record`: the kernel's where it is set, else what ptp4l's
+/// grandmaster announces, else 37 s.
+func taiOffsetSeconds(ptp: PTPStatus?) -> Int {
+    TAI.offsetSeconds(kernel: kernelTAIOffset(), ptp: ptp?.utcOffset)
 }

@@ -3,6 +3,9 @@
 public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public enum Family: Sendable, Hashable {
         case ipv4, ipv6
+
+        /// Bytes of IP and UDP headers in front of every datagram's payload: 20 + 8 for IPv4, 40 + 8 for IPv6.
+        public var headerBytes: Int { self == .ipv6 ? 48 : 28 }
     }
 
     public let family: Family

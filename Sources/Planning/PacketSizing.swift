@@ -53,8 +53,8 @@ public enum FragmentationPolicy: Sendable, Hashable {
 /// How many frames go in one packet, derived from the asked packet time and the MTU.
 public struct PacketSizing: Sendable, Hashable {
     /// Bytes of IPv4 and UDP headers (20 + 8) and of IPv6 and UDP headers (40 + 8).
-    public static let ipv4Overhead = 28
-    public static let ipv6Overhead = 48
+    public static let ipv4Overhead = IPAddress.Family.ipv4.headerBytes
+    public static let ipv6Overhead = IPAddress.Family.ipv6.headerBytes
     /// The largest UDP payload an IPv4 datagram can carry.
     public static let largestDatagram = 65_507
 
@@ -69,7 +69,7 @@ public struct PacketSizing: Sendable, Hashable {
 
     /// The IP and UDP header bytes of a family.
     public static func overhead(_ family: IPAddress.Family) -> Int {
-        family == .ipv6 ? ipv6Overhead : ipv4Overhead
+        family.headerBytes
     }
 
     /// Plans the packet size.

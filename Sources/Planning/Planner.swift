@@ -22,7 +22,7 @@ public struct PlanInputs: Sendable, Hashable {
 
     public init(
         formats: [PCMFormat], hosts: [String: ResolvedHost], now: Int64, userName: String, referenceClock: String,
-        taiOffsetSeconds: Int = 37
+        taiOffsetSeconds: Int = TAI.defaultOffsetSeconds
     ) {
         self.formats = formats
         self.hosts = hosts
@@ -199,7 +199,7 @@ public enum Planner {
         }
         return TakePlan(
             tracks: plans, startUnixNanoseconds: start,
-            canonicalName: take.canonicalName ?? "\(inputs.userName)@\(localHost)",
+            canonicalName: take.canonicalName ?? TakeRules.canonicalName(user: inputs.userName, address: localHost),
             rtcpInterval: rtcpInterval(take.rtcpInterval, tracks: plans), origin: origin, streams: streams,
             sessionName: take.sessionName,
             sessionSDPPath: streams.count > 1 ? take.sdpDirectory + "/session.sdp" : nil, events: events)

@@ -60,34 +60,6 @@ public enum RecordOutput: Sendable, Hashable {
     case multichannel(String)
 }
 
-/// How a track's RTP timestamps are placed on the take's timeline.
-public enum TimelineClock: Sendable, Hashable {
-    /// RFC 7273 direct: the RTP timestamp minus `offset` is the reference clock's time in samples, modulo 2^32, on
-    /// `timescale`.
-    case direct(offset: UInt32, timescale: Timescale, assumed: Bool)
-    /// From the stream's RTCP sender reports (RFC 3550 section 6.4.1).
-    case senderReports
-}
-
-/// The time scale of a reference clock.
-public enum Timescale: Sendable, Hashable {
-    /// UTC, as NTP and the system clock count.
-    case utc
-    /// TAI, as PTP counts (IEEE 1588): ahead of UTC by the leap seconds since 1972.
-    case tai
-
-    /// TAI - UTC in seconds, 37 since 2017-01-01 (IERS Bulletin C).
-    public static let taiMinusUTCSeconds: Int64 = 37
-
-    /// The timescale a `ts-refclk` names: `ptp=...` is TAI, anything else UTC.
-    public init(referenceClock: String?) {
-        self = referenceClock?.hasPrefix("ptp") == true ? .tai : .utc
-    }
-
-    /// Nanoseconds to add to a UTC instant to express it on this scale.
-    public var offsetFromUTCNanoseconds: Int64 { self == .tai ? Self.taiMinusUTCSeconds * 1_000_000_000 : 0 }
-}
-
 /// One track to record, decided.
 public struct RecordTrackPlan: Sendable, Hashable {
     public var name: String
@@ -144,13 +116,16 @@ public struct RecordingPlan: Sendable, Hashable {
     public var interface: String?
     public var dscp: Int
     public var rtcpMinimumSeconds: Double
+    /// TAI - UTC in seconds, for streams whose media clock counts PTP time.
+    public var taiOffsetSeconds: Int
 }
 
 /// Turns what to record into a plan: a pure function of the take and the inputs.
 public enum RecordPlanner {
-    public static func plan(_ take: RecordTake, now: Int64, userName: String, localAddress: IPAddress)
-        throws(PlanError) -> RecordingPlan
-    {
+    public static func plan(
+        _ take: RecordTake, now: Int64, userName: String, localAddress: IPAddress,
+        taiOffsetSeconds: Int = TAI.defaultOffsetSeconds
+    ) throws(PlanError) -> RecordingPlan {
         guard !take.streams.isEmpty else { throw .noStreams }
         var ports = Set<Int>()
         var names = Set<String>()
@@ -193,9 +168,11 @@ public enum RecordPlanner {
             durationNanoseconds: take.duration.map { Int64($0.scaled(by: 1_000_000_000)) },
             idleNanoseconds: Int64(take.idleSeconds.scaled(by: 1_000_000_000)),
             latencyNanoseconds: Int64(take.latencyMilliseconds.scaled(by: 1_000_000)),
-            canonicalName: take.canonicalName ?? "\(userName)@\(localAddress)", output: take.output,
+            canonicalName: take.canonicalName ?? TakeRules.canonicalName(user: userName, address: localAddress),
+            output: take.output,
             interface: take.interface, dscp: take.dscp,
-            rtcpMinimumSeconds: Double(take.rtcpMinimumSeconds.scaled(by: 1_000_000)) / 1e6)
+            rtcpMinimumSeconds: Double(take.rtcpMinimumSeconds.scaled(by: 1_000_000)) / 1e6,
+            taiOffsetSeconds: taiOffsetSeconds)
     }
 
     /// A track name made safe as a file name: no path separators, control characters or leading dots, at most 200
@@ -223,6 +200,19 @@ public enum RecordPlanner {
             number += 1
         }
         return candidate
+    }
+
+    /// A stream described by its port alone and what the options say of its format: L24, 48 kHz, stereo, payload
+    /// type 96 where they say nothing; RTCP on the next port; placed by its sender reports, or by arrival.
+    public static func portStream(
+        port: Int, encoding: AudioPayloadEncoding?, sampleRate: Int?, channelCount: Int?, payloadType: UInt8?
+    ) -> StreamDescription {
+        let rate = sampleRate ?? 48_000
+        return StreamDescription(
+            name: "port \(port)", destination: ConnectionAddress(address: "0.0.0.0"), port: port,
+            payloadType: payloadType ?? RTPPayloadType.firstDynamic, encoding: encoding ?? .l24, sampleRate: rate,
+            channelCount: channelCount ?? 2, framesPerPacket: max(1, rate / 1000),
+            rtcpPort: TakeRules.nextPort(after: port) ?? port, referenceClock: nil, mediaClockOffset: nil)
     }
 
     /// The streams of a take file: every track of every node, described by the rule the senders use (`StreamRule`),

@@ -74,7 +74,7 @@ public struct StreamDescription: Sendable, Hashable {
         if let mediaClockOffset { attributes.append(Attribute("mediaclk", "direct=\(mediaClockOffset)")) }
         if rtcpMultiplexed {
             attributes.append(Attribute("rtcp-mux"))
-        } else if rtcpPort != port + 1 {
+        } else if rtcpPort != TakeRules.nextPort(after: port) {
             attributes.append(Attribute("rtcp", String(rtcpPort)))
         }
         return MediaDescription(port: port, formats: [String(payloadType)], information: name, attributes: attributes)

@@ -25,7 +25,7 @@ extension StreamDescription {
             let (payloadType, encoding, rate, channels) = try format(of: media, line: line)
             let framesPerPacket = try packetFrames(
                 of: media, rate: rate, bytesPerFrame: encoding.bytesPerSample * channels, line: line)
-            var rtcpPort = media.port + 1
+            var rtcpPort = TakeRules.nextPort(after: media.port) ?? media.port
             if let value = media.attribute("rtcp") {
                 guard let port = value.split(separator: " ").first.flatMap({ Int($0) }), (1...65_535).contains(port)
                 else { throw .unusableStream(line: line, .malformedAttribute("rtcp")) }

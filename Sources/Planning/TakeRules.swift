@@ -1,3 +1,6 @@
+import Interfaces
+import RTP
+
 /// The rules every node of a take must compute alike, so that a recorder on another PC expects exactly what each
 /// sender sends: where track i goes, and which SSRC it carries.
 public enum TakeRules {
@@ -12,10 +15,16 @@ public enum TakeRules {
         return port <= highestPort ? port : nil
     }
 
+    /// The port RTCP uses beside RTP on `rtpPort` unless told otherwise: the next one (RFC 3550 section 11), for
+    /// destinations and local ports alike; nil past the highest port.
+    public static func nextPort(after rtpPort: Int) -> Int? {
+        rtpPort < highestPort ? rtpPort + 1 : nil
+    }
+
     /// Where track `slot`'s RTCP goes, given its RTP port.
     public static func rtcpPort(_ placement: RTCPPlacement, rtpPort: Int, slot: Int) -> Int? {
         switch placement {
-        case .nextPort: rtpPort < highestPort ? rtpPort + 1 : nil
+        case .nextPort: nextPort(after: rtpPort)
         case .multiplexed: rtpPort
         case .port(let base): port(base: base, slot: slot)
         }
@@ -40,7 +49,13 @@ public enum TakeRules {
     /// The SDP session version of a description made at `unixNanoseconds`: its NTP seconds, so a later description
     /// has a higher version.
     public static func sessionVersion(unixNanoseconds: Int64) -> UInt64 {
-        UInt64(unixNanoseconds / 1_000_000_000) + 2_208_988_800
+        UInt64(unixNanoseconds / 1_000_000_000) + NTPTimestamp.unixEpochSeconds
+    }
+
+    /// The default RTCP CNAME of a process (RFC 3550 section 6.5.1's `user@host`): the user's name and the local
+    /// address the streams leave from (or a recorder's reports).
+    public static func canonicalName(user: String, address: IPAddress) -> String {
+        "\(user)@\(address)"
     }
 
     /// The track name of a WAV path: its file name without folder and `.wav`.

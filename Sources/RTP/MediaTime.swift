@@ -3,11 +3,16 @@ import Numbers
 /// Conversions between frame counts (media time in samples) and time in integer nanoseconds: the one place where
 /// sender, recorder and benchmark turn one into the other.
 public enum MediaTime {
-    /// Nanoseconds of `frames` frames at `sampleRate`, rounded down, without overflow for any run length.
+    /// Nanoseconds of `frames` frames at `sampleRate`, rounded down (towards minus infinity for negative counts),
+    /// without overflow for any run length.
     @inline(__always)
     public static func nanoseconds(frames: Int, sampleRate: Int) -> Int64 {
-        let seconds = frames / sampleRate
-        let rest = frames % sampleRate
+        var seconds = frames / sampleRate
+        var rest = frames % sampleRate
+        if rest < 0 {
+            seconds -= 1
+            rest += sampleRate
+        }
         return Int64(seconds) * 1_000_000_000 + Int64(rest) * 1_000_000_000 / Int64(sampleRate)
     }
 

@@ -1,7 +1,34 @@
 import Interfaces
-import Planning
 import RTP
 import Synchronization
+
+/// What the receive loop needs to know of the take, as values.
+public struct RecorderSettings: Sendable, Hashable {
+    /// The take's time zero if it was asked for, Unix nanoseconds.
+    public var start: Int64?
+    public var latencyNanoseconds: Int64
+    /// The take ends after this long without a packet, once packets have come.
+    public var idleNanoseconds: Int64
+    public var durationNanoseconds: Int64?
+    /// The least time between receiver reports before RFC 3550's randomisation.
+    public var rtcpMinimumSeconds: Double
+    /// The CNAME of the recorder's reports, and its own SSRC towards each track.
+    public var canonicalName: String
+    public var reportSSRCs: [UInt32]
+
+    public init(
+        start: Int64?, latencyNanoseconds: Int64, idleNanoseconds: Int64, durationNanoseconds: Int64?,
+        rtcpMinimumSeconds: Double, canonicalName: String, reportSSRCs: [UInt32]
+    ) {
+        self.start = start
+        self.latencyNanoseconds = latencyNanoseconds
+        self.idleNanoseconds = idleNanoseconds
+        self.durationNanoseconds = durationNanoseconds
+        self.rtcpMinimumSeconds = rtcpMinimumSeconds
+        self.canonicalName = canonicalName
+        self.reportSSRCs = reportSSRCs
+    }
+}
 
 /// The recorder's receive loop: one thread reads every track's sockets in batches, hands RTP and RTCP to the tracks,
 /// fixes the take's time zero, releases what is old enough, sends receiver reports back, and ends the take when it
@@ -29,7 +56,7 @@ public final class Recorder {
     }
 
     public let tracks: [TrackReceiver]
-    public let plan: RecordingPlan
+    public let settings: RecorderSettings
     let routes: [Route]
     let receiver: any DatagramBatchReceiving
     /// The socket each track sends its reports from (its RTCP socket, or its RTP socket with rtcp-mux).
@@ -44,19 +71,20 @@ public final class Recorder {
     public let malformedRTCP = Atomic<Int>(0)
 
     public init(
-        tracks: [TrackReceiver], plan: RecordingPlan, routes: [Route], receiver: any DatagramBatchReceiving,
+        tracks: [TrackReceiver], settings: RecorderSettings, routes: [Route], receiver: any DatagramBatchReceiving,
         reportSockets: [any DatagramSocket], random: any RandomNumberGenerator
     ) {
         precondition(routes.count == receiver.socketCount, "one route per socket")
+        precondition(settings.reportSSRCs.count == tracks.count, "one report SSRC per track")
         self.tracks = tracks
-        self.plan = plan
+        self.settings = settings
         self.routes = routes
         self.receiver = receiver
         self.reportSockets = reportSockets
         self.random = random
         timeline = TakeTimeline(
-            start: plan.start.map { EpochFrames(frames: $0, rate: 1_000_000_000) },
-            latencyNanoseconds: plan.latencyNanoseconds)
+            start: settings.start.map { EpochFrames(frames: $0, rate: 1_000_000_000) },
+            latencyNanoseconds: settings.latencyNanoseconds)
     }
 
     /// Runs until the take ends; `events` hears what the tracks report, from this thread, and `publish` is called
@@ -117,7 +145,7 @@ public final class Recorder {
         let route = routes[socket]
         let track = tracks[route.track]
         let kind = bytes.count >= 2 ? MultiplexedPacket(firstByte: bytes[0], secondByte: bytes[1]) : .neither
-        if route.isRTCP || (track.plan.stream.rtcpMultiplexed && kind == .rtcp) {
+        if route.isRTCP || (track.reception.rtcpMultiplexed && kind == .rtcp) {
             let packets: [RTCPPacket]
             do {
                 packets = try RTCPPacket.parseCompound(Array(bytes))
@@ -136,8 +164,8 @@ public final class Recorder {
     func ended(now: Int64) -> Ending? {
         let heard = tracks.filter { $0.lastArrival != nil }
         if !heard.isEmpty && heard.allSatisfy(\.isFinished) && heard.count == tracks.count { return .goodbyes }
-        if let last = heard.compactMap(\.lastArrival).max(), now - last > plan.idleNanoseconds { return .idle }
-        if let duration = plan.durationNanoseconds, let start = timeline.start,
+        if let last = heard.compactMap(\.lastArrival).max(), now - last > settings.idleNanoseconds { return .idle }
+        if let duration = settings.durationNanoseconds, let start = timeline.start,
             now - timeline.latencyNanoseconds >= start.unixNanoseconds + duration
         {
             return .duration
@@ -150,11 +178,11 @@ public final class Recorder {
         let bandwidth =
             tracks.map { track in
                 RTCPInterval.sessionBandwidth(
-                    sampleRate: track.plan.sampleRate, channelCount: track.plan.stream.channelCount,
-                    bytesPerSample: track.plan.stream.encoding.bytesPerSample,
-                    framesPerPacket: track.plan.stream.framesPerPacket)
+                    sampleRate: track.reception.sampleRate, channelCount: track.reception.channelCount,
+                    bytesPerSample: track.reception.encoding.bytesPerSample,
+                    framesPerPacket: track.reception.framesPerPacket)
             }.min() ?? 1
-        let interval = RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: plan.rtcpMinimumSeconds)
+        let interval = RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: settings.rtcpMinimumSeconds)
         let seconds = interval.randomizedSeconds(
             members: 2, senders: 1, averagePacketBytes: 100, weSent: false, using: &random)
         return Int64(seconds * 1e9)
@@ -164,24 +192,20 @@ public final class Recorder {
     func sendReports(now: Int64, goodbye: Bool) {
         for (index, track) in tracks.enumerated() {
             guard let destination = track.senderRTCP, let block = track.reportBlock(now: now) else { continue }
-            let own = Self.ssrc(of: plan, track: index)
+            let own = settings.reportSSRCs[index]
             var packets: [RTCPPacket] = [
                 .receiverReport(RTCPReceiverReport(ssrc: own, reports: [block])),
                 .sourceDescription(
                     RTCPSourceDescription(chunks: [
                         .init(
                             ssrc: own,
-                            items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: plan.canonicalName)])
+                            items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: settings.canonicalName)]
+                        )
                     ])),
             ]
             if goodbye { packets.append(.goodbye(RTCPGoodbye(sources: [own]))) }
             let bytes = RTCPPacket.compound(packets)
             _ = bytes.withUnsafeBytes { reportSockets[index].send($0, to: destination) }
         }
-    }
-
-    /// The recorder's own SSRC towards track `index`: derived from its CNAME and the track, so it is stable.
-    static func ssrc(of plan: RecordingPlan, track index: Int) -> UInt32 {
-        TakeRules.derivedSSRC(take: plan.canonicalName, track: plan.tracks[index].name)
     }
 }

@@ -1,96 +1,23 @@
 import Interfaces
-import PCM
-import Planning
 import RTP
-import Synchronization
 
-/// Where a track's released audio goes, in order: the file, through the writer.
-public protocol TrackOutput: AnyObject {
-    /// Appends whole frames of samples (silence included) as the file holds them.
-    func write(_ bytes: UnsafeRawBufferPointer)
-}
-
-/// One track's figures, written by the receive thread and read by anyone (relaxed atomics, no locks).
-public final class ReceiverCounters: Sendable {
-    /// Distinct RTP packets placed or found late.
-    public let received = Atomic<Int>(0)
-    /// Packets expected from the sequence numbers of every segment so far.
-    public let expected = Atomic<Int>(0)
-    /// Packets that came after their place had been written (dropped), and frames of them.
-    public let late = Atomic<Int>(0)
-    /// Packets that came after one with a higher sequence number.
-    public let reordered = Atomic<Int>(0)
-    /// Packets that came twice (the copy dropped).
-    public let duplicated = Atomic<Int>(0)
-    /// Datagrams for this track that were not valid RTP, or not from its source or payload type (ignored).
-    public let malformed = Atomic<Int>(0)
-    public let unexpected = Atomic<Int>(0)
-    /// Frames written, and frames of them that are silence standing for packets never heard inside a segment.
-    public let framesWritten = Atomic<Int>(0)
-    public let lostFrames = Atomic<Int>(0)
-    /// Frames dropped because they lay before the take's start, or overlapped audio already written.
-    public let droppedFrames = Atomic<Int>(0)
-    /// Interarrival jitter in microseconds.
-    public let jitterMicroseconds = Atomic<Int>(0)
-    /// The largest sample magnitude since it was last read (see `takePeak`).
-    public let peak = Atomic<Int>(0)
-    public let segments = Atomic<Int>(0)
-    public let reports = Atomic<Int>(0)
-    public let goodbyes = Atomic<Int>(0)
-
-    public init() {}
-
-    /// The largest magnitude since the last call, resetting it.
-    public func takePeak() -> Int { peak.exchange(0, ordering: .relaxed) }
-
-    /// Packets lost: expected less received (never negative).
-    public var lost: Int { max(0, expected.load(ordering: .relaxed) - received.load(ordering: .relaxed)) }
-}
-
-/// Something about a track the user should hear about.
-public enum ReceiverEvent: Sendable, Hashable {
-    /// A new segment began: a new SSRC on the port, or the timestamps or sequence numbers jumped (a restart).
-    case segmentStarted(track: String, ssrc: UInt32, index: Int, reason: SegmentReason)
-    /// The segment's first sample stands at this position of the track (frames from time zero), mapped as said.
-    case segmentPlaced(track: String, index: Int, position: Int64, mapping: MappingSource)
-    /// The RFC 7273 mapping and the sender reports disagree by this many frames.
-    case clocksDisagree(track: String, frames: Int64, using: MappingSource)
-    /// The sender said goodbye (RTCP BYE).
-    case goodbye(track: String)
-}
-
-/// Why a segment began.
-public enum SegmentReason: Sendable, Hashable {
-    case first
-    case newSSRC
-    case jump
-}
-
-/// How a segment's RTP timestamps were placed on the timeline.
-public enum MappingSource: Sendable, Hashable {
-    /// RFC 7273 `a=mediaclk:direct`.
-    case mediaClock
-    /// The stream's RTCP sender reports.
-    case senderReports
-    /// No mapping came within the window: the first packet's arrival time.
-    case arrival
-}
-
-/// A track's reception: its packets checked, put in order in the jitter buffer by their RTP timestamps, mapped onto
-/// the take's timeline, and released to its output with every unheard frame a counted gap of silence.
+/// A track's reception, as a chain of stages with data flowing one way: each datagram is checked (`PacketFilter`),
+/// its segment found (`SegmentDetector`: restarts and new SSRCs), put in order in the segment's jitter buffer by
+/// its RTP timestamp, placed on the take's timeline (`TimelineMapping`: media clock, sender reports, arrival), and
+/// released to its output (`TrackWriter`) with every unheard frame a counted gap of silence.
 ///
 /// All of it runs on the receive thread; `counters` may be read from any thread.
 public final class TrackReceiver {
-    public let plan: RecordTrackPlan
+    public let reception: TrackReception
     public let counters = ReceiverCounters()
-    let output: any TrackOutput
     let capacity: Int
-    /// Frames written to the output: the file's next position, from time zero.
-    public private(set) var written: Int64 = 0
-    /// The most frames the take may hold (its duration), if limited.
-    let frameLimit: Int64?
+    private let filter: PacketFilter
+    private var detector: SegmentDetector
+    private let writer: TrackWriter
     private var segment: Segment?
     private var segmentCount = 0
+    /// Packets expected in the segments that have ended.
+    private var expectedBefore = 0
     /// The SSRC of the stream's sender, as heard; and where its RTCP comes from, for reports back.
     public private(set) var ssrc: UInt32?
     public private(set) var senderRTCP: Endpoint?
@@ -105,137 +32,82 @@ public final class TrackReceiver {
     public private(set) var lastArrival: Int64?
     /// What the user should hear about, collected until the receive loop hands it on.
     public var events: [ReceiverEvent] = []
-    private let silence: UnsafeMutableRawBufferPointer
 
     /// - Parameter capacity: the jitter buffer's frames (window plus room for a report's wait).
-    public init(plan: RecordTrackPlan, output: any TrackOutput, capacity: Int, frameLimit: Int64?) {
-        self.plan = plan
-        self.output = output
+    public init(reception: TrackReception, output: any TrackOutput, capacity: Int, frameLimit: Int64?) {
+        self.reception = reception
         self.capacity = capacity
-        self.frameLimit = frameLimit
-        silence = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096 * plan.format.bytesPerFrame, alignment: 16)
-        silence.initializeMemory(as: UInt8.self, repeating: 0)
+        filter = PacketFilter(reception)
+        detector = SegmentDetector(
+            framesPerPacket: reception.framesPerPacket, sampleRate: reception.sampleRate, capacity: capacity)
+        writer = TrackWriter(
+            output: output, counters: counters, bytesPerFrame: reception.format.bytesPerFrame,
+            sampleRate: reception.sampleRate, frameLimit: frameLimit)
     }
 
-    deinit {
-        silence.deallocate()
-    }
-
-    /// One segment: a run of packets with one SSRC and continuous timestamps.
-    final class Segment {
-        let index: Int
-        let ssrc: UInt32
-        var counters: RTPCounterExtension
-        var reception: ReceptionStatistics
-        var jitter = InterarrivalJitter()
-        let buffer: JitterBuffer
-        /// Extended timestamp + delta = frames since the Unix epoch (UTC) at the stream's rate.
-        var epochDelta: Int64?
-        var mapping: MappingSource?
-        let firstArrival: Int64
-        /// Whether the first (NTP, RTP) pair of a sender report has been compared with the mapping.
-        var reportChecked = false
-        var firstReport: (ntp: Int64, rtp: Int64)?
-        var lastReport: (ntp: Int64, rtp: Int64)?
-        /// The packet count of the last sender report, and, once the sender has said goodbye, the total it sent.
-        var reportedPackets: Int64 = 0
-        var sentInAll: Int64?
-        /// Packets the sender had sent before this recorder heard its first (it started listening late), from the
-        /// first sender report: they are no part of the recording, so not lost either.
-        var unheardBefore: Int64?
-        var ended = false
-
-        /// Packets expected: from the sequence numbers, or the sender's own total once it has said goodbye (which
-        /// also counts a last packet lost, that sequence numbers cannot show), less what it sent before this
-        /// recorder listened.
-        var expected: Int64 { max(reception.expected, (sentInAll ?? 0) - (unheardBefore ?? 0)) }
-
-        init(index: Int, ssrc: UInt32, sequence: UInt16, timestamp: UInt32, buffer: JitterBuffer, arrival: Int64) {
-            self.index = index
-            self.ssrc = ssrc
-            counters = RTPCounterExtension(sequence: sequence, timestamp: timestamp)
-            reception = ReceptionStatistics(firstSequence: Int64(sequence))
-            self.buffer = buffer
-            firstArrival = arrival
-        }
-    }
+    /// Frames written to the output: the file's next position, from time zero.
+    public var written: Int64 { writer.written }
+    var rate: Int { reception.sampleRate }
 
     // MARK: RTP
 
     /// Takes in one datagram that arrived on the track's RTP port at `arrival` (wall clock, Unix ns).
     public func receiveRTP(_ bytes: UnsafeRawBufferPointer, arrival: Int64, timeline: inout TakeTimeline) {
         let packet: RTPPacket
-        do {
-            packet = try RTPPacket(parsing: bytes)
-        } catch {
+        switch filter.check(bytes) {
+        case .accepted(let accepted): packet = accepted
+        case .malformed:
             counters.malformed.add(1, ordering: .relaxed)
             return
-        }
-        let header = packet.header
-        if plan.stream.rtcpMultiplexed, MultiplexedPacket(firstByte: bytes[0], secondByte: bytes[1]) == .rtcp {
-            return
-        }
-        guard header.payloadType == plan.stream.payloadType, plan.expectedSSRC.map({ $0 == header.ssrc }) ?? true
-        else {
+        case .unexpected:
             counters.unexpected.add(1, ordering: .relaxed)
             return
+        case .rtcp: return
         }
-        lastArrival = arrival
-        if let existing = segment {
-            let reason: SegmentReason? =
-                existing.ssrc != header.ssrc
-                ? .newSSRC
-                : isJump(existing, sequence: header.sequenceNumber, timestamp: header.timestamp) ? .jump : nil
-            if let reason {
-                // A restart is believed once a second packet follows the first one in sequence (RFC 3550 A.1):
-                // one stray or very late packet starts nothing.
-                guard let candidate = pending, candidate.ssrc == header.ssrc,
-                    header.sequenceNumber == candidate.sequence &+ 1
-                else {
-                    dropPending()
-                    pending = Pending(
-                        bytes: Array(bytes), arrival: arrival, ssrc: header.ssrc, sequence: header.sequenceNumber,
-                        reason: reason)
-                    return
-                }
-                pending = nil
-                endSegment(timeline: &timeline)
-                events.append(
-                    .segmentStarted(track: plan.name, ssrc: header.ssrc, index: segmentCount, reason: candidate.reason))
-                _ = startSegment(header: header, arrival: candidate.arrival)
-                candidate.bytes.withUnsafeBytes { receiveRTP($0, arrival: candidate.arrival, timeline: &timeline) }
-            } else if pending != nil {
-                dropPending()
-            }
+        let header = packet.header
+        lastArrival = max(lastArrival ?? arrival, arrival)
+        let (decision, dropped) = detector.classify(header, bytes: bytes, arrival: arrival, current: segment)
+        if let dropped { countUnconfirmed(dropped) }
+        switch decision {
+        case .continues: break
+        case .held: return
+        case .restart(let candidate):
+            endSegment(timeline: &timeline)
+            events.append(
+                .segmentStarted(
+                    track: reception.name, ssrc: candidate.ssrc, index: segmentCount, reason: candidate.reason))
+            candidate.bytes.withUnsafeBytes { receiveRTP($0, arrival: candidate.arrival, timeline: &timeline) }
         }
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadRange])
-        var current = segment
-        if current == nil {
-            if segmentCount == 0 {
-                events.append(.segmentStarted(track: plan.name, ssrc: header.ssrc, index: 0, reason: .first))
-            }
-            current = startSegment(header: header, arrival: arrival)
+        if segment == nil && segmentCount == 0 {
+            events.append(.segmentStarted(track: reception.name, ssrc: header.ssrc, index: 0, reason: .first))
         }
-        guard let segment = current else { return }
+        let segment = self.segment ?? startSegment(header: header, arrival: arrival)
         ssrc = header.ssrc
+        place(
+            packet, payload: UnsafeRawBufferPointer(rebasing: bytes[packet.payloadRange]), in: segment,
+            arrival: arrival, timeline: &timeline)
+    }
+
+    private func place(
+        _ packet: RTPPacket, payload: UnsafeRawBufferPointer, in segment: Segment, arrival: Int64,
+        timeline: inout TakeTimeline
+    ) {
+        let header = packet.header
         let highestBefore = segment.counters.highestSequence
         let sequence = segment.counters.extend(sequence: header.sequenceNumber)
         let timestamp = segment.counters.extend(timestamp: header.timestamp)
-        segment.jitter.update(
-            timestamp: timestamp, arrival: EpochFrames(unixNanoseconds: arrival, rate: plan.sampleRate).frames)
-        counters.jitterMicroseconds.store(
-            Int(segment.jitter.jitter * 1_000_000 / Double(plan.sampleRate)), ordering: .relaxed)
-        if segment.epochDelta == nil, case .direct(let offset, let timescale, _) = plan.clock {
-            map(
-                segment,
-                delta: Self.directDelta(
-                    timestamp: header.timestamp, extended: timestamp, offset: offset, timescale: timescale,
-                    arrival: arrival, rate: plan.sampleRate), source: .mediaClock, timeline: &timeline, now: arrival)
+        segment.jitter.update(timestamp: timestamp, arrival: EpochFrames(unixNanoseconds: arrival, rate: rate).frames)
+        counters.jitterMicroseconds.store(Int(segment.jitter.jitter * 1_000_000 / Double(rate)), ordering: .relaxed)
+        if !segment.mapping.isMapped, case .direct(let offset, let timescale, _) = reception.clock {
+            let delta = MediaClock.directDelta(
+                timestamp: header.timestamp, extended: timestamp, offset: offset, timescale: timescale,
+                taiOffsetSeconds: reception.taiOffsetSeconds, near: arrival, rate: rate)
+            map(segment, delta: delta, source: .mediaClock, timeline: &timeline, now: arrival)
         }
         var result = segment.buffer.place(position: timestamp, payload: payload)
         if case .beyondWindow(let releaseTo) = result.placement {
             // The window is full: what is before this packet must go out now (or, unmapped, be placed by arrival).
-            if segment.epochDelta == nil { mapByArrival(segment, timeline: &timeline, now: arrival) }
+            if !segment.mapping.isMapped { mapByArrival(segment, timeline: &timeline, now: arrival) }
             if timeline.start == nil { timeline.decideNow() }
             release(segment, upTo: releaseTo, timeline: timeline)
             result = segment.buffer.place(position: timestamp, payload: payload)
@@ -259,21 +131,8 @@ public final class TrackReceiver {
         updateExpected()
     }
 
-    /// A packet that would start a new segment, held until the next one confirms it.
-    struct Pending {
-        var bytes: [UInt8]
-        var arrival: Int64
-        var ssrc: UInt32
-        var sequence: UInt16
-        var reason: SegmentReason
-    }
-
-    private var pending: Pending?
-
-    /// A held packet that no second one confirmed: a stray packet, or one so late it looked like a restart.
-    func dropPending() {
-        guard let candidate = pending else { return }
-        pending = nil
+    /// A held packet that no second one confirmed: of this segment, a very late packet; else a stray.
+    private func countUnconfirmed(_ candidate: SegmentDetector.Pending) {
         if candidate.ssrc == segment?.ssrc {
             counters.late.add(1, ordering: .relaxed)
             counters.received.add(1, ordering: .relaxed)
@@ -282,69 +141,32 @@ public final class TrackReceiver {
         }
     }
 
-    /// A restart within one SSRC: sequence numbers that jump ahead by more than RFC 3550 A.1's 3000, or back by more
-    /// than the window holds, or timestamps that move a second more than the sequence numbers account for.
-    func isJump(_ segment: Segment, sequence: UInt16, timestamp: UInt32) -> Bool {
-        let sequenceStep = Int64(
-            Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: segment.counters.highestSequence)))
-        let windowPackets = Int64(capacity / max(1, plan.stream.framesPerPacket))
-        if sequenceStep > 3000 || sequenceStep < -max(100, windowPackets) { return true }
-        let timestampStep = segment.counters.nearest(timestamp: timestamp) - segment.counters.highestTimestamp
-        let expected = sequenceStep * Int64(plan.stream.framesPerPacket)
-        return abs(timestampStep - expected) > Int64(plan.sampleRate) + Int64(capacity)
-    }
-
-    func startSegment(header: RTPHeader, arrival: Int64) -> Segment {
+    private func startSegment(header: RTPHeader, arrival: Int64) -> Segment {
         // The window opens a latency before the first packet, so packets sent before it that arrive after it fit.
-        let first = Int64(header.timestamp)
         let buffer = JitterBuffer(
-            encoding: plan.stream.encoding, channelCount: plan.stream.channelCount, capacity: capacity,
-            start: first - Int64(plan.latencyFrames))
-        let segment = Segment(
-            index: segmentCount, ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp,
-            buffer: buffer, arrival: arrival)
+            encoding: reception.encoding, channelCount: reception.channelCount, capacity: capacity,
+            start: Int64(header.timestamp) - Int64(reception.latencyFrames))
+        let segment = Segment(index: segmentCount, header: header, buffer: buffer, arrival: arrival)
         segmentCount += 1
         counters.segments.store(segmentCount, ordering: .relaxed)
         self.segment = segment
         return segment
     }
 
-    /// The delta that places an RFC 7273 direct media clock: the RTP timestamp less the offset is the reference
-    /// clock's time in samples modulo 2^32, unwrapped to the nearest value to the arrival time (the clocks agree to
-    /// far better than the 2^31 samples, 12 hours at 48 kHz, that would confuse it), then taken from TAI to UTC.
-    static func directDelta(
-        timestamp: UInt32, extended: Int64, offset: UInt32, timescale: Timescale, arrival: Int64, rate: Int
-    ) -> Int64 {
-        let reference = EpochFrames(unixNanoseconds: arrival + timescale.offsetFromUTCNanoseconds, rate: rate).frames
-        let media = timestamp &- offset
-        let unwrapped = reference + Int64(Int32(bitPattern: media &- UInt32(truncatingIfNeeded: reference)))
-        let utc = unwrapped - Int64(rate) * (timescale == .tai ? Timescale.taiMinusUTCSeconds : 0)
-        return utc - extended
+    private func map(_ segment: Segment, delta: Int64, source: MappingSource, timeline: inout TakeTimeline, now: Int64)
+    {
+        segment.mapping.map(delta: delta, source: source)
+        timeline.propose(EpochFrames(frames: segment.firstPosition + delta, rate: rate), now: now)
     }
 
-    func map(_ segment: Segment, delta: Int64, source: MappingSource, timeline: inout TakeTimeline, now: Int64) {
-        segment.epochDelta = delta
-        segment.mapping = source
-        let first = segment.buffer.lowestStart ?? segment.counters.highestTimestamp
-        timeline.propose(EpochFrames(frames: first + delta, rate: plan.sampleRate), now: now)
+    private func mapByArrival(_ segment: Segment, timeline: inout TakeTimeline, now: Int64) {
+        let delta = segment.mapping.arrivalDelta(firstPosition: segment.firstPosition, rate: rate)
+        map(segment, delta: delta, source: .arrival, timeline: &timeline, now: now)
     }
 
-    func mapByArrival(_ segment: Segment, timeline: inout TakeTimeline, now: Int64) {
-        let first = segment.buffer.lowestStart ?? segment.counters.highestTimestamp
-        let arrival = EpochFrames(unixNanoseconds: segment.firstArrival, rate: plan.sampleRate).frames
-        map(segment, delta: arrival - first, source: .arrival, timeline: &timeline, now: now)
+    private func updateExpected() {
+        counters.expected.store(expectedBefore + (segment.map { Int($0.expected) } ?? 0), ordering: .relaxed)
     }
-
-    func updateExpected() {
-        let current = segment.map { Int($0.expected) } ?? 0
-        counters.expected.store(expectedBefore + current, ordering: .relaxed)
-    }
-
-    /// Packets expected in the segments that have ended.
-    private var expectedBefore = 0
-
-    /// How many more packets a sender report may count than have arrived, and still be packets on the way.
-    static let packetsInFlight: Int64 = 8
 
     // MARK: RTCP
 
@@ -365,67 +187,43 @@ public final class TrackReceiver {
                     if let name = chunk.canonicalName { senderName = String(name.prefix(255)) }
                 }
             case .goodbye(let goodbye) where goodbye.sources.contains { $0 == ssrc }:
-                segment?.ended = true
-                segment?.sentInAll = segment?.reportedPackets
+                segment?.end()
                 updateExpected()
                 counters.goodbyes.add(1, ordering: .relaxed)
-                events.append(.goodbye(track: plan.name))
+                events.append(.goodbye(track: reception.name))
             default: break
             }
         }
     }
 
-    /// A sender report: the mapping when the stream has none yet (or an assumed one it contradicts), a point for
-    /// the drift, and a count of what was sent before this recorder listened. `beforeGoodbye` is false for the report
-    /// that comes with the sender's BYE.
-    func take(_ report: RTCPSenderReport, beforeGoodbye: Bool, timeline: inout TakeTimeline, now: Int64) {
+    /// A sender report: the sender's count, and the mapping when the segment has none yet (or an assumed one it
+    /// contradicts), and a point for the drift. `beforeGoodbye` is false for the report that comes with the BYE.
+    private func take(_ report: RTCPSenderReport, beforeGoodbye: Bool, timeline: inout TakeTimeline, now: Int64) {
         guard let segment else { return }
+        segment.count(reportedPackets: report.packetCount, beforeGoodbye: beforeGoodbye)
         let rtp = segment.counters.nearest(timestamp: report.rtpTimestamp)
-        let ntp = report.ntpTimestamp.unixNanoseconds
-        segment.reportedPackets = Int64(report.packetCount)
-        // Sent so far by the sender's count, against what the sequence numbers cover: a few more are on the way
-        // (or were the first ones, lost); many more were sent before anyone listened here. A report can count
-        // fewer than have arrived (one made while a packet was leaving) but never fewer than were sent before the
-        // first one heard, so the largest estimate of the reports before the goodbye is the closest; the goodbye's
-        // own report counts a lost last packet too, and is used only when no other came.
-        let ahead = Int64(report.packetCount) - segment.reception.expected
-        let unheard = ahead > Self.packetsInFlight ? ahead : 0
-        if let known = segment.unheardBefore {
-            if beforeGoodbye { segment.unheardBefore = max(known, unheard) }
-        } else {
-            segment.unheardBefore = unheard
-        }
-        if segment.firstReport == nil { segment.firstReport = (ntp, rtp) }
-        segment.lastReport = (ntp, rtp)
-        let delta = EpochFrames(unixNanoseconds: ntp, rate: plan.sampleRate).frames - rtp
-        guard let current = segment.epochDelta else {
-            map(segment, delta: delta, source: .senderReports, timeline: &timeline, now: now)
-            return
-        }
-        guard !segment.reportChecked else { return }
-        segment.reportChecked = true
-        let difference = delta - current
-        guard abs(difference) > 1 else { return }
-        // An assumed media clock (a take file's) that the reports contradict gives way, if nothing is written yet.
-        if case .direct(_, _, true) = plan.clock, segment.buffer.releasedUpTo < (segment.buffer.lowestStart ?? 0) {
-            segment.epochDelta = delta
-            segment.mapping = .senderReports
-            events.append(.clocksDisagree(track: plan.name, frames: difference, using: .senderReports))
-        } else {
-            events.append(.clocksDisagree(track: plan.name, frames: difference, using: segment.mapping ?? .mediaClock))
+        var assumed = false
+        if case .direct(_, _, true) = reception.clock { assumed = true }
+        let unwritten = segment.buffer.releasedUpTo < (segment.buffer.lowestStart ?? 0)
+        let before = segment.mapping.source
+        switch segment.mapping.take(
+            ntp: report.ntpTimestamp.unixNanoseconds, rtp: rtp, rate: rate, assumed: assumed, unwritten: unwritten)
+        {
+        case .mapped:
+            if let delta = segment.mapping.delta {
+                timeline.propose(EpochFrames(frames: segment.firstPosition + delta, rate: rate), now: now)
+            }
+        case .agrees: break
+        case .disagrees(let frames, let replaced):
+            events.append(
+                .clocksDisagree(
+                    track: reception.name, frames: frames, using: replaced ? .senderReports : before ?? .mediaClock))
         }
     }
 
     /// The stream's rate against the timeline, in parts per million, from its first and last sender reports of the
     /// current segment (nil until two of them are far enough apart to tell).
-    public var driftPartsPerMillion: Double? {
-        guard let segment, let first = segment.firstReport, let last = segment.lastReport,
-            last.ntp - first.ntp > 500_000_000
-        else { return nil }
-        let media = Double(last.rtp - first.rtp) / Double(plan.sampleRate)
-        let wall = Double(last.ntp - first.ntp) / 1e9
-        return (media - wall) / wall * 1e6
-    }
+    public var driftPartsPerMillion: Double? { segment?.mapping.driftPartsPerMillion(rate: rate) }
 
     // MARK: Release
 
@@ -433,13 +231,12 @@ public final class TrackReceiver {
     /// for one in vain.
     public func service(now: Int64, timeline: inout TakeTimeline) {
         guard let segment else { return }
-        if segment.epochDelta == nil, now - segment.firstArrival >= timeline.latencyNanoseconds * 2 {
+        if !segment.mapping.isMapped, now - segment.mapping.firstArrival >= timeline.latencyNanoseconds * 2 {
             mapByArrival(segment, timeline: &timeline, now: now)
         }
-        guard let start = timeline.start, let delta = segment.epochDelta else { return }
-        let horizon = EpochFrames(unixNanoseconds: now - timeline.latencyNanoseconds, rate: plan.sampleRate).frames
-        _ = start
-        release(segment, upTo: min(horizon - delta, segment.buffer.highestEnd ?? horizon - delta), timeline: timeline)
+        guard timeline.start != nil, let delta = segment.mapping.delta else { return }
+        let horizon = EpochFrames(unixNanoseconds: now - timeline.latencyNanoseconds, rate: rate).frames - delta
+        release(segment, upTo: min(horizon, segment.buffer.highestEnd ?? horizon), timeline: timeline)
         if segment.ended && segment.buffer.releasedUpTo >= (segment.buffer.highestEnd ?? 0) { isFinished = true }
     }
 
@@ -449,9 +246,11 @@ public final class TrackReceiver {
         isFinished = true
     }
 
-    func endSegment(timeline: inout TakeTimeline) {
+    private func endSegment(timeline: inout TakeTimeline) {
         guard let segment else { return }
-        if segment.epochDelta == nil { mapByArrival(segment, timeline: &timeline, now: segment.firstArrival) }
+        if !segment.mapping.isMapped {
+            mapByArrival(segment, timeline: &timeline, now: segment.mapping.firstArrival)
+        }
         timeline.decideNow()
         if let end = segment.buffer.highestEnd { release(segment, upTo: end, timeline: timeline) }
         expectedBefore += Int(segment.expected)
@@ -459,68 +258,22 @@ public final class TrackReceiver {
         updateExpected()
     }
 
-    /// Releases the segment's frames before `position` (its timestamps) to the output at their places on the
-    /// timeline: silence before the segment's first sound (a later start, a pause), silence counted as lost for frames
-    /// never heard inside it, nothing before time zero or over what is written already.
-    func release(_ segment: Segment, upTo position: Int64, timeline: TakeTimeline) {
-        guard let start = timeline.start, let delta = segment.epochDelta else { return }
-        let zero = start.frames(atRate: plan.sampleRate)
+    /// Releases the segment's frames before `position` (its timestamps) through the writer, saying once where the
+    /// segment's first sample stands.
+    private func release(_ segment: Segment, upTo position: Int64, timeline: TakeTimeline) {
+        guard let start = timeline.start, let delta = segment.mapping.delta else { return }
+        let zero = start.frames(atRate: rate)
         if summaries.count <= segment.index, let first = segment.buffer.lowestStart {
             let place = first + delta - zero
-            summaries.append(
-                SegmentSummary(ssrc: segment.ssrc, position: place, mapping: segment.mapping ?? .arrival))
-            events.append(
-                .segmentPlaced(
-                    track: plan.name, index: segment.index, position: place, mapping: segment.mapping ?? .arrival))
+            let source = segment.mapping.source ?? .arrival
+            summaries.append(SegmentSummary(ssrc: segment.ssrc, position: place, mapping: source))
+            events.append(.segmentPlaced(track: reception.name, index: segment.index, position: place, mapping: source))
         }
-        let lowest = segment.buffer.lowestStart ?? position
-        segment.buffer.release(upTo: position) { first, count, bytes in
-            // Frames never heard before the segment's first sound are not lost: the track had not begun.
-            if bytes == nil && first + Int64(count) <= lowest { return }
-            var place = first + delta - zero
-            var frames = count
-            var skip = 0
-            if place < written {
-                // Before time zero, or over audio already written (segments that overlap): dropped.
-                skip = Int(min(Int64(frames), written - place))
-                counters.droppedFrames.add(skip, ordering: .relaxed)
-                place += Int64(skip)
-                frames -= skip
-            }
-            if let frameLimit {
-                frames = Int(max(0, min(Int64(frames), frameLimit - place)))
-            }
-            guard frames > 0 else { return }
-            if place > written { writeSilence(Int(place - written)) }
-            if let bytes {
-                let size = plan.format.bytesPerFrame
-                output.write(UnsafeRawBufferPointer(rebasing: bytes[(skip * size)..<((skip + frames) * size)]))
-            } else {
-                counters.lostFrames.add(frames, ordering: .relaxed)
-                writeSilence(frames)
-                return
-            }
-            written += Int64(frames)
-            counters.framesWritten.store(Int(written), ordering: .relaxed)
-        }
-    }
-
-    func writeSilence(_ frames: Int) {
-        var left = frames
-        let chunk = silence.count / plan.format.bytesPerFrame
-        while left > 0 {
-            let count = min(left, chunk)
-            output.write(UnsafeRawBufferPointer(rebasing: silence[0..<(count * plan.format.bytesPerFrame)]))
-            left -= count
-        }
-        written += Int64(frames)
-        counters.framesWritten.store(Int(written), ordering: .relaxed)
+        writer.release(segment, upTo: position, delta: delta, zero: zero)
     }
 
     /// Pads the track with silence to `frames` (the take's end), so every file of a take is as long.
-    public func pad(to frames: Int64) {
-        if frames > written { writeSilence(Int(frames - written)) }
-    }
+    public func pad(to frames: Int64) { writer.pad(to: frames) }
 
     // MARK: Reports back
 
@@ -536,12 +289,4 @@ public final class TrackReceiver {
             jitter: segment.jitter.reported, lastSenderReport: lastSenderReport?.middle ?? 0,
             delaySinceLastSenderReport: lastSenderReport == nil ? 0 : delay)
     }
-}
-
-/// Where one segment of a track stands on the timeline, for the statistics.
-public struct SegmentSummary: Sendable, Hashable {
-    public var ssrc: UInt32
-    /// Its first sample's position in the track's file, frames from time zero.
-    public var position: Int64
-    public var mapping: MappingSource
 }

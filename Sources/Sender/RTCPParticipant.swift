@@ -89,7 +89,8 @@ public final class RTCPParticipant: @unchecked Sendable {
     @discardableResult
     public func send(at now: ClockPair, start: ClockPair, goodbye: Bool) -> Bool {
         let bytes = compound(at: now, start: start, goodbye: goodbye)
-        averagePacketBytes = averagePacketBytes + (Double(bytes.count + 28) - averagePacketBytes) / 16
+        averagePacketBytes =
+            averagePacketBytes + (Double(bytes.count + destination.family.headerBytes) - averagePacketBytes) / 16
         let result = bytes.withUnsafeBytes { socket.send($0, to: destination) }
         if result == .sent { sentPackets.add(1, ordering: .relaxed) }
         return result == .sent

@@ -189,13 +189,9 @@ enum RecordOptions {
         } else if let path = settings.takeFile {
             request = RecordRequest(take: settings.take, streams: .takeFile(path))
         } else if let port = settings.port {
-            let rate = settings.sampleRate ?? 48_000
-            let encoding = settings.encoding ?? .l24
-            let description = StreamDescription(
-                name: "port \(port)", destination: ConnectionAddress(address: "0.0.0.0"), port: port,
-                payloadType: settings.payloadType ?? RTPPayloadType.firstDynamic, encoding: encoding,
-                sampleRate: rate, channelCount: settings.channels ?? 2, framesPerPacket: rate / 1000,
-                rtcpPort: port + 1, referenceClock: nil, mediaClockOffset: nil)
+            let description = RecordPlanner.portStream(
+                port: port, encoding: settings.encoding, sampleRate: settings.sampleRate,
+                channelCount: settings.channels, payloadType: settings.payloadType)
             request = RecordRequest(take: settings.take, streams: .plain(description))
         } else {
             request = RecordRequest(take: settings.take, streams: .sdpFiles(settings.sdpFiles))

@@ -1,9 +1,7 @@
 import Interfaces
 import PCM
-import Planning
 import RTP
 import Receiver
-import SDP
 
 /// An output that keeps everything written, in order.
 final class CollectingOutput: TrackOutput {
@@ -17,23 +15,15 @@ enum Fixture {
     static let rate = 48_000
     static let framesPerPacket = 48
 
-    static func stream(
-        name: String = "t", port: Int = 5004, offset: UInt32? = 0, referenceClock: String? = "local",
-        encoding: AudioPayloadEncoding = .l16, channels: Int = 1
-    ) -> StreamDescription {
-        StreamDescription(
-            name: name, destination: ConnectionAddress(address: "127.0.0.1"), port: port, payloadType: 96,
-            encoding: encoding, sampleRate: rate, channelCount: channels, framesPerPacket: framesPerPacket,
-            rtcpPort: port + 1, referenceClock: referenceClock, mediaClockOffset: offset)
-    }
-
-    static func plan(
-        _ stream: StreamDescription, clock: TimelineClock, latencyFrames: Int = 4_800, ssrc: UInt32? = nil
-    ) -> RecordTrackPlan {
-        RecordTrackPlan(
-            name: stream.name, stream: stream, listen: .wildcard(.ipv4, port: stream.port),
-            rtcpListen: .wildcard(.ipv4, port: stream.rtcpPort), expectedSSRC: ssrc, clock: clock,
-            latencyFrames: latencyFrames, path: "\(stream.name).wav", origin: "test")
+    /// What a track of 16-bit mono (or `encoding` x `channels`) packets of 48 frames at 48 kHz expects.
+    static func reception(
+        name: String = "t", clock: TimelineClock, latencyFrames: Int = 4_800, ssrc: UInt32? = nil,
+        encoding: AudioPayloadEncoding = .l16, channels: Int = 1, taiOffsetSeconds: Int = 37
+    ) -> TrackReception {
+        TrackReception(
+            name: name, payloadType: 96, encoding: encoding, sampleRate: rate, channelCount: channels,
+            framesPerPacket: framesPerPacket, rtcpMultiplexed: false, expectedSSRC: ssrc, clock: clock,
+            taiOffsetSeconds: taiOffsetSeconds, latencyFrames: latencyFrames)
     }
 
     /// The network (big-endian) samples of `count` frames starting at frame `first`.

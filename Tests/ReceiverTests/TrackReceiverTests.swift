@@ -1,5 +1,4 @@
 import Interfaces
-import Planning
 import RTP
 import Receiver
 import Testing
@@ -74,21 +73,15 @@ private func run(
     if flush { track.flush(timeline: &timeline) }
 }
 
-private func receiver(
-    _ clock: TimelineClock, output: CollectingOutput, offset: UInt32? = 0, reference: String? = "local"
-)
-    -> TrackReceiver
-{
-    TrackReceiver(
-        plan: Fixture.plan(Fixture.stream(offset: offset, referenceClock: reference), clock: clock),
-        output: output, capacity: 24_000, frameLimit: nil)
+private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> TrackReceiver {
+    TrackReceiver(reception: Fixture.reception(clock: clock), output: output, capacity: 24_000, frameLimit: nil)
 }
 
 @Suite struct TrackReceiverTests {
     @Test("in order, placed by the media clock: every frame at its place, time zero at the first sample")
     func inOrderByMediaClock() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 12_345, timescale: .utc, assumed: false), output: output, offset: 12_345)
+        let track = receiver(.direct(offset: 12_345, timescale: .utc, assumed: false), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(offset: 12_345), order: Array(0..<300), timeline: &timeline)
         #expect(timeline.start == EpochFrames(unixNanoseconds: start, rate: 48_000))
@@ -105,7 +98,7 @@ private func receiver(
         let offset = 0 &- UInt32(truncatingIfNeeded: EpochFrames(unixNanoseconds: start, rate: 48_000).frames) &- 1000
         var sender = Sender(offset: offset)
         sender.firstSequence = 65_500
-        let track = receiver(.direct(offset: offset, timescale: .utc, assumed: false), output: output, offset: offset)
+        let track = receiver(.direct(offset: offset, timescale: .utc, assumed: false), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         #expect(sender.firstTimestamp == 0xFFFF_FC18)
         run(track, sender, order: Array(0..<200), timeline: &timeline)
@@ -243,8 +236,7 @@ private func receiver(
     func taiMediaClock() {
         let output = CollectingOutput()
         let track = receiver(
-            .direct(offset: 77, timescale: .tai, assumed: false), output: output, offset: 77,
-            reference: "ptp=IEEE1588-2008:00-00-00-FF-FE-00-00-01:0")
+            .direct(offset: 77, timescale: .tai, assumed: false), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(offset: 77, timescaleSeconds: 37), order: Array(0..<100), timeline: &timeline)
         #expect(timeline.start == EpochFrames(unixNanoseconds: start, rate: 48_000))
@@ -258,7 +250,7 @@ private func receiver(
         let second = CollectingOutput()
         let a = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: first)
         let b = TrackReceiver(
-            plan: Fixture.plan(Fixture.stream(port: 5006, offset: nil, referenceClock: nil), clock: .senderReports),
+            reception: Fixture.reception(clock: .senderReports),
             output: second, capacity: 24_000, frameLimit: nil)
         // A starts at the start; B, timestamps random, 250 ms later, announced by its first sender report.
         let senderA = Sender()
@@ -291,7 +283,7 @@ private func receiver(
     func placedByArrival() {
         let output = CollectingOutput()
         let track = TrackReceiver(
-            plan: Fixture.plan(Fixture.stream(offset: nil, referenceClock: nil), clock: .senderReports),
+            reception: Fixture.reception(clock: .senderReports),
             output: output, capacity: 24_000, frameLimit: nil)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(offset: 5), order: Array(0..<400), timeline: &timeline)
@@ -303,8 +295,7 @@ private func receiver(
     func unexpectedPackets() {
         let output = CollectingOutput()
         let track = TrackReceiver(
-            plan: Fixture.plan(
-                Fixture.stream(), clock: .direct(offset: 0, timescale: .utc, assumed: false), ssrc: 0xABCD),
+            reception: Fixture.reception(clock: .direct(offset: 0, timescale: .utc, assumed: false), ssrc: 0xABCD),
             output: output, capacity: 24_000, frameLimit: nil)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         track.receive(
@@ -379,7 +370,7 @@ private func receiver(
             for skew: Int64 in [-100_000_000, 0, 100_000_000] {
                 let output = CollectingOutput()
                 let track = receiver(
-                    .direct(offset: offset, timescale: .utc, assumed: false), output: output, offset: offset)
+                    .direct(offset: offset, timescale: .utc, assumed: false), output: output)
                 var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
                 track.receive(datagram, arrival: start + skew, timeline: &timeline)
                 timeline.decideNow()

@@ -1,0 +1,81 @@
+import Synchronization
+
+/// Where a track's released audio goes, in order: the file, through the writer.
+public protocol TrackOutput: AnyObject {
+    /// Appends whole frames of samples (silence included) as the file holds them.
+    func write(_ bytes: UnsafeRawBufferPointer)
+}
+
+/// One track's figures, written by the receive thread and read by anyone (relaxed atomics, no locks).
+public final class ReceiverCounters: Sendable {
+    /// Distinct RTP packets placed or found late.
+    public let received = Atomic<Int>(0)
+    /// Packets expected from the sequence numbers of every segment so far.
+    public let expected = Atomic<Int>(0)
+    /// Packets that came after their place had been written (dropped), and frames of them.
+    public let late = Atomic<Int>(0)
+    /// Packets that came after one with a higher sequence number.
+    public let reordered = Atomic<Int>(0)
+    /// Packets that came twice (the copy dropped).
+    public let duplicated = Atomic<Int>(0)
+    /// Datagrams for this track that were not valid RTP, or not from its source or payload type (ignored).
+    public let malformed = Atomic<Int>(0)
+    public let unexpected = Atomic<Int>(0)
+    /// Frames written, and frames of them that are silence standing for packets never heard inside a segment.
+    public let framesWritten = Atomic<Int>(0)
+    public let lostFrames = Atomic<Int>(0)
+    /// Frames dropped because they lay before the take's start, or overlapped audio already written.
+    public let droppedFrames = Atomic<Int>(0)
+    /// Interarrival jitter in microseconds.
+    public let jitterMicroseconds = Atomic<Int>(0)
+    /// The largest sample magnitude since it was last read (see `takePeak`).
+    public let peak = Atomic<Int>(0)
+    public let segments = Atomic<Int>(0)
+    public let reports = Atomic<Int>(0)
+    public let goodbyes = Atomic<Int>(0)
+
+    public init() {}
+
+    /// The largest magnitude since the last call, resetting it.
+    public func takePeak() -> Int { peak.exchange(0, ordering: .relaxed) }
+
+    /// Packets lost: expected less received (never negative).
+    public var lost: Int { max(0, expected.load(ordering: .relaxed) - received.load(ordering: .relaxed)) }
+}
+
+/// Something about a track the user should hear about.
+public enum ReceiverEvent: Sendable, Hashable {
+    /// A new segment began: a new SSRC on the port, or the timestamps or sequence numbers jumped (a restart).
+    case segmentStarted(track: String, ssrc: UInt32, index: Int, reason: SegmentReason)
+    /// The segment's first sample stands at this position of the track (frames from time zero), mapped as said.
+    case segmentPlaced(track: String, index: Int, position: Int64, mapping: MappingSource)
+    /// The RFC 7273 mapping and the sender reports disagree by this many frames.
+    case clocksDisagree(track: String, frames: Int64, using: MappingSource)
+    /// The sender said goodbye (RTCP BYE).
+    case goodbye(track: String)
+}
+
+/// Why a segment began.
+public enum SegmentReason: Sendable, Hashable {
+    case first
+    case newSSRC
+    case jump
+}
+
+/// How a segment's RTP timestamps were placed on the timeline.
+public enum MappingSource: Sendable, Hashable {
+    /// RFC 7273 `a=mediaclk:direct`.
+    case mediaClock
+    /// The stream's RTCP sender reports.
+    case senderReports
+    /// No mapping came within the window: the first packet's arrival time.
+    case arrival
+}
+
+/// Where one segment of a track stands on the timeline, for the statistics.
+public struct SegmentSummary: Sendable, Hashable {
+    public var ssrc: UInt32
+    /// Its first sample's position in the track's file, frames from time zero.
+    public var position: Int64
+    public var mapping: MappingSource
+}

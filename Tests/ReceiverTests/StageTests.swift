@@ -1,0 +1,125 @@
+import RTP
+import Testing
+
+@testable import Receiver
+
+/// Each stage of a track's reception on its own: the filter, the segment detector, the timeline mapping.
+@Suite struct StageTests {
+    static let reception = Fixture.reception(clock: .senderReports, ssrc: 0xABCD)
+
+    @Test("the filter: RTP of the stream passes; not RTP, a partial frame, another type or SSRC, mux RTCP do not")
+    func filter() {
+        var multiplexed = Self.reception
+        multiplexed.rtcpMultiplexed = true
+        let filter = PacketFilter(Self.reception)
+        func verdict(_ bytes: [UInt8], _ filter: PacketFilter = filter) -> String {
+            bytes.withUnsafeBytes { raw in
+                switch filter.check(raw) {
+                case .accepted: "accepted"
+                case .malformed: "malformed"
+                case .unexpected: "unexpected"
+                case .rtcp: "rtcp"
+                }
+            }
+        }
+        let good = Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: Fixture.payload(first: 0))
+        #expect(verdict(good) == "accepted")
+        #expect(verdict([0x80, 0x60, 0x00]) == "malformed")
+        // 16-bit mono: a payload of 95 bytes is no whole number of frames.
+        let partial = Fixture.packet(
+            sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: Array(Fixture.payload(first: 0).dropLast()))
+        #expect(verdict(partial) == "malformed")
+        #expect(verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0x1, payload: [0, 0])) == "unexpected")
+        #expect(
+            verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: [0, 0], type: 97)) == "unexpected")
+        // An RTCP receiver report (PT 201) parses as RTP of type 73 with the marker set: on a multiplexed port it is
+        // RTCP (RFC 5761 section 4), elsewhere a packet of another type.
+        // A receiver report with one block: 32 bytes, length field 7.
+        let report: [UInt8] = [0x81, 0xC9, 0x00, 0x07, 0x00, 0x00, 0xAB, 0xCD] + [UInt8](repeating: 0, count: 24)
+        #expect(verdict(report, PacketFilter(multiplexed)) == "rtcp")
+        #expect(verdict(report) == "unexpected")
+    }
+
+    @Test("the segment detector: a jump or a new SSRC is held, confirmed by the next in sequence, else dropped")
+    func segmentDetector() {
+        var detector = SegmentDetector(framesPerPacket: 48, sampleRate: 48_000, capacity: 24_000)
+        func header(_ sequence: UInt16, _ timestamp: UInt32, ssrc: UInt32 = 0xABCD) -> RTPHeader {
+            RTPHeader(payloadType: 96, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc)
+        }
+        let segment = Segment(
+            index: 0, header: header(100, 4800),
+            buffer: JitterBuffer(encoding: .l16, channelCount: 1, capacity: 24_000, start: 0), arrival: 0)
+        func classify(_ header: RTPHeader) -> (String, UInt16?) {
+            let (decision, dropped) = [UInt8](repeating: 0, count: 12).withUnsafeBytes {
+                detector.classify(header, bytes: $0, arrival: 0, current: segment)
+            }
+            let name =
+                switch decision {
+                case .continues: "continues"
+                case .held: "held"
+                case .restart(let pending): "restart \(pending.reason)"
+                }
+            return (name, dropped?.sequence)
+        }
+        #expect(classify(header(101, 4848)) == ("continues", nil))
+        // 5000 sequence numbers ahead: a jump, held; a stray, dropped when the stream goes on.
+        #expect(classify(header(5101, 4848 + 48 * 5000)) == ("held", nil))
+        #expect(classify(header(102, 4896)) == ("continues", 5101))
+        // Timestamps two seconds off with sequence numbers in step: a jump too, confirmed by the next one.
+        #expect(classify(header(103, 4944 + 96_000)) == ("held", nil))
+        #expect(classify(header(104, 4992 + 96_000)) == ("restart jump", nil))
+        // A new SSRC, held, then confirmed.
+        #expect(classify(header(7, 0, ssrc: 0x1234)) == ("held", nil))
+        #expect(classify(header(8, 48, ssrc: 0x1234)) == ("restart newSSRC", nil))
+    }
+
+    @Test("the timeline mapping: a report maps an unmapped segment, an assumed clock gives way, others are said")
+    func timelineMapping() {
+        let second: Int64 = 1_000_000_000
+        // A report at 1 s of Unix time for RTP 1000 at 48 kHz: delta 48 000 - 1000.
+        var mapping = TimelineMapping(firstArrival: 0)
+        #expect(mapping.take(ntp: second, rtp: 1000, rate: 48_000, assumed: false, unwritten: true) == .mapped)
+        #expect(mapping.delta == 47_000 && mapping.source == .senderReports)
+        // An assumed media clock 100 frames off gives way while nothing is written; a stated one is kept.
+        var assumed = TimelineMapping(firstArrival: 0)
+        assumed.map(delta: 46_900, source: .mediaClock)
+        #expect(
+            assumed.take(ntp: second, rtp: 1000, rate: 48_000, assumed: true, unwritten: true)
+                == .disagrees(frames: 100, replaced: true))
+        #expect(assumed.delta == 47_000 && assumed.source == .senderReports)
+        var stated = TimelineMapping(firstArrival: 0)
+        stated.map(delta: 46_900, source: .mediaClock)
+        #expect(
+            stated.take(ntp: second, rtp: 1000, rate: 48_000, assumed: false, unwritten: true)
+                == .disagrees(frames: 100, replaced: false))
+        #expect(stated.delta == 46_900)
+        // Only the first report is compared; a frame's difference is agreement.
+        #expect(stated.take(ntp: 2 * second, rtp: 49_000, rate: 48_000, assumed: false, unwritten: true) == .agrees)
+        var close = TimelineMapping(firstArrival: 0)
+        close.map(delta: 46_999, source: .mediaClock)
+        #expect(close.take(ntp: second, rtp: 1000, rate: 48_000, assumed: false, unwritten: true) == .agrees)
+        // The report after the one that mapped is compared once (a stream 1000 ppm fast is 48 frames off after
+        // 1 s), later ones are points for the drift: 96 096 frames in 2 s of wall time is 1000 ppm fast.
+        #expect(
+            mapping.take(ntp: 2 * second, rtp: 49_048, rate: 48_000, assumed: false, unwritten: true)
+                == .disagrees(frames: -48, replaced: false))
+        #expect(mapping.take(ntp: 3 * second, rtp: 97_096, rate: 48_000, assumed: false, unwritten: true) == .agrees)
+        #expect(abs((mapping.driftPartsPerMillion(rate: 48_000) ?? 0) - 1000) < 1e-6)
+        // The arrival mapping: the first packet's arrival is its first frame's time.
+        let arrived = TimelineMapping(firstArrival: second)
+        #expect(arrived.arrivalDelta(firstPosition: 500, rate: 48_000) == 47_500)
+    }
+
+    @Test("the direct media clock: TAI taken to UTC by the offset given, not a constant")
+    func directDeltaUsesTheGivenTAIOffset() {
+        let arrival: Int64 = 1_795_953_600_000_000_000
+        let utcFrames = arrival / 1_000_000_000 * 48_000
+        for tai in [36, 37] {
+            let timestamp = UInt32(truncatingIfNeeded: utcFrames + Int64(tai) * 48_000)
+            let delta = MediaClock.directDelta(
+                timestamp: timestamp, extended: Int64(timestamp), offset: 0, timescale: .tai, taiOffsetSeconds: tai,
+                near: arrival, rate: 48_000)
+            #expect(Int64(timestamp) + delta == utcFrames, "TAI - UTC \(tai)")
+        }
+    }
+}
