@@ -18,21 +18,24 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("JSON", []),
     // PTP management messages (IEEE 1588), what ptp4l answers on its local socket.
     ("PTP", []),
+    // The RTCP participant (RFC 3550 section 6) that sender and recorder share: reports built and taken in.
+    ("RTCP", ["Interfaces", "RTP"]),
     // Pure planning: a take and its inputs' formats -> one plan per track.
     ("Planning", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
     // Rings between one producer thread and one consumer, without locks.
     ("Rings", []),
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
-    ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "JSON", "SDP"]),
+    ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "RTCP", "JSON", "SDP"]),
     // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
-    ("Receiver", ["Interfaces", "PCM", "RTP"]),
+    ("Receiver", ["Interfaces", "PCM", "RTP", "RTCP"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
     ("Platform", ["CPlatformShims", "Interfaces", "PTP"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.
     (
         "Application",
         [
-            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "SDP", "JSON", "Planning", "Sender", "Receiver",
+            "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "RTCP", "SDP", "JSON", "Planning", "Sender",
+            "Receiver",
             "Rings",
             "Platform",
         ]
@@ -53,7 +56,9 @@ let package = Package(
         .executableTarget(
             name: "audiostreamer",
             dependencies: [
-                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "PTP", "Platform", "RTP", "Receiver", "SDP",
+                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "PTP", "Platform", "RTP", "RTCP",
+                "Receiver",
+                "SDP",
                 "Sender",
                 "Planning",
             ]),
@@ -70,6 +75,7 @@ let package = Package(
         .testTarget(name: "WAVTests", dependencies: ["WAV", "Interfaces", "TestSupport"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "PCM", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "RTCPTests", dependencies: ["RTCP", "RTP", "Interfaces"]),
         .testTarget(name: "PTPTests", dependencies: ["PTP", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(
@@ -77,10 +83,12 @@ let package = Package(
             dependencies: ["Planning", "Interfaces", "Numbers", "PCM", "RTP", "SDP", "TestSupport"]),
         .testTarget(
             name: "SenderTests",
-            dependencies: ["Sender", "Interfaces", "PCM", "WAV", "RTP", "Platform", "Application", "TestSupport"]),
+            dependencies: [
+                "Sender", "Interfaces", "PCM", "WAV", "RTP", "RTCP", "Platform", "Application", "TestSupport",
+            ]),
         .testTarget(
             name: "ReceiverTests",
-            dependencies: ["Receiver", "Interfaces", "PCM", "RTP", "Planning", "SDP", "TestSupport"]),
+            dependencies: ["Receiver", "Interfaces", "PCM", "RTP", "RTCP", "TestSupport"]),
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["audiostreamer", "Application", "Planning", "Arguments", "Interfaces", "Numbers", "Sender"]),

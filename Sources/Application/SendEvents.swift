@@ -3,6 +3,7 @@ import PCM
 import PTP
 import Planning
 import Platform
+import RTCP
 import RTP
 import Sender
 import WAV

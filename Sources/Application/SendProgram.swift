@@ -284,7 +284,7 @@ public enum SendProgram {
     /// A track's engine parts, its sockets open.
     struct OpenedTrack {
         var track: Track
-        var rtcp: RTCPParticipant
+        var rtcp: StreamParticipant
         var reader: ReadAheadSource?
         var socket: UDPSocket
         var rtcpSocket: UDPSocket
@@ -311,7 +311,7 @@ public enum SendProgram {
         let track = Track(
             name: plan.name, source: reader ?? source, packetizer: packetizer, sink: socket,
             frameLimit: plan.frameLimit, loops: plan.loops)
-        let rtcp = RTCPParticipant(
+        let rtcp = StreamParticipant(
             track: track, socket: rtcpSocket, destination: plan.rtcpDestination,
             canonicalName: session.canonicalName, isMultiplexed: plan.rtcpMultiplexed)
         return OpenedTrack(track: track, rtcp: rtcp, reader: reader, socket: socket, rtcpSocket: rtcpSocket)
@@ -495,7 +495,7 @@ public enum SendProgram {
 
     /// Writes the statistics of every stream as one JSON document, atomically.
     static func writeStatistics(
-        _ sessions: [RTCPParticipant], start: ClockPair, to path: String, events: (SendEvent) -> Void
+        _ sessions: [StreamParticipant], start: ClockPair, to path: String, events: (SendEvent) -> Void
     ) {
         let document = JSONValue.object([("streams", .array(sessions.map { $0.statistics(start: start) }))])
         do {

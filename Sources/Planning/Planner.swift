@@ -339,12 +339,10 @@ public enum Planner {
 
     /// The RTCP interval for the session bandwidth of the leanest track (RFC 3550 section 6.2).
     static func rtcpInterval(_ policy: RTCPIntervalPolicy, tracks: [TrackPlan]) -> RTCPInterval {
-        let bandwidth =
-            tracks.map { track in
-                RTCPInterval.sessionBandwidth(
-                    sampleRate: track.format.sampleRate, channelCount: track.format.channelCount,
-                    bytesPerSample: track.encoding.bytesPerSample, framesPerPacket: track.framesPerPacket)
-            }.min() ?? 1
+        let bandwidth = RTCPInterval.leanestSessionBandwidth(
+            of: tracks.map {
+                ($0.format.sampleRate, $0.format.channelCount, $0.encoding.bytesPerSample, $0.framesPerPacket)
+            })
         let minimum =
             switch policy {
             case .standard: RTCPInterval.defaultMinimumSeconds

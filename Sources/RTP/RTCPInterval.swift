@@ -51,6 +51,18 @@ public struct RTCPInterval: Sendable, Hashable {
         return base * Double.random(in: 0.5...1.5, using: &random) / Self.compensation
     }
 
+    /// The session bandwidth of the leanest of several streams, each `(sampleRate, channelCount, bytesPerSample,
+    /// framesPerPacket)`: sender and recorder size RTCP's budget by it, so no stream's reports outgrow their 5 %.
+    public static func leanestSessionBandwidth(
+        of streams: [(sampleRate: Int, channelCount: Int, bytesPerSample: Int, framesPerPacket: Int)]
+    ) -> Double {
+        streams.map {
+            sessionBandwidth(
+                sampleRate: $0.sampleRate, channelCount: $0.channelCount, bytesPerSample: $0.bytesPerSample,
+                framesPerPacket: $0.framesPerPacket)
+        }.min() ?? 1
+    }
+
     /// The session bandwidth of one L16/L24 stream: payload bits plus 40 bytes of IPv4, UDP and RTP headers per packet.
     public static func sessionBandwidth(
         sampleRate: Int, channelCount: Int, bytesPerSample: Int, framesPerPacket: Int

@@ -1,4 +1,5 @@
 import Interfaces
+import RTCP
 import RTP
 import Synchronization
 
@@ -59,8 +60,8 @@ public final class Recorder {
     public let settings: RecorderSettings
     let routes: [Route]
     let receiver: any DatagramBatchReceiving
-    /// The socket each track sends its reports from (its RTCP socket, or its RTP socket with rtcp-mux).
-    let reportSockets: [any DatagramSocket]
+    /// Each track's RTCP participant, reporting from the track's RTCP socket (its RTP socket with rtcp-mux).
+    public let participants: [ReceivingParticipant]
     public private(set) var timeline: TakeTimeline
     private var random: any RandomNumberGenerator
     /// Datagrams the kernel dropped, summed over every socket, as last read.
@@ -80,7 +81,12 @@ public final class Recorder {
         self.settings = settings
         self.routes = routes
         self.receiver = receiver
-        self.reportSockets = reportSockets
+        participants = zip(tracks, reportSockets).enumerated().map { index, pair in
+            ReceivingParticipant(
+                ssrc: settings.reportSSRCs[index], canonicalName: settings.canonicalName,
+                sampleRate: pair.0.reception.sampleRate, socket: pair.1, destination: nil,
+                isMultiplexed: pair.0.reception.rtcpMultiplexed, sending: NotSending(), receiving: pair.0)
+        }
         self.random = random
         timeline = TakeTimeline(
             start: settings.start.map { EpochFrames(frames: $0, rate: 1_000_000_000) },
@@ -154,6 +160,7 @@ public final class Recorder {
                 return
             }
             track.receiveRTCP(packets, source: source, arrival: arrival, timeline: &timeline)
+            participants[route.track].receive(packets, from: source, arrival: arrival)
         } else {
             track.receiveRTP(bytes, arrival: arrival, timeline: &timeline)
         }
@@ -175,13 +182,14 @@ public final class Recorder {
 
     /// RFC 3550's interval for a receiver among two members, with RTCP's 5 % of the leanest track's bandwidth.
     func reportIntervalNanoseconds() -> Int64 {
-        let bandwidth =
-            tracks.map { track in
-                RTCPInterval.sessionBandwidth(
-                    sampleRate: track.reception.sampleRate, channelCount: track.reception.channelCount,
-                    bytesPerSample: track.reception.encoding.bytesPerSample,
-                    framesPerPacket: track.reception.framesPerPacket)
-            }.min() ?? 1
+        let bandwidth = RTCPInterval.leanestSessionBandwidth(
+            of: tracks.map {
+                let reception = $0.reception
+                return (
+                    reception.sampleRate, reception.channelCount, reception.encoding.bytesPerSample,
+                    reception.framesPerPacket
+                )
+            })
         let interval = RTCPInterval(sessionBandwidth: bandwidth, minimumSeconds: settings.rtcpMinimumSeconds)
         let seconds = interval.randomizedSeconds(
             members: 2, senders: 1, averagePacketBytes: 100, weSent: false, using: &random)
@@ -190,22 +198,17 @@ public final class Recorder {
 
     /// A receiver report (with SDES CNAME, and BYE when leaving) to every track's sender that has reported.
     func sendReports(now: Int64, goodbye: Bool) {
-        for (index, track) in tracks.enumerated() {
-            guard let destination = track.senderRTCP, let block = track.reportBlock(now: now) else { continue }
-            let own = settings.reportSSRCs[index]
-            var packets: [RTCPPacket] = [
-                .receiverReport(RTCPReceiverReport(ssrc: own, reports: [block])),
-                .sourceDescription(
-                    RTCPSourceDescription(chunks: [
-                        .init(
-                            ssrc: own,
-                            items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: settings.canonicalName)]
-                        )
-                    ])),
-            ]
-            if goodbye { packets.append(.goodbye(RTCPGoodbye(sources: [own]))) }
-            let bytes = RTCPPacket.compound(packets)
-            _ = bytes.withUnsafeBytes { reportSockets[index].send($0, to: destination) }
+        let instant = ClockPair(monotonic: 0, wall: now)
+        for (track, participant) in zip(tracks, participants) {
+            guard let destination = track.senderRTCP, track.reportBlock(now: now) != nil else { continue }
+            participant.send(at: instant, start: instant, to: destination, goodbye: goodbye)
         }
     }
+}
+
+/// A recorder's RTCP participant towards one track's sender: a receiver, reporting what the track hears.
+public typealias ReceivingParticipant = RTCPParticipant<NotSending, TrackReceiver>
+
+extension TrackReceiver: RTCPReceiving {
+    public func reportBlocks(now: Int64) -> [RTCPReportBlock] { reportBlock(now: now).map { [$0] } ?? [] }
 }

@@ -9,7 +9,7 @@ import RTP
 /// at once.
 public final class RTCPReporter: @unchecked Sendable {
     // @unchecked: `random`, `buffer` and the waiter belong to the reporter's thread from `run` on.
-    public let sessions: [RTCPParticipant]
+    public let sessions: [StreamParticipant]
     public let interval: RTCPInterval
     private var random: any RandomNumberGenerator
     /// Waits on every RTCP socket once (sessions may share one).
@@ -18,7 +18,7 @@ public final class RTCPReporter: @unchecked Sendable {
 
     /// - Parameter waiter: waits on the sessions' sockets; each session's socket must be among its `sockets`.
     public init(
-        sessions: [RTCPParticipant], interval: RTCPInterval, waiter: any DatagramWaiting,
+        sessions: [StreamParticipant], interval: RTCPInterval, waiter: any DatagramWaiting,
         random: any RandomNumberGenerator
     ) {
         self.sessions = sessions
@@ -28,7 +28,7 @@ public final class RTCPReporter: @unchecked Sendable {
     }
 
     /// Every distinct socket of `sessions`, in order: what the waiter must wait on.
-    public static func sockets(of sessions: [RTCPParticipant]) -> [any DatagramSocket] {
+    public static func sockets(of sessions: [StreamParticipant]) -> [any DatagramSocket] {
         var sockets: [any DatagramSocket] = []
         for session in sessions where !sockets.contains(where: { $0 === session.socket }) {
             sockets.append(session.socket)

@@ -3,6 +3,7 @@ import Interfaces
 import Numbers
 import Planning
 import Platform
+import RTCP
 import RTP
 import Sender
 

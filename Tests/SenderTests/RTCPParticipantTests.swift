@@ -1,5 +1,6 @@
 import Interfaces
 import Platform
+import RTCP
 import RTP
 import Sender
 import Synchronization
@@ -23,13 +24,13 @@ private let halfPastMidnight: Int64 = 1_704_067_200_500_000_000
 private func makeSession(
     sampleRate: Int = 48_000, initialTimestamp: UInt32 = 0, isMultiplexed: Bool = false,
     destination: Endpoint? = nil
-) throws -> RTCPParticipant {
+) throws -> StreamParticipant {
     let (track, _) = try makeTrack(
         sampleRate: sampleRate, framesPerPacket: sampleRate / 1000, frames: sampleRate / 10,
         clock: ManualClock(time: 0), initialTimestamp: initialTimestamp)
     let socket = try UDPSocket(family: .ipv4)
     try socket.bind(to: .loopback(.ipv4, port: 0))
-    return RTCPParticipant(
+    return StreamParticipant(
         track: track, socket: socket, destination: destination ?? .loopback(.ipv4, port: 9),
         canonicalName: "test@host", isMultiplexed: isMultiplexed)
 }
@@ -162,7 +163,7 @@ private func arrival(wall: Int64 = halfPastMidnight) -> ClockPair {
     // MARK: Compounds
 
     /// The session's compound at `halfPastMidnight`, one second after the start, as bytes and parsed back.
-    private func compoundOneSecondIn(_ session: RTCPParticipant, goodbye: Bool) throws -> (
+    private func compoundOneSecondIn(_ session: StreamParticipant, goodbye: Bool) throws -> (
         bytes: [UInt8], parsed: [RTCPPacket]
     ) {
         let start = ClockPair(monotonic: 10_000_000_000, wall: halfPastMidnight - 1_000_000_000)
