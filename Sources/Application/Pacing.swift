@@ -17,7 +17,7 @@ public struct PacingSettings: Sendable, Hashable {
     /// Without a start instant, the first packet leaves this long after `run` is called.
     public var startDelayNanoseconds: Int64 = 20_000_000
     /// After a stall, packets later than this are skipped rather than sent in a burst.
-    public var maximumLatenessNanoseconds = Scheduler<MonotonicClock>.defaultMaximumLateness
+    public var maximumLatenessNanoseconds = Scheduler<MonotonicTimeline>.defaultMaximumLateness
     /// Pacing threads; nil chooses: one for up to `tracksPerThread` tracks, more (up to the CPUs) beyond.
     public var threads: Int?
     public static let tracksPerThread = 64
@@ -42,6 +42,8 @@ public final class StreamRunner {
     public let tracks: [Track]
     public let settings: PacingSettings
     public let stop: StopSignal
+    /// The clocks the tracks are paced on.
+    public let clocks: any Clocks
     /// Sends RTCP for the tracks on its own thread; nil sends none.
     public let reporter: RTCPReporter?
     /// Both clocks read at the moment the first packet is due (set by `run`).
@@ -55,8 +57,10 @@ public final class StreamRunner {
     private var jobs: [PacingJob] = []
 
     public init(
-        tracks: [Track], settings: PacingSettings, stop: StopSignal = StopSignal(), reporter: RTCPReporter? = nil
+        tracks: [Track], settings: PacingSettings, clocks: any Clocks, stop: StopSignal = StopSignal(),
+        reporter: RTCPReporter? = nil
     ) {
+        self.clocks = clocks
         self.reporter = reporter
         self.tracks = tracks
         self.settings = settings
@@ -70,7 +74,7 @@ public final class StreamRunner {
         startAt: ClockPair? = nil, statusInterval: Int64 = 500_000_000,
         note: @escaping @Sendable (SendEvent) -> Void, status: (_ elapsedSeconds: Double, _ final: Bool) -> Void
     ) throws(SendFailure) {
-        let clocks = SystemClocks()
+        let clocks = self.clocks
         if let at = startAt {
             start = at
         } else {
@@ -87,7 +91,7 @@ public final class StreamRunner {
             let own = Array(tracks[first..<min(first + share, tracks.count)])
             let shortest = own.map(\.packetNanoseconds).min() ?? 0
             let scheduler = Scheduler(
-                tracks: own, clock: MonotonicClock(),
+                tracks: own, clock: MonotonicTimeline(clocks),
                 spinNanoseconds: settings.spin(shortestPacketNanoseconds: shortest),
                 maximumLateness: settings.maximumLatenessNanoseconds)
             return PacingJob(scheduler: scheduler, start: start.monotonic, stop: stop, finished: StopSignal())
@@ -156,14 +160,14 @@ public final class StreamRunner {
 /// What the pacing thread runs; @unchecked because the scheduler and its tracks belong to that thread
 /// alone from the moment it starts until it is joined.
 private final class PacingJob: @unchecked Sendable {
-    let scheduler: Scheduler<MonotonicClock>
+    let scheduler: Scheduler<MonotonicTimeline>
     let start: Int64
     let stop: StopSignal
     let finished: StopSignal
     /// Written by the pacing thread before it signals `finished`, read after the join.
     var cpuNanoseconds: Int64 = 0
 
-    init(scheduler: Scheduler<MonotonicClock>, start: Int64, stop: StopSignal, finished: StopSignal) {
+    init(scheduler: Scheduler<MonotonicTimeline>, start: Int64, stop: StopSignal, finished: StopSignal) {
         self.scheduler = scheduler
         self.start = start
         self.stop = stop

@@ -13,13 +13,15 @@ final class RingOutput: TrackOutput, @unchecked Sendable {
     let ring: SPSCByteRing
     /// Set when the writer could not keep up for a whole second: the take ends.
     let overflowed = Atomic<Bool>(false)
+    /// What the receive thread waits on while the ring is full.
+    let clock: MonotonicTimeline
 
-    init(capacity: Int) {
+    init(capacity: Int, clock: MonotonicTimeline) {
         ring = SPSCByteRing(capacity: capacity)
+        self.clock = clock
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) {
-        let clock = MonotonicClock()
         var offset = 0
         while offset < bytes.count {
             // In pieces of at most a quarter of the ring, waiting for the writer while it is full.
@@ -60,13 +62,16 @@ final class RecordWriter: @unchecked Sendable {
     /// Set by the writer thread when a write failed.
     let failed = Atomic<Bool>(false)
 
-    init(files: [File]) {
+    /// What the writer thread paces its drains and patches by.
+    let clock: MonotonicTimeline
+
+    init(files: [File], clock: MonotonicTimeline) {
         self.files = files
+        self.clock = clock
     }
 
     func start() throws(SystemError) {
         thread = try OSThread { [self] in
-            let clock = MonotonicClock()
             var nextPatch = clock.now() + 1_000_000_000
             while !stop.isStopped {
                 drain(files)

@@ -119,7 +119,7 @@ public struct RecordSummary: Sendable {
 /// ends, and leave every file finished and valid.
 public enum RecordProgram {
     public static func run(
-        _ request: RecordRequest, environment: SendEnvironment, events: @escaping @Sendable (RecordEvent) -> Void,
+        _ request: RecordRequest, environment: Environment, events: @escaping @Sendable (RecordEvent) -> Void,
         stop: StopSignal
     ) throws(RecordFailure) -> RecordSummary {
         var take = request.take
@@ -129,7 +129,8 @@ public enum RecordProgram {
         }
         let taiOffset = taiOffsetSeconds(ptp: PTPClient.status())
         take.streams = try streams(
-            of: request.streams, interface: interface, taiOffsetSeconds: taiOffset, events: events)
+            of: request.streams, interface: interface, taiOffsetSeconds: taiOffset, clock: environment.timeline,
+            events: events)
         let plan: RecordingPlan
         do throws(PlanError) {
             // The CNAME's address: this host's on the way to the first stream's sender (a group's source filter
@@ -184,7 +185,7 @@ public enum RecordProgram {
                 throw .statisticsUnwritable(path: path, reason: "\(error)")
             }
         }
-        let (writer, outputs, paths) = try createFiles(for: plan, clocks: environment.clocks)
+        let (writer, outputs, paths) = try createFiles(for: plan, clock: environment.timeline)
         let receivers = zip(plan.tracks, outputs).map { track, output in
             TrackReceiver(
                 reception: TrackReception(track, taiOffsetSeconds: plan.taiOffsetSeconds), output: output,
@@ -197,7 +198,7 @@ public enum RecordProgram {
         let recorder = Recorder(
             tracks: receivers, settings: RecorderSettings(plan), routes: routes, receiver: receiver,
             reportSockets: reportSockets,
-            random: SystemRandomSource())
+            random: environment.random())
         do throws(SystemError) {
             try writer.start()
         } catch {
@@ -237,12 +238,13 @@ public enum RecordProgram {
 
     /// The streams the request describes, read from their files.
     static func streams(
-        of streams: RecordRequest.Streams, interface: UInt32?, taiOffsetSeconds: Int, events: (RecordEvent) -> Void
+        of streams: RecordRequest.Streams, interface: UInt32?, taiOffsetSeconds: Int, clock: MonotonicTimeline,
+        events: (RecordEvent) -> Void
     ) throws(RecordFailure) -> [RecordTake.Stream] {
         switch streams {
         case .sap(let names, let wait, let group):
             return try announcedStreams(
-                names: names, waitSeconds: wait, group: group, interface: interface, events: events)
+                names: names, waitSeconds: wait, group: group, interface: interface, clock: clock, events: events)
         case .plain(let description):
             return [RecordTake.Stream(description: description, origin: "the options")]
         case .takeFile(let path):
@@ -293,7 +295,8 @@ public enum RecordProgram {
     /// Listens for SAP announcements (239.255.255.255:9875, or the group given) for `waitSeconds`, or until every
     /// stream named has been heard; returns the streams named (by `s=` or `i=`), or every one heard.
     static func announcedStreams(
-        names: [String], waitSeconds: Int, group: String?, interface: UInt32?, events: (RecordEvent) -> Void
+        names: [String], waitSeconds: Int, group: String?, interface: UInt32?, clock: MonotonicTimeline,
+        events: (RecordEvent) -> Void
     ) throws(RecordFailure) -> [RecordTake.Stream] {
         let address: IPAddress
         if let group {
@@ -310,7 +313,6 @@ public enum RecordProgram {
         } catch {
             throw .portUnavailable(port: SAPPacket.port, error as? SystemError ?? SystemError("bind", errno: 0))
         }
-        let clock = MonotonicClock()
         let deadline = clock.now() + Int64(waitSeconds) * 1_000_000_000
         var heard: [String: (text: String, origin: String)] = [:]
         var order: [String] = []
@@ -404,17 +406,19 @@ public enum RecordProgram {
     }
 
     /// Creates the output folder and every file (never replacing one), with an empty WAV in each.
-    static func createFiles(for plan: RecordingPlan, clocks: some Clocks) throws(RecordFailure) -> (
+    static func createFiles(for plan: RecordingPlan, clock: MonotonicTimeline) throws(RecordFailure) -> (
         RecordWriter, [RingOutput], [String]
     ) {
-        let placeholder = broadcasts(for: plan, start: clocks.wallNow())
+        let placeholder = broadcasts(for: plan, start: clock.clocks.wallNow())
         var created: [String] = []
         func fail(_ failure: RecordFailure) -> RecordFailure {
             removeAll(created)
             return failure
         }
         // A second of audio between the receive thread and the disk (the writer empties it every 10 ms).
-        let outputs = plan.tracks.map { RingOutput(capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame)) }
+        let outputs = plan.tracks.map {
+            RingOutput(capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame), clock: clock)
+        }
         var files: [RecordWriter.File] = []
         switch plan.output {
         case .directory(let folder):
@@ -448,7 +452,7 @@ public enum RecordProgram {
                     path: path, ring: outputs[0].ring, writer: file,
                     parts: zip(outputs, plan.tracks).map { ($0.ring, $1.format.bytesPerFrame) }))
         }
-        return (RecordWriter(files: files), outputs, created)
+        return (RecordWriter(files: files, clock: clock), outputs, created)
     }
 
     static func create(
@@ -490,7 +494,7 @@ public enum RecordProgram {
     /// Runs the receive thread until the take ends, reporting progress and statistics from this one.
     static func receive(
         _ recorder: Recorder, plan: RecordingPlan, outputs: [RingOutput], writer: RecordWriter, request: RecordRequest,
-        environment: SendEnvironment, events: @escaping @Sendable (RecordEvent) -> Void, stop: StopSignal
+        environment: Environment, events: @escaping @Sendable (RecordEvent) -> Void, stop: StopSignal
     ) throws(RecordFailure) -> Recorder.Ending {
         let done = StopSignal()
         let ending = Mutex<Recorder.Ending>(.stopped)
@@ -499,7 +503,8 @@ public enum RecordProgram {
         do throws(SystemError) {
             thread = try OSThread {
                 let end = job.recorder.run(
-                    clocks: SystemClocks(), stop: stop, events: { events(.receiver($0)) }, publish: { job.publish() })
+                    clocks: environment.clocks, stop: stop, events: { events(.receiver($0)) },
+                    publish: { job.publish() })
                 ending.withLock { $0 = end }
                 done.stop()
             }

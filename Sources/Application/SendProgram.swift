@@ -45,17 +45,28 @@ public struct SendRequest: Sendable {
     }
 }
 
-/// What a send takes from its surroundings: passed in by the command line, the one place that chooses them.
-public struct SendEnvironment: Sendable {
-    public var clocks = SystemClocks()
+/// What the commands take from their surroundings, made once by the command line (the composition root) and
+/// passed down: the system's clocks and randomness in a run, a manual clock and a seeded generator in a test.
+public struct Environment: Sendable {
+    public var clocks: any Clocks
+    /// A new source of randomness for each engine that draws (SSRCs, RTCP intervals, SAP timing).
+    public var random: @Sendable () -> any RandomNumberGenerator
     public var clockSync: any ClockSyncReader
     /// The user the default CNAME names.
     public var userName: String
 
-    public init(clockSync: any ClockSyncReader, userName: String) {
+    public init(
+        clocks: any Clocks, random: @escaping @Sendable () -> any RandomNumberGenerator,
+        clockSync: any ClockSyncReader, userName: String
+    ) {
+        self.clocks = clocks
+        self.random = random
         self.clockSync = clockSync
         self.userName = userName
     }
+
+    /// The clocks' monotonic timeline, for the engines that pace or wait on it.
+    var timeline: MonotonicTimeline { MonotonicTimeline(clocks) }
 }
 
 /// `audiostreamer send`: open the inputs, plan the take, open what the plan names, write the SDP files, stream.
@@ -75,7 +86,7 @@ public enum SendProgram {
 
     /// Streams the request's take until it ends or `stop` is set; returns how each track ended.
     public static func run(
-        _ request: SendRequest, environment: SendEnvironment, events: @escaping @Sendable (SendEvent) -> Void,
+        _ request: SendRequest, environment: Environment, events: @escaping @Sendable (SendEvent) -> Void,
         stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
         let note: (InputNote) -> Void = { events(.input($0)) }
@@ -127,13 +138,14 @@ public enum SendProgram {
             userName: environment.userName, referenceClock: referenceClock, taiOffsetSeconds: taiOffset)
         let plan: TakePlan
         do throws(PlanError) {
-            var random = SystemRandomSource()
+            var random = environment.random()
             plan = try Planner.plan(take, inputs: inputs, random: &random)
         } catch {
             throw .plan(error, takeFile: takeFilePath)
         }
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in
-            try open(track, source: source, plan: plan, interface: interface ?? 0, stop: stop)
+            try open(
+                track, source: source, plan: plan, interface: interface ?? 0, clock: environment.timeline, stop: stop)
         }
         // --stats refused now rather than warned of in the middle of the stream: its first version written at once.
         if let path = request.statisticsPath {
@@ -161,7 +173,8 @@ public enum SendProgram {
         let readAheadStop = StopSignal()
         let readerThread: OSThread
         do throws(SystemError) {
-            readerThread = try OSThread { readAhead.run(clock: MonotonicClock(), stop: readAheadStop) }
+            let clock = environment.timeline
+            readerThread = try OSThread { readAhead.run(clock: clock, stop: readAheadStop) }
         } catch {
             throw .thread(error)
         }
@@ -170,7 +183,8 @@ public enum SendProgram {
             readerThread.join()
         }
         let announcer =
-            try (request.sap || take.aes67) ? startAnnouncing(plan, request: request, interface: interface ?? 0) : nil
+            try (request.sap || take.aes67)
+            ? startAnnouncing(plan, request: request, interface: interface ?? 0, environment: environment) : nil
         defer {
             announcer?.finish()
             if let announcer { events(.announced(count: announcer.announcer.sent.load(ordering: .relaxed))) }
@@ -209,7 +223,9 @@ public enum SendProgram {
 
     /// Starts announcing every track's SDP with SAP: to 239.255.255.255:9875 for IPv4 (AES67's), the IPv6 group of
     /// the session's scope for IPv6, or the address asked for; with the tracks' multicast hop limit and interface.
-    static func startAnnouncing(_ plan: TakePlan, request: SendRequest, interface: UInt32) throws(SendFailure)
+    static func startAnnouncing(
+        _ plan: TakePlan, request: SendRequest, interface: UInt32, environment: Environment
+    ) throws(SendFailure)
         -> Announcing
     {
         guard let first = plan.tracks.first else { throw .plan(.noStreams, takeFile: nil) }
@@ -228,11 +244,12 @@ public enum SendProgram {
             let announcer = SAPAnnouncer(
                 descriptions: plan.tracks.map { plan.sessionDescription(for: $0).rendered() }, socket: socket,
                 destination: Endpoint(address: group, port: SAPPacket.port), origin: first.sourceAddress,
-                random: SystemRandomSource())
+                random: environment.random())
             let announcing = Announcing(announcer)
             let stop = StopSignal()
+            let clocks = environment.clocks
             announcing.thread = try OSThread {
-                announcer.run(clocks: SystemClocks(), finished: announcing.finished, stop: stop)
+                announcer.run(clocks: clocks, finished: announcing.finished, stop: stop)
             }
             return announcing
         } catch {
@@ -293,7 +310,8 @@ public enum SendProgram {
     /// Opens what a track's plan names: its RTP socket (bound to the source port if any, connected to the
     /// destination) and its RTCP socket (the same with rtcp-mux, else its own, bound so reports come back to it).
     static func open(
-        _ plan: TrackPlan, source: any FrameSource, plan session: TakePlan, interface: UInt32, stop: StopSignal
+        _ plan: TrackPlan, source: any FrameSource, plan session: TakePlan, interface: UInt32,
+        clock: MonotonicTimeline, stop: StopSignal
     ) throws(SendFailure) -> OpenedTrack {
         let (socket, rtcpSocket) = try openSockets(plan, interface: interface)
         // Files are read ahead by one reader thread, off the pacing thread: a ring of at least a second each.
@@ -302,7 +320,7 @@ public enum SendProgram {
             let format = plan.format
             reader = ReadAheadSource(
                 source, capacity: max(256 * 1024, format.sampleRate * format.bytesPerFrame),
-                maximumFrames: plan.framesPerPacket, loops: plan.loops, clock: MonotonicClock(), stop: stop)
+                maximumFrames: plan.framesPerPacket, loops: plan.loops, clock: clock, stop: stop)
         }
         let packetizer = Packetizer(
             source: plan.format.encoding, encoding: plan.encoding, channelCount: plan.format.channelCount,
@@ -395,7 +413,7 @@ public enum SendProgram {
     /// Streams the opened tracks to their end (or `stop`), reporting progress, clock changes and statistics as it
     /// goes; returns how each track ended.
     static func stream(
-        _ opened: [OpenedTrack], plan: TakePlan, request: SendRequest, environment: SendEnvironment,
+        _ opened: [OpenedTrack], plan: TakePlan, request: SendRequest, environment: Environment,
         clockStatus: ClockSyncStatus, ptp: PTPStatus?, announcer: SAPAnnouncer?,
         events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
@@ -406,9 +424,10 @@ public enum SendProgram {
         }
         let reporter = RTCPReporter(
             sessions: sessions, interval: plan.rtcpInterval, waiter: SocketPoller(rtcpSockets),
-            random: SystemRandomSource())
+            random: environment.random())
         let tracks = opened.map(\.track)
-        let runner = StreamRunner(tracks: tracks, settings: request.pacing, stop: stop, reporter: reporter)
+        let runner = StreamRunner(
+            tracks: tracks, settings: request.pacing, clocks: environment.clocks, stop: stop, reporter: reporter)
         let now = environment.clocks.pairNow()
         let start = now.atWall(plan.startUnixNanoseconds)
         var nextStatistics = 0.0

@@ -81,3 +81,16 @@ public protocol ClockSyncReader: Sendable {
     /// The status now, or nil when it cannot be read (no news).
     func read() -> ClockSyncStatus?
 }
+
+/// The monotonic timeline of a `Clocks` as a `PacingClock`, for engines that only wait: the system's clocks in a
+/// run, a manual clock in a test.
+public struct MonotonicTimeline: PacingClock, Sendable {
+    public let clocks: any Clocks
+
+    public init(_ clocks: any Clocks) {
+        self.clocks = clocks
+    }
+
+    public func now() -> Int64 { clocks.monotonicNow() }
+    public func sleep(until deadline: Int64) { clocks.sleep(untilMonotonic: deadline) }
+}

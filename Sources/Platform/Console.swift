@@ -89,3 +89,13 @@ extension rusage {
     var userNanoseconds: Int64 { Int64(ru_utime.tv_sec) * 1_000_000_000 + Int64(ru_utime.tv_usec) * 1000 }
     var systemNanoseconds: Int64 { Int64(ru_stime.tv_sec) * 1_000_000_000 + Int64(ru_stime.tv_usec) * 1000 }
 }
+
+/// The account this process runs as.
+public enum UserAccount {
+    /// Its login name, from the password database (getpwuid(3) of geteuid(2)); nil where it has none.
+    public static func name() -> String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
+    }
+}

@@ -32,7 +32,7 @@ func measure(packetTime text: String, options: BenchOptions) throws {
     let collector = TimestampCollector(capacity: packets)
     let receiving = try OSThread { collector.run(socket: receiver, firstSequence: firstSequence) }
 
-    let runner = StreamRunner(tracks: [track], settings: options.pacing)
+    let runner = StreamRunner(tracks: [track], settings: options.pacing, clocks: SystemClocks())
     let before = MonotonicClock().now()
     try runner.run(note: { _ in }) { _, _ in }
     let wallSeconds = Double(MonotonicClock().now() - before) / 1e9

@@ -52,7 +52,7 @@ func measureTracks(_ count: Int, framesPerPacket: Int = 48, options: BenchOption
         stopReading.stop()
         reading.join()
     }
-    let runner = StreamRunner(tracks: tracks, settings: options.pacing)
+    let runner = StreamRunner(tracks: tracks, settings: options.pacing, clocks: SystemClocks())
     let before = MonotonicClock().now()
     try runner.run(note: { _ in }) { _, _ in }
     let wallSeconds = Double(MonotonicClock().now() - before) / 1e9

@@ -65,13 +65,15 @@ func record(_ arguments: RecordArguments, stop: StopSignal) -> Int32 {
     }
 }
 
-/// What the commands take from their surroundings. AUDIOSTREAMER_CLOCK_STATUS lets tests script the clock's
-/// synchronisation (see ScriptedClockSync).
-func environment() -> SendEnvironment {
+/// What the commands take from their surroundings: the system's clocks and randomness, made here alone.
+/// AUDIOSTREAMER_CLOCK_STATUS lets tests script the clock's synchronisation (see ScriptedClockSync). The CNAME's
+/// user is $USER, else the account's name (getpwuid), as other RTP tools take it.
+func environment() -> Environment {
     let clockSync: any ClockSyncReader =
         Console.environment("AUDIOSTREAMER_CLOCK_STATUS").map { ScriptedClockSync(script: $0) } ?? KernelClockSync()
-    let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? "audiostreamer"
-    return SendEnvironment(clockSync: clockSync, userName: user)
+    let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? UserAccount.name() ?? "audiostreamer"
+    return Environment(
+        clocks: SystemClocks(), random: { SystemRandomSource() }, clockSync: clockSync, userName: user)
 }
 
 /// Runs `send` (or `demo`) and tells what happens.
