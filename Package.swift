@@ -27,7 +27,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
     ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "RTCP", "JSON", "SDP"]),
     // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
-    ("Receiver", ["Interfaces", "PCM", "RTP", "RTCP"]),
+    ("Receiver", ["Interfaces", "PCM", "RTP", "RTCP", "SDP"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
     ("Platform", ["CPlatformShims", "Interfaces", "PTP"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.
@@ -53,19 +53,13 @@ let package = Package(
     targets: [
         // Wrappers for the few libc calls Swift's Glibc module hides (variadic, macros or _GNU_SOURCE only).
         .target(name: "CPlatformShims"),
-        .executableTarget(
-            name: "audiostreamer",
-            dependencies: [
-                "Application", "Arguments", "Interfaces", "Numbers", "PCM", "PTP", "Platform", "RTP", "RTCP",
-                "Receiver",
-                "SDP",
-                "Sender",
-                "Planning",
-            ]),
+        .executableTarget(name: "audiostreamer", dependencies: ["Application", "Arguments"]),
         .executableTarget(
             name: "audiostreamer-bench",
             dependencies: [
-                "Application", "Arguments", "Interfaces", "JSON", "PCM", "Platform", "RTP", "Sender", "Planning", "WAV",
+                "Application", "Arguments", "Interfaces", "JSON", "Numbers", "PCM", "Platform", "RTP", "Sender",
+                "Planning",
+                "WAV",
             ]),
         // Helpers shared by the test targets (a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

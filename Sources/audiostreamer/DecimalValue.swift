@@ -1,5 +1,5 @@
+import Application
 import Arguments
-import Numbers
 
 /// Option values that are decimals: plain digits with an optional fraction (no sign, no exponent), so `1000` and
 /// `1e3` are not treated differently by different options, and bounded, so no value far out of range reaches

@@ -1,11 +1,4 @@
 import Application
-import Interfaces
-import Numbers
-import Planning
-import Platform
-import RTCP
-import RTP
-import Sender
 
 /// Exit codes from sysexits(3).
 enum ExitCode {

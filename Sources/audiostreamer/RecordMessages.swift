@@ -1,8 +1,4 @@
 import Application
-import Numbers
-import Planning
-import Receiver
-import SDP
 
 /// The words of `record`.
 struct RecordMessages: Sendable {

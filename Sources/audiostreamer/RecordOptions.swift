@@ -1,11 +1,5 @@
 import Application
 import Arguments
-import Interfaces
-import Numbers
-import PCM
-import Planning
-import RTP
-import SDP
 
 /// What `record` was told on the command line.
 struct RecordArguments: Sendable {

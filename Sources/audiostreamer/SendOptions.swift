@@ -1,10 +1,5 @@
 import Application
 import Arguments
-import Interfaces
-import Numbers
-import PCM
-import Planning
-import Platform
 
 /// What `send` and `demo` were told on the command line.
 struct SendArguments: Sendable {

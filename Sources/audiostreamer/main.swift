@@ -1,8 +1,5 @@
 import Application
 import Arguments
-import Interfaces
-import Platform
-import Sender
 
 /// The composition root: parse, pick the surroundings, run one command, turn its outcome into words and an exit code.
 func main() -> Int32 {

@@ -1,0 +1,99 @@
+import Interfaces
+import JSON
+import Numbers
+import PCM
+import Planning
+import Platform
+import RTP
+import Receiver
+import SDP
+import Synchronization
+import WAV
+
+extension RecordProgram {
+    /// Creates the output folder and every file (never replacing one), with an empty WAV in each.
+    static func createFiles(for plan: RecordingPlan, clock: MonotonicTimeline) throws(RecordFailure) -> (
+        RecordWriter, [RingOutput], [String]
+    ) {
+        let placeholder = broadcasts(for: plan, start: clock.clocks.wallNow())
+        var created: [String] = []
+        func fail(_ failure: RecordFailure) -> RecordFailure {
+            removeAll(created)
+            return failure
+        }
+        // A second of audio between the receive thread and the disk (the writer empties it every 10 ms).
+        let outputs = plan.tracks.map {
+            RingOutput(capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame), clock: clock)
+        }
+        var files: [RecordWriter.File] = []
+        switch plan.output {
+        case .directory(let folder):
+            do {
+                try FileSystem.createDirectory(folder)
+            } catch {
+                throw .outputNotCreated(path: folder, reason: "\(error)")
+            }
+            for (index, track) in plan.tracks.enumerated() {
+                let file = try create(track.path, format: track.format, broadcast: placeholder[index], fail: fail)
+                created.append(track.path)
+                files.append(RecordWriter.File(path: track.path, ring: outputs[index].ring, writer: file, parts: []))
+            }
+        case .multichannel(let path):
+            guard let first = plan.tracks.first else { throw .plan(.noStreams, origin: nil) }
+            let channels = plan.tracks.reduce(0) { $0 + $1.stream.channelCount }
+            let format = PCMFormat(
+                encoding: first.format.encoding, channelCount: channels, sampleRate: first.sampleRate)
+            let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            if !folder.isEmpty {
+                do {
+                    try FileSystem.createDirectory(folder)
+                } catch {
+                    throw .outputNotCreated(path: folder, reason: "\(error)")
+                }
+            }
+            let file = try create(path, format: format, broadcast: placeholder[0], fail: fail)
+            created.append(path)
+            files.append(
+                RecordWriter.File(
+                    path: path, ring: outputs[0].ring, writer: file,
+                    parts: zip(outputs, plan.tracks).map { ($0.ring, $1.format.bytesPerFrame) }))
+        }
+        return (RecordWriter(files: files, clock: clock), outputs, created)
+    }
+
+    static func create(
+        _ path: String, format: PCMFormat, broadcast: BroadcastExtension, fail: (RecordFailure) -> RecordFailure
+    ) throws(RecordFailure) -> WAVWriter {
+        if FileSystem.exists(path) { throw fail(.outputExists(path: path)) }
+        do {
+            return try WAVWriter(sink: try NewFile(creating: path), format: format, broadcast: broadcast)
+        } catch {
+            throw fail(.outputNotCreated(path: path, reason: "\(error)"))
+        }
+    }
+
+    /// Each file's `bext`: the take's start as its time reference.
+    static func broadcasts(for plan: RecordingPlan, start: Int64) -> [BroadcastExtension] {
+        let formats: [PCMFormat]
+        switch plan.output {
+        case .directory: formats = plan.tracks.map(\.format)
+        case .multichannel:
+            let first = plan.tracks[0].format
+            formats = [
+                PCMFormat(
+                    encoding: first.encoding, channelCount: plan.tracks.reduce(0) { $0 + $1.stream.channelCount },
+                    sampleRate: first.sampleRate)
+            ]
+        }
+        return formats.enumerated().map { index, format in
+            let name = formats.count == 1 && plan.tracks.count > 1 ? "take" : plan.tracks[index].name
+            return BroadcastExtension(
+                description: name, originator: "audiostreamer", startUnixNanoseconds: start,
+                sampleRate: format.sampleRate, format: format)
+        }
+    }
+
+    static func removeAll(_ paths: [String]) {
+        for path in paths { FileSystem.remove(path) }
+    }
+}
