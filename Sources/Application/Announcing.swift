@@ -46,9 +46,8 @@ extension SendProgram {
             group = first.destination.family == .ipv6 ? SAPGroup.ipv6(for: first.destination.address) : SAPGroup.ipv4
         }
         do {
-            let socket = try UDPSocket(family: group.family)
-            try socket.setMulticast(
-                hops: plan.tracks.compactMap(\.multicastTTL).max() ?? 1, interface: interface,
+            let socket = try environment.network.openAnnouncing(
+                family: group.family, hops: plan.tracks.compactMap(\.multicastTTL).max() ?? 1, interface: interface,
                 loop: first.multicastLoop)
             let announcer = SAPAnnouncer(
                 descriptions: plan.tracks.map { plan.sessionDescription(for: $0).rendered() }, socket: socket,

@@ -19,12 +19,12 @@ public enum RecordProgram {
     ) throws(RecordFailure) -> RecordSummary {
         var take = request.take
         let interface = try request.take.interface.map { name throws(RecordFailure) -> UInt32 in
-            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
+            guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
             return index
         }
         let taiOffset = taiOffsetSeconds(ptp: PTPClient.status())
         take.streams = try streams(
-            of: request.streams, interface: interface, taiOffsetSeconds: taiOffset, clock: environment.timeline,
+            of: request.streams, interface: interface, taiOffsetSeconds: taiOffset, environment: environment,
             events: events)
         let plan: RecordingPlan
         do throws(PlanError) {
@@ -35,7 +35,9 @@ public enum RecordProgram {
                 $0.flatMap(IPAddress.init)
             }
             let local =
-                towards.lazy.compactMap { try? Resolver.route(towards: $0, interface: interface ?? 0).localAddress }
+                towards.lazy.compactMap {
+                    try? environment.network.route(towards: $0, interface: interface ?? 0).localAddress
+                }
                 .first ?? .loopback(.ipv4)
             plan = try RecordPlanner.plan(
                 take, now: environment.clocks.wallNow(), userName: environment.userName, localAddress: local,
@@ -49,15 +51,20 @@ public enum RecordProgram {
         }
 
         // Every port bound before any file is created: a port in use leaves nothing behind.
-        var sockets: [UDPSocket] = []
+        var sockets: [any DatagramSocket] = []
         var routes: [Recorder.Route] = []
         var reportSockets: [any DatagramSocket] = []
+        func bind(_ endpoint: Endpoint, track: RecordTrackPlan) throws(RecordFailure) -> any DatagramSocket {
+            try listen(
+                endpoint, group: track.multicastGroup, source: track.multicastSource, dscp: plan.dscp,
+                interface: interface ?? 0, network: environment.network)
+        }
         for (index, track) in plan.tracks.enumerated() {
-            let rtp = try bind(track.listen, track: track, interface: interface ?? 0, dscp: plan.dscp)
+            let rtp = try bind(track.listen, track: track)
             sockets.append(rtp)
             routes.append(Recorder.Route(track: index, isRTCP: false))
             if let rtcpListen = track.rtcpListen {
-                let rtcp = try bind(rtcpListen, track: track, interface: interface ?? 0, dscp: plan.dscp)
+                let rtcp = try bind(rtcpListen, track: track)
                 sockets.append(rtcp)
                 routes.append(Recorder.Route(track: index, isRTCP: true))
                 reportSockets.append(rtcp)
@@ -65,9 +72,9 @@ public enum RecordProgram {
                 reportSockets.append(rtp)
             }
         }
-        let receiver: BatchReceiver
+        let receiver: any DatagramBatchReceiving
         do {
-            receiver = try BatchReceiver(sockets: sockets)
+            receiver = try environment.network.batchReceiver(sockets)
         } catch {
             throw .network(error as? SystemError ?? SystemError("setsockopt", errno: 0))
         }
@@ -133,13 +140,14 @@ public enum RecordProgram {
 
     /// The streams the request describes, read from their files.
     static func streams(
-        of streams: RecordRequest.Streams, interface: UInt32?, taiOffsetSeconds: Int, clock: MonotonicTimeline,
+        of streams: RecordRequest.Streams, interface: UInt32?, taiOffsetSeconds: Int, environment: Environment,
         events: (RecordEvent) -> Void
     ) throws(RecordFailure) -> [RecordTake.Stream] {
         switch streams {
         case .sap(let names, let wait, let group):
             return try announcedStreams(
-                names: names, waitSeconds: wait, group: group, interface: interface, clock: clock, events: events)
+                names: names, waitSeconds: wait, group: group, interface: interface, clock: environment.timeline,
+                network: environment.network, events: events)
         case .plain(let description):
             return [RecordTake.Stream(description: description, origin: "the options")]
         case .takeFile(let path):
@@ -191,7 +199,7 @@ public enum RecordProgram {
     /// stream named has been heard; returns the streams named (by `s=` or `i=`), or every one heard.
     static func announcedStreams(
         names: [String], waitSeconds: Int, group: String?, interface: UInt32?, clock: MonotonicTimeline,
-        events: (RecordEvent) -> Void
+        network: any Network, events: (RecordEvent) -> Void
     ) throws(RecordFailure) -> [RecordTake.Stream] {
         let address: IPAddress
         if let group {
@@ -200,15 +208,10 @@ public enum RecordProgram {
         } else {
             address = SAPGroup.ipv4
         }
-        let socket: UDPSocket
-        do {
-            socket = try UDPSocket(family: address.family)
-            try socket.bind(to: Endpoint(address: address, port: SAPPacket.port))
-            try socket.join(group: address, source: nil, interface: interface ?? 0)
-        } catch {
-            throw .portUnavailable(port: SAPPacket.port, error as? SystemError ?? SystemError("bind", errno: 0))
-        }
-        let listener = SAPListener(socket: socket, waiter: SocketPoller([socket]), names: names)
+        let socket = try listen(
+            Endpoint(address: address, port: SAPPacket.port), group: address, source: nil, dscp: nil,
+            interface: interface ?? 0, network: network)
+        let listener = SAPListener(socket: socket, waiter: network.waiter([socket]), names: names)
         let sessions = listener.listen(until: clock.now() + Int64(waitSeconds) * 1_000_000_000, clock: clock) {
             session, wanted in
             events(
@@ -234,28 +237,22 @@ public enum RecordProgram {
         }
     }
 
-    /// A socket bound to `endpoint`, joined to the track's multicast group, its reports marked with `dscp`. A
-    /// unicast port is not shared (a port in use fails); a group's is, as every multicast receiver on a host shares it
-    /// (ffmpeg and GStreamer set SO_REUSEADDR for groups too).
-    static func bind(_ endpoint: Endpoint, track: RecordTrackPlan, interface: UInt32, dscp: Int) throws(RecordFailure)
-        -> UDPSocket
-    {
-        let socket: UDPSocket
+    /// A socket bound to `endpoint`, joined to `group` (from `source` where given), its reports marked with
+    /// `dscp`: a port that cannot be bound is said as such.
+    static func listen(
+        _ endpoint: Endpoint, group: IPAddress?, source: IPAddress?, dscp: Int?, interface: UInt32,
+        network: any Network
+    ) throws(RecordFailure) -> any DatagramSocket {
         do {
-            socket = try UDPSocket(family: endpoint.family)
-            try socket.bind(to: endpoint, reusingAddress: track.multicastGroup != nil)
+            return try network.openListening(
+                endpoint, group: group, source: source, interface: interface, dscp: dscp)
+        } catch ListenFailure.bind(let error) {
+            throw .portUnavailable(port: endpoint.port, error)
+        } catch ListenFailure.configure(let error) {
+            throw .network(error)
         } catch {
-            throw .portUnavailable(port: endpoint.port, error as? SystemError ?? SystemError("bind", errno: 0))
+            throw .network(error as? SystemError ?? SystemError("socket", errno: 0))
         }
-        do {
-            try socket.setDSCP(dscp)
-            if let group = track.multicastGroup {
-                try socket.join(group: group, source: track.multicastSource, interface: interface)
-            }
-        } catch {
-            throw .network(error as? SystemError ?? SystemError("setsockopt", errno: 0))
-        }
-        return socket
     }
 
     /// The jitter buffer of a track: twice the latency (a packet may come a latency early as well as late) and room

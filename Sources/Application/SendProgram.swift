@@ -70,11 +70,12 @@ public enum SendProgram {
         let taiOffset = taiOffsetSeconds(ptp: ptp)
 
         let interface = try take.network.interface.map { name throws(SendFailure) -> UInt32 in
-            guard let index = NetworkInterface.index(name) else { throw .noInterface(name) }
+            guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
             return index
         }
         let inputs = PlanInputs(
-            formats: sources.map(\.format), hosts: try resolveHosts(of: take, interface: interface ?? 0),
+            formats: sources.map(\.format),
+            hosts: try resolveHosts(of: take, interface: interface ?? 0, network: environment.network),
             now: environment.clocks.wallNow(),
             userName: environment.userName, referenceClock: referenceClock, taiOffsetSeconds: taiOffset)
         let plan: TakePlan
@@ -86,7 +87,7 @@ public enum SendProgram {
         }
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in
             try open(
-                track, source: source, plan: plan, interface: interface ?? 0, clock: environment.timeline, stop: stop)
+                track, source: source, plan: plan, interface: interface ?? 0, environment: environment, stop: stop)
         }
         // --stats refused now rather than warned of in the middle of the stream: its first version written at once.
         if let path = request.statisticsPath {
@@ -169,12 +170,12 @@ public enum SendProgram {
         events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
         let sessions = opened.map(\.rtcp)
-        var rtcpSockets: [UDPSocket] = []
-        for item in opened where !rtcpSockets.contains(where: { $0 === item.rtcpSocket }) {
-            rtcpSockets.append(item.rtcpSocket)
+        var rtcpSockets: [any DatagramSocket] = []
+        for item in opened where !rtcpSockets.contains(where: { $0 === item.sockets.rtcp }) {
+            rtcpSockets.append(item.sockets.rtcp)
         }
         let reporter = RTCPReporter(
-            sessions: sessions, interval: plan.rtcpInterval, waiter: SocketPoller(rtcpSockets),
+            sessions: sessions, interval: plan.rtcpInterval, waiter: environment.network.waiter(rtcpSockets),
             random: environment.random())
         let tracks = opened.map(\.track)
         let runner = StreamRunner(
@@ -215,7 +216,8 @@ public enum SendProgram {
                 events(
                     .datagramTooLarge(
                         track: trackPlan.name,
-                        bytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes, pathMTU: item.socket.pathMTU))
+                        bytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes, pathMTU: item.sockets.pathMTU()
+                    ))
             }
             if !final, let status = environment.clockSync.read(), watch.changed(to: status) {
                 events(.clockChanged(status, elapsedSeconds: elapsed))

@@ -54,13 +54,16 @@ public struct Environment: Sendable {
     public var clockSync: any ClockSyncReader
     /// The user the default CNAME names.
     public var userName: String
+    /// Where sockets are opened and addresses looked up.
+    public var network: any Network
 
     public init(
         clocks: any Clocks, random: @escaping @Sendable () -> any RandomNumberGenerator,
-        clockSync: any ClockSyncReader, userName: String
+        clockSync: any ClockSyncReader, userName: String, network: any Network
     ) {
         self.clocks = clocks
         self.random = random
+        self.network = network
         self.clockSync = clockSync
         self.userName = userName
     }

@@ -70,7 +70,8 @@ func environment() -> Environment {
         Console.environment("AUDIOSTREAMER_CLOCK_STATUS").map { ScriptedClockSync(script: $0) } ?? KernelClockSync()
     let user = Console.environment("USER").flatMap { $0.isEmpty ? nil : $0 } ?? UserAccount.name() ?? "audiostreamer"
     return Environment(
-        clocks: SystemClocks(), random: { SystemRandomSource() }, clockSync: clockSync, userName: user)
+        clocks: SystemClocks(), random: { SystemRandomSource() }, clockSync: clockSync, userName: user,
+        network: SystemNetwork())
 }
 
 /// Runs `send` (or `demo`) and tells what happens.
