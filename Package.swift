@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP", "PCM", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "RTP", "Interfaces"]),
+        .testTarget(name: "ApplicationTests", dependencies: ["Application", "WAV", "TestSupport"]),
         .testTarget(name: "PTPTests", dependencies: ["PTP", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(

@@ -1,0 +1,241 @@
+import Application
+import Foundation
+import TestSupport
+import Testing
+import WAV
+
+/// A clock that says it is synchronised.
+private struct Synchronised: ClockSyncReader {
+    func read() -> ClockSyncStatus? {
+        ClockSyncStatus(isSynchronized: true, estimatedErrorMicroseconds: 1, maximumErrorMicroseconds: 10)
+    }
+}
+
+/// Collects what a program says, from any thread.
+private final class Heard<Event: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [Event] = []
+    func append(_ event: Event) { lock.withLock { events.append(event) } }
+    var all: [Event] { lock.withLock { events } }
+}
+
+/// 2026-12-06T12:00:00Z.
+private let noon: Int64 = 1_796_558_400_000_000_000
+
+private func environment(_ clocks: ManualClocks, _ network: MemoryNetwork) -> Environment {
+    Environment(
+        clocks: clocks, random: { SplitMix64(state: 7) }, clockSync: Synchronised(), userName: "test",
+        network: network)
+}
+
+/// Runs `body` on a thread of its own and waits for it, for at most `seconds` of real time.
+private func onThread<Result: Sendable>(seconds: Double = 60, _ body: @escaping @Sendable () -> Result) -> Result? {
+    let done = DispatchSemaphore(value: 0)
+    let box = Heard<Result>()
+    Thread {
+        box.append(body())
+        done.signal()
+    }.start()
+    guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+    return box.all.first
+}
+
+/// The RTP packets sent to `port`: time, sequence number and timestamp.
+private func packets(_ network: MemoryNetwork, port: Int) throws -> [(time: Int64, sequence: UInt16, timestamp: UInt32)]
+{
+    try network.sent.filter { $0.destination.port == port }.map { sent in
+        let header = try RTPPacket(parsing: sent.bytes).header
+        return (sent.time, header.sequenceNumber, header.timestamp)
+    }
+}
+
+/// `send` and `record` composed in process, as the command line composes them, on manual clocks and an in-memory
+/// network: what the engines do together is seen without a socket, a real clock or a subprocess.
+@Suite(.serialized)
+struct InProcessTests {
+    /// The built-in signal for `seconds`, 1 ms packets to port 6100, from sequence number and timestamp 0.
+    static func sendRequest(seconds: String, folder: String, packetTime: String = "1") -> SendRequest {
+        var take = Take()
+        take.port = 6100
+        take.duration = ExactDecimal(seconds)
+        take.packetTime = PacketTime.allowed(packetTime) ?? .standard
+        take.initialSequenceNumber = 0
+        take.initialTimestamp = 0
+        take.sdpDirectory = folder
+        var request = SendRequest(take: take, tracks: .testSignal(name: "signal"))
+        request.pacing.spinNanoseconds = 0
+        request.pacing.threads = 1
+        return request
+    }
+
+    /// When the first packet is due (monotonic), by the planner's rule for a take without a start: the first 10 ms
+    /// boundary of the wall clock a little after planning, which happens before the clocks move.
+    static func start(_ clocks: ManualClocks) -> Int64 {
+        let wall = clocks.wallNow()
+        let start = MediaClock.nextBoundary(
+            after: wall + Planner.defaultStartDelayNanoseconds, step: Planner.startBoundaryNanoseconds)
+        return clocks.monotonicNow() + start - wall
+    }
+
+    static func send(_ request: SendRequest, clocks: ManualClocks, network: MemoryNetwork) throws -> (
+        outcomes: [TrackOutcome], events: [SendEvent]
+    ) {
+        let heard = Heard<SendEvent>()
+        let environment = environment(clocks, network)
+        let result = onThread { () -> Result<[TrackOutcome], SendFailure> in
+            do throws(SendFailure) {
+                return .success(
+                    try SendProgram.run(request, environment: environment, events: heard.append, stop: StopSignal()))
+            } catch {
+                return .failure(error)
+            }
+        }
+        clocks.finish()
+        let outcomes = try #require(result, "send did not end").get()
+        return (outcomes, heard.all)
+    }
+
+    @Test("a stall of 50 ms: the backlog leaves at once, late and counted, and the timeline is kept")
+    func stallAndBacklog() throws {
+        let folder = NSTemporaryDirectory() + "as-app-stall-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        // The stall hits the wake-up for packet 101.
+        clocks.injectStall(at: Self.start(clocks) + 100_500_000, nanoseconds: 50_000_000)
+        let (outcomes, events) = try Self.send(
+            Self.sendRequest(seconds: "0.3", folder: folder), clocks: clocks, network: network)
+        let sent = try packets(network, port: 6100)
+        #expect(sent.count == 300)
+        #expect(sent.map(\.sequence) == (0..<300).map { UInt16($0) })
+        #expect(sent.map(\.timestamp) == (0..<300).map { UInt32($0 * 48) })
+        let first = try #require(sent.first?.time)
+        let millisecond: Int64 = 1_000_000
+        // Before the stall and after it, every packet at start + n ms; the ones due in it leave together, late.
+        #expect((0...100).allSatisfy { sent[$0].time == first + Int64($0) * millisecond })
+        #expect((101...150).allSatisfy { sent[$0].time == first + 151 * millisecond })
+        #expect((151..<300).allSatisfy { sent[$0].time == first + Int64($0) * millisecond })
+        #expect(outcomes.first?.counters.latePackets == 50)
+        #expect(outcomes.first?.counters.skippedPackets == 0)
+        // Said once: 50 ms behind at worst; 30 packets left while it was more than the 20 ms a stall is told from
+        // (packets 101-130, 50 down to 21 ms late), none skipped.
+        let stalls = events.compactMap { event -> String? in
+            guard case .stall(let worst, let sent, let skipped, _) = event else { return nil }
+            return "\(Int((worst * 1000).rounded())) ms, \(sent) sent, \(skipped) skipped"
+        }
+        #expect(stalls == ["50 ms, 30 sent, 0 skipped"], "\(events)")
+    }
+
+    @Test("a stall beyond the allowed lateness: the oldest packets are skipped, their sequence numbers used")
+    func stallBeyondTheLateness() throws {
+        let folder = NSTemporaryDirectory() + "as-app-skip-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        clocks.injectStall(at: Self.start(clocks) + 100_500_000, nanoseconds: 300_000_000)
+        let (outcomes, _) = try Self.send(
+            Self.sendRequest(seconds: "0.6", folder: folder), clocks: clocks, network: network)
+        let sent = try packets(network, port: 6100)
+        let skipped = try #require(outcomes.first?.counters.skippedPackets)
+        #expect(skipped > 0 && sent.count + skipped == 600)
+        // The packets that left carry the timestamps of their sequence numbers: the skipped ones' time passed.
+        #expect(sent.allSatisfy { $0.timestamp == UInt32($0.sequence) * 48 })
+        let missing = Set(0..<600).subtracting(sent.map { Int($0.sequence) }).sorted()
+        #expect(missing.count == skipped && missing.first == 101 && missing.last == 100 + skipped)
+    }
+
+    @Test("a destination that refuses, then listens: every packet sent, each change said once")
+    func refusedThenListening() throws {
+        let folder = NSTemporaryDirectory() + "as-app-refused-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        let listening = Self.start(clocks) + 500_000_000
+        network.result = { destination, now in
+            destination.port == 6100 && now < listening ? .sentAfterRefusal : .sent
+        }
+        let (outcomes, events) = try Self.send(
+            Self.sendRequest(seconds: "4", folder: folder, packetTime: "4"), clocks: clocks, network: network)
+        #expect(try packets(network, port: 6100).count == 1000)
+        #expect((outcomes.first?.counters.refusedSends ?? 0) > 0)
+        let changes = events.compactMap { event -> String? in
+            guard case .delivery(_, _, let change, _) = event else { return nil }
+            switch change {
+            case .refused: return "refused"
+            case .listening: return "listening"
+            case .failing: return "failing"
+            case .recovered: return "recovered"
+            }
+        }
+        #expect(changes == ["refused", "listening"], "\(events)")
+    }
+
+    @Test("a take with loss, recorded in process: every sample at its place, each lost packet silence, counted")
+    func recordWithLoss() throws {
+        let folder = NSTemporaryDirectory() + "as-app-record-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: folder + ".json")
+        }
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        var take = RecordTake()
+        take.output = .directory(folder)
+        take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
+        let stream = RecordPlanner.portStream(
+            port: 6200, encoding: .l16, sampleRate: 48_000, channelCount: 1, payloadType: 96)
+        var asked = RecordRequest(take: take, streams: .plain(stream))
+        asked.statisticsPath = folder + ".json"
+        let request = asked
+        let heard = Heard<RecordEvent>()
+        let environment = environment(clocks, network)
+        // 300 packets of 48 frames, sample n = n; packets 50, 51 and 200 lost on the way.
+        let lost: Set<Int> = [50, 51, 200]
+        let recording = Heard<Result<RecordSummary, RecordFailure>>()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do throws(RecordFailure) {
+                recording.append(
+                    .success(
+                        try RecordProgram.run(
+                            request, environment: environment, events: heard.append, stop: StopSignal())))
+            } catch {
+                recording.append(.failure(error))
+            }
+            done.signal()
+        }.start()
+        let deadline = Date().addingTimeInterval(10)
+        while !network.isListening(port: 6200) && Date() < deadline { usleep(1000) }
+        let first = clocks.monotonicNow() + 10_000_000
+        for n in 0..<300 where !lost.contains(n) {
+            let header = RTPHeader(
+                payloadType: 96, sequenceNumber: UInt16(1000 + n), timestamp: UInt32(5000 + n * 48), ssrc: 0xABCD)
+            let payload = (0..<48).flatMap { index -> [UInt8] in
+                let sample = UInt16(truncatingIfNeeded: n * 48 + index)
+                return [UInt8(sample >> 8), UInt8(sample & 0xFF)]
+            }
+            network.inject(
+                header.bytes + payload, to: 6200, from: Endpoint(address: MemoryNetwork.local, port: 7000),
+                arrival: first + Int64(n) * 1_000_000)
+        }
+        #expect(done.wait(timeout: .now() + 60) == .success, "record did not end")
+        clocks.finish()
+        let summary = try #require(recording.all.first).get()
+        #expect(summary.ending == .idle)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/port 6200.wav")))
+        let layout = try WAVLayout(parsing: bytes)
+        let samples = Array(bytes[layout.dataOffset..<(layout.dataOffset + layout.dataByteCount)])
+        let expected = (0..<14_400).flatMap { frame -> [UInt8] in
+            if lost.contains(frame / 48) { return [0, 0] }
+            let sample = UInt16(truncatingIfNeeded: frame)
+            return [UInt8(sample & 0xFF), UInt8(sample >> 8)]
+        }
+        #expect(samples.count == expected.count)
+        #expect(samples == expected, "the recording differs from what was sent")
+        let statistics = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + ".json")))
+                as? [String: Any])
+        let track = try #require((statistics["tracks"] as? [[String: Any]])?.first)
+        #expect(track["lost"] as? Int == 3 && track["lost_frames"] as? Int == 144 && track["received"] as? Int == 297)
+    }
+}
