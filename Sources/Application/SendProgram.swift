@@ -61,7 +61,7 @@ public enum SendProgram {
         if request.requireSync && !clockStatus.isSynchronized { throw .clockNotSynchronized(clockStatus) }
         // PTP where ptp4l runs: the grandmaster is what a=ts-refclk names, and PTP time's TAI offset is known.
         let ptp = PTPClient.status(socketPath: request.ptpSocket, domain: request.ptpDomain)
-        let ptpMissing = ptp == nil && (take.timestampOrigin == .ptp || take.aes67)
+        let ptpMissing = ptp == nil && (take.origin == .ptp || take.aes67)
         if ptpMissing && take.aes67 { take.timestampOrigin = .wallClock }
         let referenceClock =
             ptp?.referenceClock

@@ -103,7 +103,7 @@ public enum Planner {
         let sourceAddress = source ?? host.localAddress
         let ssrc = track.ssrc ?? take.ssrc ?? UInt32.random(in: .min ... .max, using: &random)
         let sequence = take.initialSequenceNumber ?? UInt16.random(in: .min ... .max, using: &random)
-        let drawn = take.timestampOrigin == .random ? UInt32.random(in: .min ... .max, using: &random) : nil
+        let drawn = take.origin == .random ? UInt32.random(in: .min ... .max, using: &random) : nil
         let context = StreamRule.Context(
             referenceClock: inputs.referenceClock, taiOffsetSeconds: inputs.taiOffsetSeconds, start: start)
         let (stream, sizing) = try StreamRule.describe(

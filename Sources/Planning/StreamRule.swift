@@ -85,7 +85,7 @@ public enum StreamRule {
             if let given = take.initialTimestamp {
                 given
             } else {
-                switch take.timestampOrigin {
+                switch take.origin {
                 case .random: drawn
                 case .wallClock: MediaClock.rtpTimestamp(unixNanoseconds: start, sampleRate: sampleRate)
                 case .ptp: MediaClock.rtpTimestamp(unixNanoseconds: start + tai, sampleRate: sampleRate)

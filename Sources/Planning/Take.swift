@@ -32,7 +32,8 @@ public struct Take: Sendable, Hashable {
     public var initialSequenceNumber: UInt16?
     /// A fixed first RTP timestamp; nil lets `timestampOrigin` decide.
     public var initialTimestamp: UInt32?
-    public var timestampOrigin = TimestampOrigin.wallClock
+    /// Where the RTP timestamps start; nil is the take's default (`origin`).
+    public var timestampOrigin: TimestampOrigin?
     public var mtu = Defaults.mtu
     public var fragmentation = FragmentationPolicy.fit
     public var rtcp = RTCPPlacement.nextPort
@@ -63,6 +64,10 @@ public struct Take: Sendable, Hashable {
     public var localTracks: [(slot: Int, track: TakeTrack)] {
         tracks.enumerated().filter { localNode == nil || $0.element.node == localNode }.map { ($0.offset, $0.element) }
     }
+
+    /// Where the RTP timestamps start: as asked, else PTP time for an AES67 take (AES67's media clock), else the
+    /// wall clock.
+    public var origin: TimestampOrigin { timestampOrigin ?? (aes67 ? .ptp : .wallClock) }
 
     /// The name for the session SDP.
     public var sessionName: String { name ?? Defaults.sessionName }

@@ -56,8 +56,8 @@ extension TakeFile {
         // A take file derives every track's SSRC from the take's and the track's names (or gives it).
         if take.ssrc != nil { return .ssrc }
         if take.initialTimestamp != nil { return .timestamp }
-        if take.timestampOrigin == .random { return .timestampOrigin }
-        if differs(take.timestampOrigin, file.wire.timestampOrigin, defaults.timestampOrigin) {
+        // A random origin no other PC could know; any other asked must be the file's (wall clock unless it says).
+        if let asked = take.timestampOrigin, asked == .random || asked != file.wire.timestampOrigin ?? .wallClock {
             return .timestampOrigin
         }
         if differs(take.mtu, file.wire.mtu, defaults.mtu) { return .mtu }

@@ -172,7 +172,7 @@ struct SendMessages: Sendable {
             case .payloadType: ("--payload-type", "payload_type")
             case .ssrc: ("--ssrc", "each track's \"ssrc\"")
             case .timestamp: ("--timestamp", nil)
-            case .timestampOrigin: (arguments.take.aes67 ? "--aes67" : "--timestamps", "timestamps")
+            case .timestampOrigin: ("--timestamps", "timestamps")
             case .mtu: ("--mtu", "mtu")
             case .fragmentation: ("--allow-fragmentation", nil)
             case .rtcp: (arguments.take.rtcp == .multiplexed ? "--rtcp-mux" : "--rtcp-port", "rtcp")

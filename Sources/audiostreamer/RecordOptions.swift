@@ -43,10 +43,8 @@ enum RecordOptions {
             arguments.take.output = .multichannel(value)
             arguments.outputGiven = true
         },
-        .value(
-            ["--session", "--take"], "take.json",
-            help: "record every track of a take file (the one the senders use), expecting what they send"
-        ) { arguments, value, _ in arguments.takeFile = value },
+        SharedOptions.takeFile(
+            \.takeFile, help: "record every track of a take file (the one the senders use), expecting what they send"),
         .flag(["--sap"], help: "record the streams announced with SAP: those named as operands, or all") {
             $0.sap = true
         },
@@ -58,16 +56,9 @@ enum RecordOptions {
             arguments, value, spelling in
             arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
         },
-        .value(["--sap-address"], "addr", help: "the group SAP listens on (default 239.255.255.255)") {
-            arguments, value, spelling in
-            arguments.sapGroup = try SendOptions.multicastAddress(value, spelling)
-            arguments.sap = true
-        },
-        .value(["--interface"], "name|addr", help: "the interface multicast groups are joined on") {
-            arguments, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-            arguments.take.interface = value
-        },
+        SharedOptions.sapAddress(
+            \.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
+        SharedOptions.interface(\.take.interface, help: "the interface multicast groups are joined on"),
         .value(
             ["--rtcp-interval"], "seconds",
             help: "minimum seconds between receiver reports before randomisation (default 5, RFC 3550)"
@@ -76,20 +67,12 @@ enum RecordOptions {
                 value, spelling, ExactDecimal(numerator: 1, denominator: 100)...ExactDecimal(numerator: 3600),
                 unit: "seconds")
         },
-        .value(["--dscp"], "n", help: "DSCP of the receiver reports (default 34)") { arguments, value, spelling in
-            arguments.take.dscp = try OptionValue.integer(value, spelling, 0...63)
-        },
+        SharedOptions.dscp(\.take.dscp, help: "DSCP of the receiver reports (default \(NetworkOptions.defaultDSCP))"),
         .value(["--port"], "n", help: "without an SDP: the RTP port of a stream (its RTCP on the next one)") {
             arguments, value, spelling in
             arguments.port = try OptionValue.integer(value, spelling, 1...65_534)
         },
-        .value(["--format"], "L16|L24", help: "without an SDP: its payload (default L24)") {
-            arguments, value, spelling in
-            guard let encoding = AudioPayloadEncoding(name: value) else {
-                throw UsageError("\(spelling) '\(value)': expected L16 or L24")
-            }
-            arguments.encoding = encoding
-        },
+        SharedOptions.format(\.encoding, help: "without an SDP: its payload (default L24)"),
         .value(["--rate"], "hz", help: "without an SDP: its sample rate (default 48000)") {
             arguments, value, spelling in
             arguments.sampleRate = try OptionValue.integer(value, spelling, 1000...768_000)
@@ -97,10 +80,7 @@ enum RecordOptions {
         .value(["--channels"], "n", help: "without an SDP: its channels (default 2)") { arguments, value, spelling in
             arguments.channels = try OptionValue.integer(value, spelling, 1...64)
         },
-        .value(["--payload-type"], "n", help: "without an SDP: its RTP payload type (default 96)") {
-            arguments, value, spelling in
-            arguments.payloadType = UInt8(try OptionValue.integer(value, spelling, 0...127))
-        },
+        SharedOptions.payloadType(\.payloadType, help: "without an SDP: its RTP payload type (default 96)"),
         .value(
             ["--latency"], "ms",
             help:
@@ -111,40 +91,21 @@ enum RecordOptions {
             }
             arguments.take.latencyMilliseconds = latency
         },
-        .value(
-            ["--start-at"], "time", help: "the take's time zero: ISO 8601 UTC or +SECONDS (default: the first sample)"
-        ) {
-            arguments, value, spelling in
-            guard let start = StartRequest(value) else {
-                throw UsageError("\(spelling) '\(value)': expected an ISO 8601 UTC time or +SECONDS")
-            }
-            arguments.take.start = start
-            arguments.startText = value
-        },
-        .value(["--duration"], "seconds", help: "stop after this many seconds from time zero") {
-            arguments, value, spelling in
-            arguments.take.duration = try DecimalValue.positive(
-                value, spelling, maximum: DecimalValue.longestDurationSeconds, unit: "seconds")
-        },
+        SharedOptions.startAt(
+            \.take.start, text: \.startText,
+            help: "the take's time zero: ISO 8601 UTC or +SECONDS (default: the first sample)"),
+        SharedOptions.duration(\.take.duration, help: "stop after this many seconds from time zero"),
         .value(
             ["--idle"], "seconds",
             help: "stop this long after the last packet (default \(RecordTake.Defaults.idleSeconds))"
         ) { arguments, value, spelling in
             arguments.take.idleSeconds = try DecimalValue.positive(value, spelling, maximum: 86_400, unit: "seconds")
         },
-        .value(["--cname"], "text", help: "the recorder's RTCP CNAME (default user@local-address)") {
-            arguments, value, spelling in
-            guard !value.isEmpty, value.utf8.count <= 255 else { throw UsageError("\(spelling) needs 1 to 255 bytes") }
-            arguments.take.canonicalName = value
-        },
-        .value(["--stats"], "file.json", help: "per-track figures as JSON, every 2 s and at the end") {
-            arguments, value, _ in
-            arguments.statisticsPath = value
-        },
-        .flag(["--verbose", "-v"], help: "a live line per track: received, lost, late, jitter, peak level") {
-            $0.verbose = true
-        },
-        .flag(["--help", "-h"], help: "show this help") { $0.help = true },
+        SharedOptions.canonicalName(
+            \.take.canonicalName, help: "the recorder's RTCP CNAME (default user@local-address)"),
+        SharedOptions.statistics(\.statisticsPath, help: "per-track figures as JSON, every 2 s and at the end"),
+        SharedOptions.verbose(\.verbose, help: "a live line per track: received, lost, late, jitter, peak level"),
+        SharedOptions.help(\.help),
     ]
 
     static func parse(_ arguments: [String]) throws(UsageError) -> RecordArguments {

@@ -51,20 +51,12 @@ enum SendOptions {
             ["--ptime"], "ms",
             help: "packet time in milliseconds, fractions allowed from 0.125 to 1000 (default \(PacketTime.standard))"
         ) { arguments, value, spelling in try setPacketTime(&arguments, value, spelling) },
-        .value(["--format"], "L16|L24", help: "payload (default: L16 for 8/16-bit files, L24 for wider ones)") {
-            arguments, value, spelling in
-            guard let encoding = AudioPayloadEncoding(name: value) else {
-                throw UsageError("\(spelling) '\(value)': expected L16 or L24")
-            }
-            arguments.take.encoding = encoding
-        },
-        .value(
-            ["--payload-type"], "n",
+        SharedOptions.format(\.take.encoding, help: "payload (default: L16 for 8/16-bit files, L24 for wider ones)"),
+        SharedOptions.payloadType(
+            \.take.payloadType,
             help:
                 "RTP payload type: 96-127, or 10/11 for L16 44100 Hz stereo/mono (default: 10/11 where allowed, else 96)"
-        ) { arguments, value, spelling in
-            arguments.take.payloadType = UInt8(try OptionValue.integer(value, spelling, 0...127))
-        },
+        ),
         .value(["--ssrc"], "n", help: "RTP SSRC, decimal or 0x hex (default random)") { arguments, value, spelling in
             arguments.take.ssrc = UInt32(try OptionValue.integer(value, spelling, 0...0xFFFF_FFFF))
         },
@@ -94,11 +86,7 @@ enum SendOptions {
             guard !value.isEmpty else { throw UsageError("\(spelling) needs a folder") }
             arguments.take.sdpDirectory = value
         },
-        .value(["--duration"], "seconds", help: "stop after this many seconds of media, fractions allowed") {
-            arguments, value, spelling in
-            arguments.take.duration = try DecimalValue.positive(
-                value, spelling, maximum: DecimalValue.longestDurationSeconds, unit: "seconds")
-        },
+        SharedOptions.duration(\.take.duration, help: "stop after this many seconds of media, fractions allowed"),
         .flag(["--loop"], help: "start the file again at its end (until --duration or Ctrl-C)") { arguments in
             arguments.take.loops = true
         },
@@ -132,26 +120,14 @@ enum SendOptions {
         ) { arguments, value, spelling in
             arguments.take.sourcePort = try OptionValue.integer(value, spelling, 1...65534)
         },
-        .value(["--cname"], "text", help: "RTCP CNAME for every stream of this process (default user@local-address)") {
-            arguments, value, spelling in
-            guard !value.isEmpty, value.utf8.count <= 255 else { throw UsageError("\(spelling) needs 1 to 255 bytes") }
-            arguments.take.canonicalName = value
-        },
-        .value(
-            ["--stats"], "file.json",
-            help: "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"
-        ) { arguments, value, _ in arguments.statisticsPath = value },
-        .value(
-            ["--start-at"], "time",
-            help: "wall-clock start of the first sample: ISO 8601 UTC (2026-11-29T12:00:00.5Z) or +SECONDS"
-        ) { arguments, value, spelling in
-            guard let start = StartRequest(value) else {
-                throw UsageError(
-                    "\(spelling) '\(value)': expected an ISO 8601 UTC time such as 2026-11-29T12:00:00.5Z, or +SECONDS")
-            }
-            arguments.take.start = start
-            arguments.startText = value
-        },
+        SharedOptions.canonicalName(
+            \.take.canonicalName, help: "RTCP CNAME for every stream of this process (default user@local-address)"),
+        SharedOptions.statistics(
+            \.statisticsPath,
+            help: "write per-stream and per-receiver statistics as JSON to this file, every 2 s and at the end"),
+        SharedOptions.startAt(
+            \.take.start, text: \.startText,
+            help: "wall-clock start of the first sample: ISO 8601 UTC (2026-11-29T12:00:00.5Z) or +SECONDS"),
         .value(
             ["--timestamps"], "wallclock|random|ptp",
             help: "first RTP timestamp: wallclock (UTC time x rate, the default), random, or ptp (TAI, PTP's time)"
@@ -159,23 +135,17 @@ enum SendOptions {
             arguments.take.timestampOrigin = try OptionValue.choice(
                 value, spelling, [("wallclock", .wallClock), ("random", .random), ("ptp", .ptp)])
         },
-        .value(
-            ["--dscp"], "n",
-            help: "DSCP of RTP and RTCP, 0-63 (default \(NetworkOptions.defaultDSCP), AF41, as AES67 asks)"
-        ) { arguments, value, spelling in
-            arguments.take.network.dscp = try OptionValue.integer(value, spelling, 0...63)
-        },
+        SharedOptions.dscp(
+            \.take.network.dscp,
+            help: "DSCP of RTP and RTCP, 0-63 (default \(NetworkOptions.defaultDSCP), AF41, as AES67 asks)"),
         .value(
             ["--ttl"], "n",
             help: "multicast TTL (IPv4) or hop limit (IPv6), 1-255 (default \(NetworkOptions.defaultMulticastTTL))"
         ) { arguments, value, spelling in
             arguments.take.network.ttl = try OptionValue.integer(value, spelling, 1...255)
         },
-        .value(["--interface"], "name|addr", help: "the interface multicast leaves by (default: the routing table's)") {
-            arguments, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-            arguments.take.network.interface = value
-        },
+        SharedOptions.interface(
+            \.take.network.interface, help: "the interface multicast leaves by (default: the routing table's)"),
         .flag(["--multicast-loop"], help: "let this host's own sockets hear its multicast") {
             $0.take.network.multicastLoop = true
         },
@@ -191,18 +161,14 @@ enum SendOptions {
         {
             $0.sap = true
         },
-        .value(["--sap-address"], "addr", help: "the multicast group SAP announces to (implies --sap)") {
-            arguments, value, spelling in
-            arguments.sapAddress = try multicastAddress(value, spelling)
-            arguments.sap = true
-        },
+        SharedOptions.sapAddress(
+            \.sapAddress, sap: \.sap, help: "the multicast group SAP announces to (implies --sap)"),
         .flag(
             ["--aes67"],
             help: "what AES67 receivers accept: multicast --ip, L24, 48 kHz, 1 ms, at most 8 channels, SAP, PTP"
         ) { arguments in
+            // What AES67 implies (L24, SAP, PTP time) the planning layer and the send command decide.
             arguments.take.aes67 = true
-            arguments.sap = true
-            if arguments.take.timestampOrigin == .wallClock { arguments.take.timestampOrigin = .ptp }
         },
         .value(["--ptp4l-socket"], "path", help: "ptp4l's management socket (default \(PTPClient.defaultSocketPath))") {
             arguments, value, _ in
@@ -221,12 +187,9 @@ enum SendOptions {
             arguments in
             arguments.requireSync = true
         },
-        .value(
-            ["--session", "--take"], "take.json",
-            help: "a take file shared by every PC: tracks, files, nodes and every setting of the wire (see the docs)"
-        ) { arguments, value, _ in
-            arguments.takeFile = value
-        },
+        SharedOptions.takeFile(
+            \.takeFile,
+            help: "a take file shared by every PC: tracks, files, nodes and every setting of the wire (see the docs)"),
         .value(["--node"], "name", help: "which node of --session this PC is: it sends that node's tracks") {
             arguments, value, _ in
             arguments.node = value
@@ -255,21 +218,34 @@ enum SendOptions {
         ) { arguments, value, spelling in
             arguments.pacing.threads = try OptionValue.integer(value, spelling, 1...64)
         },
-        .flag(["--verbose", "-v"], help: "show a live status line per stream") { arguments in arguments.verbose = true
-        },
-        .flag(["--help", "-h"], help: "show this help") { arguments in arguments.help = true },
+        SharedOptions.verbose(\.verbose, help: "show a live status line per stream"),
+        SharedOptions.help(\.help),
         .flag(["--version"], help: "show the version") { arguments in arguments.showVersion = true },
     ]
 
     static let rtcpContradiction = UsageError("--rtcp-mux and --rtcp-port contradict each other")
     static let intervalContradiction = UsageError("--rtcp-interval and --rtcp-reduced-minimum contradict each other")
 
-    /// A multicast group given as an option's value (SAP's, for send and record), as written.
-    static func multicastAddress(_ value: String, _ spelling: String) throws(UsageError) -> String {
-        guard let address = IPAddress(value), address.isMulticast else {
-            throw UsageError("\(spelling) '\(value)': expected a multicast address")
-        }
-        return value
+    /// The request the arguments make: `demo` streams the built-in signal, `send` the files or a take file's part.
+    static func request(_ settings: SendArguments, demo: Bool) -> SendRequest {
+        let tracks: SendRequest.Tracks =
+            if demo {
+                .testSignal(name: "demo")
+            } else if let path = settings.takeFile, let node = settings.node {
+                .takeFile(path: path, node: node)
+            } else {
+                .paths(settings.files)
+            }
+        var request = SendRequest(take: settings.take, tracks: tracks)
+        request.pacing = settings.pacing
+        request.statisticsPath = settings.statisticsPath
+        request.requireSync = settings.requireSync
+        request.ntpServer = settings.ntpServer
+        request.sap = settings.sap
+        request.sapAddress = settings.sapAddress
+        request.ptpSocket = settings.ptpSocket
+        request.ptpDomain = settings.ptpDomain
+        return request
     }
 
     /// The options `demo` takes: all of `send`'s but those that name a take file.

@@ -33,15 +33,9 @@ func main() -> Int32 {
         Console.output("audiostreamer \(Command.versionNumber)\n")
         return ExitCode.ok
     case .send(let arguments):
-        let tracks: SendRequest.Tracks =
-            if let path = arguments.takeFile, let node = arguments.node {
-                .takeFile(path: path, node: node)
-            } else {
-                .paths(arguments.files)
-            }
-        return send(arguments, tracks: tracks, stop: stop)
+        return send(arguments, request: SendOptions.request(arguments, demo: false), stop: stop)
     case .demo(let arguments):
-        return send(arguments, tracks: .testSignal(name: "demo"), stop: stop)
+        return send(arguments, request: SendOptions.request(arguments, demo: true), stop: stop)
     case .record(let arguments):
         return record(arguments, stop: stop)
     }
@@ -75,16 +69,7 @@ func environment() -> Environment {
 }
 
 /// Runs `send` (or `demo`) and tells what happens.
-func send(_ arguments: SendArguments, tracks: SendRequest.Tracks, stop: StopSignal) -> Int32 {
-    var request = SendRequest(take: arguments.take, tracks: tracks)
-    request.pacing = arguments.pacing
-    request.statisticsPath = arguments.statisticsPath
-    request.requireSync = arguments.requireSync
-    request.ntpServer = arguments.ntpServer
-    request.sap = arguments.sap
-    request.sapAddress = arguments.sapAddress
-    request.ptpSocket = arguments.ptpSocket
-    request.ptpDomain = arguments.ptpDomain
+func send(_ arguments: SendArguments, request: SendRequest, stop: StopSignal) -> Int32 {
     let messages = SendMessages(arguments: arguments, terminal: Console.errorIsTerminal)
     do throws(SendFailure) {
         let outcomes = try SendProgram.run(
