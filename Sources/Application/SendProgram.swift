@@ -183,45 +183,30 @@ public enum SendProgram {
         let now = environment.clocks.pairNow()
         let start = now.atWall(plan.startUnixNanoseconds)
         var nextStatistics = 0.0
-        var watch = ClockWatch(synchronized: clockStatus.isSynchronized)
-        var tooLarge = Set<String>()
+        var monitor = SendMonitor(trackCount: opened.count, synchronized: clockStatus.isSynchronized)
         var grandmaster = ptp
         var described = plan
-        var watches = opened.map { _ in DeliveryWatch(ignoring: SystemError.messageTooLarge) }
-        var stallsTold: [Int] = []
         try runner.run(startAt: start, note: events) { elapsed, final in
-            for (index, (item, trackPlan)) in zip(opened, plan.tracks).enumerated() {
-                for change in watches[index].update(item.track.counters.snapshot, elapsed: elapsed) {
-                    events(
-                        .delivery(
-                            track: trackPlan.name, destination: trackPlan.destination, change, elapsedSeconds: elapsed))
-                }
-            }
-            // The stalls of every pacing thread since the last look, told as one: they stall together.
-            let stalls = runner.stalls.map(\.last)
-            if stallsTold.count != stalls.count { stallsTold = stalls.map { _ in 0 } }
-            let new = zip(stalls, stallsTold).compactMap { stall, told in stall.flatMap { $0.count > told ? $0 : nil } }
-            if !new.isEmpty {
-                stallsTold = stalls.map { $0?.count ?? 0 }
-                events(
-                    .stall(
-                        worstSeconds: Double(new.map(\.worstNanoseconds).max() ?? 0) / 1e9,
-                        sent: new.map(\.sent).reduce(0, +), skipped: new.map(\.skipped).reduce(0, +),
-                        elapsedSeconds: elapsed))
-            }
-            for (item, trackPlan) in zip(opened, plan.tracks) where !tooLarge.contains(trackPlan.name) {
-                let counts = item.track.counters.snapshot
-                guard counts.failedSends > 0, counts.lastSendError == SystemError.messageTooLarge else { continue }
-                tooLarge.insert(trackPlan.name)
-                events(
-                    .datagramTooLarge(
-                        track: trackPlan.name,
-                        bytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes, pathMTU: item.sockets.pathMTU()
-                    ))
-            }
-            if !final, let status = environment.clockSync.read(), watch.changed(to: status) {
-                events(.clockChanged(status, elapsedSeconds: elapsed))
-            }
+            let snapshot = SendMonitor.Snapshot(
+                elapsedSeconds: elapsed, isFinal: final,
+                tracks: zip(opened, plan.tracks).map { item, trackPlan in
+                    SendMonitor.Snapshot.Track(
+                        name: trackPlan.name, destination: trackPlan.destination,
+                        sampleRate: item.track.identity.sampleRate, plannedFrames: item.track.plannedFrames,
+                        counters: item.track.counters.snapshot, receivers: item.rtcp.receiverStatistics,
+                        datagramBytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes,
+                        pathMTU: item.sockets.pathMTU())
+                },
+                stalls: runner.stalls.map { counters in
+                    counters.last.map {
+                        SendMonitor.Snapshot.Stall(
+                            count: $0.count, worstNanoseconds: $0.worstNanoseconds, sent: $0.sent, skipped: $0.skipped)
+                    }
+                }, clockStatus: final ? nil : environment.clockSync.read())
+            var told = monitor.events(for: snapshot)
+            // The progress last, after what the grandmaster and the statistics file have to say.
+            let progress = told.popLast()
+            told.forEach(events)
             // A new grandmaster: said, written into the SDP files and announced with a new version.
             if !final, let previous = grandmaster,
                 let now = PTPClient.status(socketPath: request.ptpSocket, domain: previous.domain),
@@ -245,16 +230,7 @@ public enum SendProgram {
                 writeStatistics(sessions, start: runner.start, to: path, events: events)
                 nextStatistics = elapsed + statisticsIntervalSeconds
             }
-            events(
-                .progress(
-                    SendProgress(
-                        elapsedSeconds: elapsed, isFinal: final,
-                        tracks: opened.map { item in
-                            TrackProgress(
-                                name: item.track.name, sampleRate: item.track.identity.sampleRate,
-                                plannedFrames: item.track.plannedFrames, counters: item.track.counters.snapshot,
-                                receivers: item.rtcp.receiverStatistics)
-                        })))
+            progress.map(events)
         }
         let outcomes = zip(opened, plan.tracks).map { item, trackPlan in
             TrackOutcome(
