@@ -285,8 +285,27 @@ public enum RecordProgram {
         let began = clocks.monotonicNow()
         var nextStatus = began + 500_000_000
         var nextStatistics = began
-        var announced = false
-        var drops = 0
+        var monitor = RecordMonitor()
+        func look(final: Bool) {
+            let state = job.snapshot()
+            let elapsed = Double(clocks.monotonicNow() - began) / 1e9
+            let told = monitor.events(
+                start: state.start, kernelDrops: recorder.kernelDrops.load(ordering: .relaxed),
+                progress: progress(of: recorder, state: state, elapsed: elapsed, final: final))
+            for event in told {
+                // Once time zero is known, every file's broadcast extension can say it.
+                if !final, case .started(let start) = event {
+                    writer.pendingBroadcast.withLock { $0 = broadcasts(for: plan, start: start) }
+                }
+                if case .progress = event, let path = request.statisticsPath,
+                    final || clocks.monotonicNow() >= nextStatistics
+                {
+                    writeStatistics(recorder, state: state, to: path, events: events)
+                    nextStatistics = clocks.monotonicNow() + 2_000_000_000
+                }
+                events(event)
+            }
+        }
         while !done.isStopped {
             clocks.sleep(untilMonotonic: min(nextStatus, clocks.monotonicNow() + 20_000_000))
             if writer.failed.load(ordering: .relaxed)
@@ -294,35 +313,12 @@ public enum RecordProgram {
             {
                 recorder.outputFailed.store(true, ordering: .relaxed)
             }
-            let now = clocks.monotonicNow()
-            guard now >= nextStatus else { continue }
+            guard clocks.monotonicNow() >= nextStatus else { continue }
             nextStatus += 500_000_000
-            let elapsed = Double(now - began) / 1e9
-            let state = job.snapshot()
-            if !announced, let start = state.start {
-                announced = true
-                events(.started(unixNanoseconds: start))
-                writer.pendingBroadcast.withLock { $0 = broadcasts(for: plan, start: start) }
-            }
-            let kernel = recorder.kernelDrops.load(ordering: .relaxed)
-            if kernel > drops {
-                drops = kernel
-                events(.kernelDrops(kernel))
-            }
-            events(.progress(progress(of: recorder, state: state, elapsed: elapsed, final: false)))
-            if let path = request.statisticsPath, now >= nextStatistics {
-                writeStatistics(recorder, state: state, to: path, events: events)
-                nextStatistics = now + 2_000_000_000
-            }
+            look(final: false)
         }
         thread.join()
-        let state = job.snapshot()
-        if !announced, let start = state.start { events(.started(unixNanoseconds: start)) }
-        if let path = request.statisticsPath { writeStatistics(recorder, state: state, to: path, events: events) }
-        events(
-            .progress(
-                progress(of: recorder, state: state, elapsed: Double(clocks.monotonicNow() - began) / 1e9, final: true))
-        )
+        look(final: true)
         return ending.withLock { $0 }
     }
 

@@ -84,6 +84,12 @@ public struct RecordProgress: Sendable {
     public var elapsedSeconds: Double
     public var isFinal: Bool
     public var tracks: [RecordTrackProgress]
+
+    public init(elapsedSeconds: Double, isFinal: Bool, tracks: [RecordTrackProgress]) {
+        self.elapsedSeconds = elapsedSeconds
+        self.isFinal = isFinal
+        self.tracks = tracks
+    }
 }
 
 /// One track's figures at one moment.

@@ -1,0 +1,24 @@
+/// What the record command tells while recording, as a pure function of what it sees at each look: the take's
+/// time zero once it is fixed, the kernel's drops when they grew, and the progress.
+public struct RecordMonitor: Sendable {
+    private var startTold = false
+    private var dropsTold = 0
+
+    public init() {}
+
+    /// The events of one look: `start` the take's time zero if fixed, `kernelDrops` the datagrams the kernel
+    /// dropped so far.
+    public mutating func events(start: Int64?, kernelDrops: Int, progress: RecordProgress) -> [RecordEvent] {
+        var events: [RecordEvent] = []
+        if !startTold, let start {
+            startTold = true
+            events.append(.started(unixNanoseconds: start))
+        }
+        if kernelDrops > dropsTold {
+            dropsTold = kernelDrops
+            events.append(.kernelDrops(kernelDrops))
+        }
+        events.append(.progress(progress))
+        return events
+    }
+}
