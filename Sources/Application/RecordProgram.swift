@@ -80,12 +80,11 @@ public enum RecordProgram {
         }
 
         // --stats refused before any file is made, not warned of while recording: its first version written now.
-        if let path = request.statisticsPath {
-            do {
-                try FileSystem.writeAtomically(Array(#"{"tracks": []}"#.utf8) + [10], to: path)
-            } catch {
-                throw .statisticsUnwritable(path: path, reason: "\(error)")
-            }
+        if let path = request.statisticsPath,
+            let reason = StatisticsFile.write(
+                StatisticsFile.document(command: "record", startUnixNanoseconds: nil, tracks: []), to: path)
+        {
+            throw .statisticsUnwritable(path: path, reason: reason)
         }
         let (writer, outputs, paths) = try createFiles(for: plan, clock: environment.timeline)
         let receivers = zip(plan.tracks, outputs).map { track, output in
@@ -301,7 +300,7 @@ public enum RecordProgram {
                     final || clocks.monotonicNow() >= nextStatistics
                 {
                     writeStatistics(recorder, state: state, to: path, events: events)
-                    nextStatistics = clocks.monotonicNow() + 2_000_000_000
+                    nextStatistics = clocks.monotonicNow() + StatisticsFile.intervalNanoseconds
                 }
                 events(event)
             }

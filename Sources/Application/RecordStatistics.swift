@@ -73,16 +73,14 @@ extension RecordProgram {
                 ),
             ])
         }
-        let document = JSONValue.object([
-            ("start_unix_ns", state.start.map { .integer($0) } ?? .null),
-            ("kernel_drops", .integer(recorder.kernelDrops.load(ordering: .relaxed))),
-            ("rtcp_malformed", .integer(recorder.malformedRTCP.load(ordering: .relaxed))),
-            ("tracks", .array(tracks)),
-        ])
-        do {
-            try FileSystem.writeAtomically(Array((document.rendered + "\n").utf8), to: path)
-        } catch {
-            events(.statisticsNotWritten(path: path, reason: "\(error)"))
+        let document = StatisticsFile.document(
+            command: "record", startUnixNanoseconds: state.start, tracks: tracks,
+            extra: [
+                ("kernel_drops", .integer(recorder.kernelDrops.load(ordering: .relaxed))),
+                ("rtcp_malformed", .integer(recorder.malformedRTCP.load(ordering: .relaxed))),
+            ])
+        if let reason = StatisticsFile.write(document, to: path) {
+            events(.statisticsNotWritten(path: path, reason: reason))
         }
     }
 

@@ -12,8 +12,6 @@ import WAV
 
 /// `audiostreamer send`: open the inputs, plan the take, open what the plan names, write the SDP files, stream.
 public enum SendProgram {
-    /// How often the statistics file is written.
-    static let statisticsIntervalSeconds = 2.0
     /// How much the demo streams unless told otherwise.
     public static let demoSeconds = 10
 
@@ -90,12 +88,11 @@ public enum SendProgram {
                 track, source: source, plan: plan, interface: interface ?? 0, environment: environment, stop: stop)
         }
         // --stats refused now rather than warned of in the middle of the stream: its first version written at once.
-        if let path = request.statisticsPath {
-            do {
-                try FileSystem.writeAtomically(Array(#"{"streams": []}"#.utf8) + [10], to: path)
-            } catch {
-                throw .statisticsUnwritable(path: path, reason: "\(error)")
-            }
+        if let path = request.statisticsPath,
+            let reason = StatisticsFile.write(
+                StatisticsFile.document(command: "send", startUnixNanoseconds: nil, tracks: []), to: path)
+        {
+            throw .statisticsUnwritable(path: path, reason: reason)
         }
         do throws(SendFailure) {
             try writeSDPFiles(of: plan, all: true)
@@ -228,7 +225,7 @@ public enum SendProgram {
             }
             if let path = request.statisticsPath, final || elapsed >= nextStatistics {
                 writeStatistics(sessions, start: runner.start, to: path, events: events)
-                nextStatistics = elapsed + statisticsIntervalSeconds
+                nextStatistics = elapsed + Double(StatisticsFile.intervalNanoseconds) / 1e9
             }
             progress.map(events)
         }
@@ -245,11 +242,10 @@ public enum SendProgram {
     static func writeStatistics(
         _ sessions: [StreamParticipant], start: ClockPair, to path: String, events: (SendEvent) -> Void
     ) {
-        let document = JSONValue.object([("streams", .array(sessions.map { $0.statistics(start: start) }))])
-        do {
-            try FileSystem.writeAtomically(Array((document.rendered + "\n").utf8), to: path)
-        } catch {
-            events(.statisticsNotWritten(path: path, reason: "\(error)"))
+        let document = StatisticsFile.document(
+            command: "send", startUnixNanoseconds: start.wall, tracks: sessions.map { $0.statistics(start: start) })
+        if let reason = StatisticsFile.write(document, to: path) {
+            events(.statisticsNotWritten(path: path, reason: reason))
         }
     }
 

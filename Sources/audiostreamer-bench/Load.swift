@@ -44,7 +44,7 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
 
     // Every stream's counters, from the command's own --stats.
     let document = try JSONValue(parsing: FileSystem.readFile(statistics, limit: 64 << 20))
-    guard case .array(let streams)? = document["streams"] else {
+    guard case .array(let streams)? = document["tracks"] else {
         Console.output("load: \(count) tracks: no statistics (exit \(child.status ?? -1))\n")
         return
     }

@@ -69,9 +69,9 @@ func measureSoak(minutes: Int, tracks: Int, options: BenchOptions) throws {
         clocks.sleep(untilMonotonic: begin + Int64(minute) * 60_000_000_000)
         let sample = (resident(sender), descriptors(sender.pid), resident(recorder), descriptors(recorder.pid))
         samples.append(sample)
-        let sent = number(folder + "/send.json", "packets_sent", in: "streams")
-        let late = number(folder + "/send.json", "late_packets", in: "streams")
-        let failed = number(folder + "/send.json", "failed_sends", in: "streams")
+        let sent = number(folder + "/send.json", "packets_sent", in: "tracks")
+        let late = number(folder + "/send.json", "late_packets", in: "tracks")
+        let failed = number(folder + "/send.json", "failed_sends", in: "tracks")
         let lost = number(folder + "/record.json", "lost", in: "tracks")
         let recorderLate = number(folder + "/record.json", "late", in: "tracks")
         Console.output(
@@ -92,13 +92,13 @@ func measureSoak(minutes: Int, tracks: Int, options: BenchOptions) throws {
     let errors = errorsAgainstBestStart(arrivals: arrivals, sampleRate: 48_000)
     let first = Array(errors.prefix(60_000)).sorted()
     let last = Array(errors.suffix(60_000)).sorted()
-    let lateMeasured = number(folder + "/measured.json", "late_packets", in: "streams")
+    let lateMeasured = number(folder + "/measured.json", "late_packets", in: "tracks")
     Console.output(
         """
         soak done: sender exit \(sender.status ?? -1), recorder exit \(recorder.status ?? -1), measured track \(collector.received) of \(seconds * 1000) packets received
           measured track's send-time error, first minute \(percentiles(first)) us; last minute \(percentiles(last)) us; drift of the median \(fixed(percentile(last, 0.5) - percentile(first, 0.5))) us; \(Int(lateMeasured)) late
           sender RSS \(samples.first?.senderRSS ?? 0) -> \(samples.last?.senderRSS ?? 0) KiB, fds \(samples.first?.senderFDs ?? 0) -> \(samples.last?.senderFDs ?? 0); recorder RSS \(samples.first?.recorderRSS ?? 0) -> \(samples.last?.recorderRSS ?? 0) KiB, fds \(samples.first?.recorderFDs ?? 0) -> \(samples.last?.recorderFDs ?? 0)
-          sender: \(Int(number(folder + "/send.json", "packets_sent", in: "streams"))) sent, \(Int(number(folder + "/send.json", "late_packets", in: "streams"))) late, \(Int(number(folder + "/send.json", "failed_sends", in: "streams"))) failed; recorder: \(Int(number(folder + "/record.json", "received", in: "tracks"))) received, \(Int(number(folder + "/record.json", "lost", in: "tracks"))) lost, \(Int(number(folder + "/record.json", "late", in: "tracks"))) late, \(Int(topLevel(folder + "/record.json", "kernel_drops"))) kernel drops
+          sender: \(Int(number(folder + "/send.json", "packets_sent", in: "tracks"))) sent, \(Int(number(folder + "/send.json", "late_packets", in: "tracks"))) late, \(Int(number(folder + "/send.json", "failed_sends", in: "tracks"))) failed; recorder: \(Int(number(folder + "/record.json", "received", in: "tracks"))) received, \(Int(number(folder + "/record.json", "lost", in: "tracks"))) lost, \(Int(number(folder + "/record.json", "late", in: "tracks"))) late, \(Int(topLevel(folder + "/record.json", "kernel_drops"))) kernel drops
 
         """)
 }

@@ -18,7 +18,7 @@ extension EndToEnd {
         static func senderStatistics(_ path: String) throws -> [String: Any] {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            let streams = try #require(json["streams"] as? [[String: Any]])
+            let streams = try #require(json["tracks"] as? [[String: Any]])
             return try #require(streams.first, "no stream in \(path)")
         }
 

@@ -110,7 +110,7 @@ extension EndToEnd {
             // The sender's statistics name the recorder as a receiver: nothing lost, a jitter and a round trip.
             let send = try String(contentsOfFile: folder.path("send.json"), encoding: .utf8)
             let sent = try #require(try JSONSerialization.jsonObject(with: Data(send.utf8)) as? [String: Any])
-            let streams = try #require(sent["streams"] as? [[String: Any]])
+            let streams = try #require(sent["tracks"] as? [[String: Any]])
             for stream in streams {
                 let receivers = try #require(stream["receivers"] as? [[String: Any]], "\(send)")
                 let recorderEntry = try #require(receivers.first, "no receiver report reached the sender: \(send)")
