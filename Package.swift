@@ -27,7 +27,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
     ("Sender", ["Interfaces", "Numbers", "PCM", "RTP", "RTCP", "JSON", "SDP"]),
     // The receiving engines: jitter buffer, timeline, track reception, the receive loop, RTCP receiver reports.
-    ("Receiver", ["Interfaces", "PCM", "RTP", "RTCP", "SDP"]),
+    ("Receiver", ["Interfaces", "PCM", "RTP", "RTCP", "SDP", "Rings"]),
     // The only module that imports Glibc: files, sockets, clocks, threads, signals.
     ("Platform", ["CPlatformShims", "Interfaces", "PTP"]),
     // Each command as one library call: inputs opened, plan made, platform and engines composed.

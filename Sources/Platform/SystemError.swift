@@ -15,11 +15,9 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What an errno means, in the C library's words (strerror).
     public static func reason(_ errno: Int32) -> String { String(cString: strerror(errno)) }
 
-    /// Why a datagram could not be sent: the C library's words, and for a full send buffer (EAGAIN on a send that
-    /// does not wait) what that means for a stream.
-    public static func sendReason(_ errno: Int32) -> String {
-        guard errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS else { return reason(errno) }
-        return "\(reason(errno)): the send buffer is full, the way out is slower than the stream"
+    /// Whether a send failed for a full send buffer (EAGAIN or EWOULDBLOCK on a send that does not wait, ENOBUFS).
+    public static func isSendBufferFull(_ errno: Int32) -> Bool {
+        errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS
     }
 
     /// The address (a port) is taken (EADDRINUSE).

@@ -1,0 +1,37 @@
+import Interfaces
+import Rings
+import Synchronization
+
+/// A track's output as the receive thread sees it: a ring the writer thread empties into the file. The receive
+/// thread never touches the disk.
+public final class RingOutput: TrackOutput, @unchecked Sendable {
+    // @unchecked: the ring is single-producer single-consumer; `write` runs on the producer's thread only.
+    public let ring: SPSCByteRing
+    /// Set when the writer could not keep up for a whole second: the take ends.
+    public let overflowed = Atomic<Bool>(false)
+    /// What the receive thread waits on while the ring is full.
+    let clock: MonotonicTimeline
+
+    public init(capacity: Int, clock: MonotonicTimeline) {
+        ring = SPSCByteRing(capacity: capacity)
+        self.clock = clock
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            // In pieces of at most a quarter of the ring, waiting for the writer while it is full.
+            let piece = min(bytes.count - offset, ring.capacity / 4)
+            let part = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + piece)])
+            let deadline = clock.now() + 1_000_000_000
+            while !ring.append(part) {
+                guard clock.now() < deadline else {
+                    overflowed.store(true, ordering: .relaxed)
+                    return
+                }
+                clock.sleep(until: clock.now() + 1_000_000)
+            }
+            offset += piece
+        }
+    }
+}
