@@ -29,7 +29,7 @@ extension RecordProgram {
         switch plan.output {
         case .directory(let folder):
             do {
-                try FileSystem.createDirectory(folder)
+                created += try FileSystem.createDirectory(folder)
             } catch {
                 throw .outputNotCreated(path: folder, reason: "\(error)")
             }
@@ -46,7 +46,7 @@ extension RecordProgram {
             let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             if !folder.isEmpty {
                 do {
-                    try FileSystem.createDirectory(folder)
+                    created += try FileSystem.createDirectory(folder)
                 } catch {
                     throw .outputNotCreated(path: folder, reason: "\(error)")
                 }
@@ -93,7 +93,8 @@ extension RecordProgram {
         }
     }
 
+    /// Removes what the recorder created, the last first: its files, then the folders it made for them.
     static func removeAll(_ paths: [String]) {
-        for path in paths { FileSystem.remove(path) }
+        for path in paths.reversed() { FileSystem.remove(path) }
     }
 }

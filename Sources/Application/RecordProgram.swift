@@ -122,7 +122,10 @@ public enum RecordProgram {
         }
         if receivers.allSatisfy({ $0.lastArrival == nil }) {
             removeAll(paths)
-            throw .nothingReceived
+            throw .nothingReceived(
+                listenedOn: plan.tracks.map { track in
+                    track.multicastGroup.map { "group \($0) port \(track.listen.port)" } ?? "port \(track.listen.port)"
+                })
         }
         for track in receivers {
             guard let drift = track.driftPartsPerMillion else { continue }
@@ -132,7 +135,8 @@ public enum RecordProgram {
             }
         }
         let summary = RecordSummary(
-            ending: ending, startUnixNanoseconds: recorder.timeline.start?.unixNanoseconds, files: paths)
+            ending: ending, startUnixNanoseconds: recorder.timeline.start?.unixNanoseconds,
+            files: paths.filter { !FileSystem.isDirectory($0) })
         events(.finished(summary))
         return summary
     }

@@ -56,8 +56,8 @@ public enum RecordFailure: Error, Sendable {
     case notAnnounced(names: [String])
     /// Writing stopped (a full disk, an I/O error): the files are left valid with what was written.
     case writeFailed(path: String, reason: String)
-    /// Nothing arrived: no file is left.
-    case nothingReceived
+    /// Nothing arrived on the ports and groups listened on (each `port N` or `group G port N`): no file is left.
+    case nothingReceived(listenedOn: [String])
     case thread(SystemError)
 }
 

@@ -62,17 +62,25 @@ public enum FileSystem {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Creates `path` and its missing parents with mkdir(2), mode 0755.
-    public static func createDirectory(_ path: String) throws {
-        if isDirectory(path) { return }
+    /// Creates `path` and its missing parents with mkdir(2), mode 0755; returns the folders it created, outermost
+    /// first.
+    @discardableResult
+    public static func createDirectory(_ path: String) throws -> [String] {
+        if isDirectory(path) { return [] }
+        var created: [String] = []
         var prefix = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
             prefix += part
-            if !isDirectory(prefix), mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw SystemError("mkdir \(prefix)")
+            if !isDirectory(prefix) {
+                if mkdir(prefix, 0o755) == 0 {
+                    created.append(prefix)
+                } else if errno != EEXIST {
+                    throw SystemError("mkdir \(prefix)")
+                }
             }
             prefix += "/"
         }
+        return created
     }
 
     /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part: a new

@@ -101,6 +101,9 @@ public final class Recorder {
         var nextReport: Int64?
         var nextPublish: Int64 = 0
         var ending = Ending.stopped
+        // Before anything is heard, the idle time counts from the take's start, or from now where none is known.
+        let began = clocks.wallNow()
+        idleOrigin = max(began, settings.start ?? began)
         while true {
             if stop.isStopped { break }
             if outputFailed.load(ordering: .relaxed) {
@@ -166,12 +169,17 @@ public final class Recorder {
         }
     }
 
+    /// When nothing has been heard yet, what the idle time counts from.
+    private var idleOrigin: Int64 = 0
+
     /// The take is over: every track that was heard has said goodbye and is written, no packet has come for the idle
-    /// time, or time zero plus the duration has been written.
+    /// time (since the last packet, or since the take's start while none has come), or time zero plus the duration
+    /// has been written.
     func ended(now: Int64) -> Ending? {
         let heard = tracks.filter { $0.lastArrival != nil }
         if !heard.isEmpty && heard.allSatisfy(\.isFinished) && heard.count == tracks.count { return .goodbyes }
-        if let last = heard.compactMap(\.lastArrival).max(), now - last > settings.idleNanoseconds { return .idle }
+        let last = heard.compactMap(\.lastArrival).max() ?? idleOrigin
+        if now - last > settings.idleNanoseconds { return .idle }
         if let duration = settings.durationNanoseconds, let start = timeline.start,
             now - timeline.latencyNanoseconds >= start.unixNanoseconds + duration
         {

@@ -29,7 +29,11 @@ struct RecordMessages: Sendable {
                 "\(Printable.text(path)): writing stopped: \(Printable.text(reason)); the files hold what was written",
                 ExitCode.ioError
             )
-        case .nothingReceived: ("nothing was received; no file is left", ExitCode.unavailable)
+        case .nothingReceived(let listened):
+            (
+                "nothing was received on \(listened.map(Printable.text).joined(separator: ", ")); no file is left",
+                ExitCode.unavailable
+            )
         case .statisticsUnwritable(let path, let reason):
             ("--stats \(Printable.text(path)): cannot be written: \(Printable.text(reason))", ExitCode.cannotCreate)
         case .notAnnounced(let names):

@@ -238,4 +238,42 @@ struct InProcessTests {
         let track = try #require((statistics["tracks"] as? [[String: Any]])?.first)
         #expect(track["lost"] as? Int == 3 && track["lost_frames"] as? Int == 144 && track["received"] as? Int == 297)
     }
+
+    @Test("nobody sending: the idle time counts from the start, and the recorder ends, leaving nothing it made")
+    func nothingHeard() throws {
+        let parent = NSTemporaryDirectory() + "as-app-idle-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        var take = RecordTake()
+        take.output = .directory(parent + "/new/take")
+        take.idleSeconds = ExactDecimal(numerator: 2)
+        let request = RecordRequest(
+            take: take,
+            streams: .plain(
+                RecordPlanner.portStream(
+                    port: 6300, encoding: .l16, sampleRate: 48_000, channelCount: 1, payloadType: 96)))
+        let environment = environment(clocks, network)
+        let began = clocks.monotonicNow()
+        let result = onThread { () -> RecordFailure? in
+            do throws(RecordFailure) {
+                _ = try RecordProgram.run(request, environment: environment, events: { _ in }, stop: StopSignal())
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let ended = clocks.monotonicNow()
+        clocks.finish()
+        guard case .nothingReceived(let listened)? = result ?? nil else {
+            Issue.record("the recorder did not end with nothing received: \(String(describing: result))")
+            return
+        }
+        #expect(listened == ["port 6300"])
+        // Ended after the idle time, well before twice that.
+        #expect(ended - began >= 2_000_000_000 && ended - began < 4_000_000_000, "\(ended - began) ns")
+        #expect(!FileManager.default.fileExists(atPath: parent + "/new"), "the folders it made are left")
+        #expect(FileManager.default.fileExists(atPath: parent))
+    }
 }
