@@ -127,9 +127,15 @@ public struct TakePlan: Sendable, Hashable {
     /// What the user should hear about, in the order it was decided.
     public var events: [PlanEvent]
 
-    /// The SDP of one of this process's tracks.
+    /// The SDP of one of this process's tracks. Its `o=` is the stream's own (RFC 8866 makes it a session's unique
+    /// identifier; SAP receivers and AES67 devices key streams by it): derived from the take, the track, this host
+    /// and the track's destination, so it is the same for the same stream in every run.
     public func sessionDescription(for track: TrackPlan) -> SessionDescription {
-        track.stream.sessionDescription(origin: origin)
+        var own = origin
+        own.sessionID = TakeRules.sessionID(
+            name: "\(sessionName)/\(track.name)", host: origin.address.address,
+            destination: track.destination.description)
+        return track.stream.sessionDescription(origin: own)
     }
 
     /// The plan with every one of its streams naming another reference clock (a new grandmaster), as a new version

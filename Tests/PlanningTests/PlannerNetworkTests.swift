@@ -133,11 +133,11 @@ private func lines(_ text: String) -> [String] {
                 $0.aes67 = true
                 $0.timestampOrigin = .ptp
             }, [stereo24], referenceClock: ptpClock)
-        // Session ID: FNV-1a 32 of "audiostreamer session@192.168.0.2/239.69.1.2:5004" (Python: 2904240835);
-        // version: the NTP seconds of noon, 1 795 953 600 + 2 208 988 800.
+        // Session ID: the stream's own, FNV-1a 32 of "audiostreamer session/drums@192.168.0.2/239.69.1.2:5004"
+        // (Python: 20455013); version: the NTP seconds of noon, 1 795 953 600 + 2 208 988 800.
         let expected = [
             "v=0",
-            "o=- 2904240835 4004942400 IN IP4 192.168.0.2",
+            "o=- 20455013 4004942400 IN IP4 192.168.0.2",
             "s=drums",
             "c=IN IP4 239.69.1.2/1",
             "t=0 0",
@@ -184,7 +184,8 @@ private func lines(_ text: String) -> [String] {
         #expect(first.withReferenceClock(ptpClock, version: 4_004_943_000).origin.sessionVersion == 4_004_943_000)
         let text = lines(try sdp(moved))
         #expect(text.contains("a=ts-refclk:\(ptpClock)"))
-        #expect(text.contains("o=- 2904240835 4004942401 IN IP4 192.168.0.2"))
+        // The track's own session ID: FNV-1a 32 of "audiostreamer session/a@192.168.0.2/239.69.1.2:5004" (Python).
+        #expect(text.contains("o=- 2996600003 4004942401 IN IP4 192.168.0.2"))
         #expect(lines(moved.sessionDescription.rendered()).contains("a=ts-refclk:\(ptpClock)"))
     }
 
