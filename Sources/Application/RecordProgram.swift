@@ -191,7 +191,9 @@ public enum RecordProgram {
                         document.description.media.indices.filter {
                             document.description.media[$0].media == "audio"
                         }[index]]
-                    all.append(RecordTake.Stream(description: stream, origin: "\(path):\(line)"))
+                    // Written by the stream's own sender: its o= names the source the SDP filters on.
+                    let own = stream.sourceFilter?.address == document.description.origin.address.address
+                    all.append(RecordTake.Stream(description: stream, origin: "\(path):\(line)", fromSender: own))
                 }
             }
             return all

@@ -43,6 +43,9 @@ public enum PlanError: Error, Sendable, Hashable {
     /// A setting asked beside a take file would send something else than the file makes every node and recorder
     /// expect: the file wins, so the setting is refused.
     case overridesTakeFile(TakeSetting)
+    /// Two descriptions of one stream (one destination and RTP port) disagree on what goes on the wire; each is
+    /// named by where it was read.
+    case conflictingDescriptions(port: Int, first: String, second: String)
 }
 
 /// What an AES67 take must have and a track has not (AES67-2018 sections 7 and 8).

@@ -22,11 +22,16 @@ public struct RecordTake: Sendable, Hashable {
         /// The RTP clock's tie to the wall clock is assumed (a take file's senders use wall-clock timestamps unless
         /// told otherwise) rather than stated by an SDP: sender reports that disagree win.
         public var mediaClockAssumed: Bool
+        /// The description was written by the stream's own sender (its SDP's `o=` names the stream's source).
+        public var fromSender: Bool
 
-        public init(description: StreamDescription, origin: String, mediaClockAssumed: Bool = false) {
+        public init(
+            description: StreamDescription, origin: String, mediaClockAssumed: Bool = false, fromSender: Bool = false
+        ) {
             self.description = description
             self.origin = origin
             self.mediaClockAssumed = mediaClockAssumed
+            self.fromSender = fromSender
         }
     }
 
@@ -127,7 +132,9 @@ public enum RecordPlanner {
         taiOffsetSeconds: Int = TAI.defaultOffsetSeconds
     ) throws(PlanError) -> RecordingPlan {
         guard !take.streams.isEmpty else { throw .noStreams }
-        var ports = Set<Int>()
+        // A port is taken once per address listened on: flows to one port in different groups (as Dante and many
+        // AES67 devices send them) are received side by side.
+        var ports = Set<Endpoint>()
         var names = Set<String>()
         var tracks: [RecordTrackPlan] = []
         let folder: String
@@ -135,11 +142,15 @@ public enum RecordPlanner {
         case .directory(let path): folder = path
         case .multichannel: folder = ""
         }
-        for stream in take.streams {
+        for stream in try merged(take.streams) {
             let description = stream.description
             let family: IPAddress.Family = description.destination.family == .ipv6 ? .ipv6 : .ipv4
+            let group = IPAddress(description.destination.address).flatMap { $0.isMulticast ? $0 : nil }
+            let listen = group ?? .unspecified(family)
             for port in Set([description.port, description.rtcpPort]) {
-                guard ports.insert(port).inserted else { throw .portInUseTwice(port) }
+                guard ports.insert(Endpoint(address: listen, port: port)).inserted else {
+                    throw .portInUseTwice(port)
+                }
             }
             let name = uniqueName(fileName(description.name), in: &names)
             let clock: TimelineClock =
@@ -150,8 +161,6 @@ public enum RecordPlanner {
                 } ?? .senderReports
             // A multicast stream is received on its group's address (so other groups on the port stay out), joined
             // from its one source where the SDP names it.
-            let group = IPAddress(description.destination.address).flatMap { $0.isMulticast ? $0 : nil }
-            let listen = group ?? .unspecified(family)
             tracks.append(
                 RecordTrackPlan(
                     name: name, stream: description, listen: Endpoint(address: listen, port: description.port),

@@ -55,6 +55,11 @@ struct RecordMessages: Sendable {
         case .noStreams: return ("\(Printable.text(file)): no audio stream to record", ExitCode.dataError)
         case .portInUseTwice(let port):
             return ("two streams to record use port \(port); a port carries one stream", ExitCode.usage)
+        case .conflictingDescriptions(let port, let first, let second):
+            return (
+                "\(Printable.text(first)) and \(Printable.text(second)) describe the stream on port \(port) differently (format, payload type, packet time or RTCP); give one",
+                ExitCode.dataError
+            )
         case .remoteTrackUndeclared(let track, _):
             return (
                 "\(Printable.text(file)): track '\(Printable.text(track))' needs encoding (L16/L24), sample_rate and channels to be recorded",

@@ -113,7 +113,7 @@ extension SendMessages {
             )
         case .overridesTakeFile(let setting):
             return (overrides(setting, file: Printable.text(file)), ExitCode.usage)
-        case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice:
+        case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice, .conflictingDescriptions:
             // Planning a send never gives these.
             return ("internal error: \(error)", ExitCode.software)
         }

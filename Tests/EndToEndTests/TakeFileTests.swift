@@ -57,6 +57,41 @@ extension EndToEnd {
             #expect(!recorder.standardError.contains("unexpected"), "\(recorder.standardError)")
         }
 
+        /// Every node writes a `session.sdp` describing every track of the take; a recorder given both nodes' files
+        /// records each stream once, bit-exact.
+        @Test("two nodes' session.sdp files of one take, recorded together: each stream once, exact")
+        func recordsTwoNodesSessionFiles() throws {
+            let folder = try ScratchFolder("take-two-sdp")
+            let sources = ["a", "b"].enumerated().map { index, name in
+                (name, TestWAV(format: Self.stereo24, seconds: 2, seed: UInt64(160 + index)))
+            }
+            for (name, source) in sources { try source.write(to: folder.path("\(name).wav")) }
+            try Self.takeJSON(port: 47_020, wire: "").write(
+                toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3))
+            let senders = try ["pc1", "pc2"].map { node in
+                try Subprocess(
+                    BuiltProduct.audiostreamer,
+                    [
+                        "--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
+                        folder.path("sdp-\(node)"),
+                    ], in: folder.url, label: node)
+            }
+            let sdps = ["pc1", "pc2"].map { folder.path("sdp-\($0)/session.sdp") }
+            for sdp in sdps { #expect(waitForFile(sdp), "\(sdp) never came") }
+            let recorder = try RecorderTests.recorder(
+                ["-o", folder.path("out"), "--idle", "20", "--stats", folder.path("rec.json")] + sdps, folder: folder,
+                port: 47_022)
+            for sender in senders { #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)") }
+            #expect(recorder.wait(seconds: 10) == 0, "the recorder did not end on both BYEs: \(recorder.standardError)")
+            for (name, source) in sources {
+                let file = try RecordedFile(folder.path("out/\(name).wav"))
+                #expect(file.samples == source.samples, "\(name) differs from its source")
+            }
+            let written = try FileManager.default.contentsOfDirectory(atPath: folder.path("out")).sorted()
+            #expect(written == ["a.wav", "b.wav"], "\(written)")
+        }
+
         /// The file wins: an option that would send otherwise than the take file says is one line and exit 64,
         /// naming the option and the file's key; nothing is sent and no SDP written.
         @Test(
