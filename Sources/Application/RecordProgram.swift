@@ -186,6 +186,9 @@ public enum RecordProgram {
                     throw .plan(error, origin: path)
                 }
                 guard !found.isEmpty else { throw .plan(.noStreams, origin: path) }
+                for ignored in StreamDescription.ignoredAttributes(in: document) {
+                    events(.ignoredAttribute(origin: "\(path):\(ignored.line)", attribute: ignored.attribute))
+                }
                 for (index, stream) in found.enumerated() {
                     let line = document.mediaLines[
                         document.description.media.indices.filter {

@@ -65,6 +65,8 @@ public enum RecordFailure: Error, Sendable {
 public enum RecordEvent: Sendable {
     /// A stream announced with SAP: its name, who announced it, and whether it is recorded.
     case announced(name: String, origin: String, recorded: Bool)
+    /// A description says something that changes nothing about how its stream is recorded (`a=ptime:0`): ignored.
+    case ignoredAttribute(origin: String, attribute: String)
     /// A track listens: its plan is decided and its file created.
     case listening(RecordTrackPlan)
     case receiver(ReceiverEvent)

@@ -147,7 +147,13 @@ public enum RecordPlanner {
             let family: IPAddress.Family = description.destination.family == .ipv6 ? .ipv6 : .ipv4
             let group = IPAddress(description.destination.address).flatMap { $0.isMulticast ? $0 : nil }
             let listen = group ?? .unspecified(family)
-            for port in Set([description.port, description.rtcpPort]) {
+            // The RTP port first, so a clash names it.
+            for port in description.rtcpPort == description.port
+                ? [description.port]
+                : [
+                    description.port, description.rtcpPort,
+                ]
+            {
                 guard ports.insert(Endpoint(address: listen, port: port)).inserted else {
                     throw .portInUseTwice(port)
                 }

@@ -32,8 +32,11 @@ extension StreamDescription {
                 rtcpPort = port
             }
             let multiplexed = media.hasAttribute("rtcp-mux")
+            // A media's i= names its track (audiostreamer writes the track's name there), unless it is the channel
+            // list Dante and PipeWire write there (`2 channels: Left, Right`): then the flow's s= names it, with its
+            // position when one description holds several unnamed flows.
             let name =
-                media.information
+                media.information.flatMap { isChannelList($0) ? nil : $0 }
                 ?? (audio.count == 1 ? description.sessionName : "\(description.sessionName) \(streams.count + 1)")
             streams.append(
                 StreamDescription(
@@ -95,11 +98,40 @@ extension StreamDescription {
             }
             return frames
         }
-        guard let text = media.attribute("ptime") else { return max(1, rate / 1000) }
+        // No ptime, or the `a=ptime:0` some devices write (which says nothing): RFC 3551's 1 ms default; the
+        // recorder learns the real packet time from the wire.
+        guard let text = media.attribute("ptime"), !isZeroPacketTime(text) else { return max(1, rate / 1000) }
         guard let time = PacketTime(milliseconds: text), time.milliseconds.canScale(by: rate),
             (1...most).contains(time.frames(atSampleRate: rate))
         else { throw .unusableStream(line: line, .malformedAttribute("ptime")) }
         return time.frames(atSampleRate: rate)
+    }
+
+    /// Whether a media title is a channel list in the Dante/PipeWire form, `N channels: a, b` (or `1 channel: a`).
+    static func isChannelList(_ text: String) -> Bool {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty else { return false }
+        let rest = text.dropFirst(digits.count)
+        return rest.hasPrefix(" channels:") || rest.hasPrefix(" channel:")
+    }
+
+    /// Whether an `a=ptime` value is zero (`0`, `0.0`), which some devices write meaning nothing.
+    static func isZeroPacketTime(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0 == "0" || $0 == "." }
+    }
+
+    /// What a description says that the recorder ignores because it changes nothing about how the stream is
+    /// recorded (`a=ptime:0`), each with its line, for the user to hear once.
+    public static func ignoredAttributes(in document: SDPDocument) -> [(line: Int, attribute: String)] {
+        var ignored: [(line: Int, attribute: String)] = []
+        for (index, media) in document.description.media.enumerated() where media.media == "audio" {
+            for (position, attribute) in media.attributes.enumerated()
+            where attribute.name == "ptime" && isZeroPacketTime(attribute.value ?? "") {
+                let line = document.mediaAttributeLines[index][position]
+                ignored.append((line, "a=ptime:\(attribute.value ?? "")"))
+            }
+        }
+        return ignored
     }
 
     /// The offset of `a=mediaclk:direct=<offset>` (RFC 7273 section 5.2), any `rate=` after it ignored; nil for

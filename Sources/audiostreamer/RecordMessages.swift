@@ -85,6 +85,9 @@ struct RecordMessages: Sendable {
 
     func lines(_ event: RecordEvent) -> String {
         switch event {
+        case .ignoredAttribute(let origin, let attribute):
+            return
+                "note: \(Printable.text(origin)): \(Printable.text(attribute)) says nothing; ignored, the packet time is what the stream carries\n"
         case .listening(let track):
             let rtcp = track.rtcpListen.map { "RTCP on \($0.port)" } ?? "RTCP on the same port"
             let clock =
