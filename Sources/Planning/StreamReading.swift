@@ -98,8 +98,9 @@ extension StreamDescription {
             }
             return frames
         }
-        // No ptime, or the `a=ptime:0` some devices write (which says nothing): RFC 3551's 1 ms default; the
-        // recorder learns the real packet time from the wire.
+        // No ptime, or the `a=ptime:0` some devices write (which says nothing): RFC 3551's 1 ms default. The recorder
+        // places every packet by its timestamp and the length of its payload whatever it is; the packet time only
+        // sizes how far a restart must jump to be seen as one.
         guard let text = media.attribute("ptime"), !isZeroPacketTime(text) else { return max(1, rate / 1000) }
         guard let time = PacketTime(milliseconds: text), time.milliseconds.canScale(by: rate),
             (1...most).contains(time.frames(atSampleRate: rate))
