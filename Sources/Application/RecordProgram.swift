@@ -22,7 +22,12 @@ public enum RecordProgram {
             guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
             return index
         }
-        let taiOffset = taiOffsetSeconds(ptp: PTPClient.status())
+        // What this host can verify of the reference clocks the descriptions name: its own synchronisation, and
+        // the grandmaster ptp4l follows here, if one runs.
+        let ptp = PTPClient.status()
+        let taiOffset = taiOffsetSeconds(ptp: ptp)
+        let hostClock = HostClock(
+            synchronized: environment.clockSync.read()?.isSynchronized ?? false, ptpReferenceClock: ptp?.referenceClock)
         take.streams = try streams(
             of: request.streams, interface: interface, taiOffsetSeconds: taiOffset, environment: environment,
             events: events)
@@ -41,7 +46,7 @@ public enum RecordProgram {
                 .first ?? .loopback(.ipv4)
             plan = try RecordPlanner.plan(
                 take, now: environment.clocks.wallNow(), userName: environment.userName, localAddress: local,
-                taiOffsetSeconds: taiOffset)
+                taiOffsetSeconds: taiOffset, hostClock: hostClock)
         } catch {
             throw .plan(error, origin: nil)
         }

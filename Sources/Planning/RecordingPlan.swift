@@ -129,7 +129,7 @@ public struct RecordingPlan: Sendable, Hashable {
 public enum RecordPlanner {
     public static func plan(
         _ take: RecordTake, now: Int64, userName: String, localAddress: IPAddress,
-        taiOffsetSeconds: Int = TAI.defaultOffsetSeconds
+        taiOffsetSeconds: Int = TAI.defaultOffsetSeconds, hostClock: HostClock = HostClock(synchronized: false)
     ) throws(PlanError) -> RecordingPlan {
         guard !take.streams.isEmpty else { throw .noStreams }
         // A port is taken once per address listened on: flows to one port in different groups (as Dante and many
@@ -159,12 +159,9 @@ public enum RecordPlanner {
                 }
             }
             let name = uniqueName(fileName(description.name), in: &names)
-            let clock: TimelineClock =
-                description.mediaClockOffset.map {
-                    .direct(
-                        offset: $0, timescale: Timescale(referenceClock: description.referenceClock),
-                        assumed: stream.mediaClockAssumed)
-                } ?? .senderReports
+            let clock = ReferenceClock.timelineClock(
+                offset: description.mediaClockOffset, referenceClock: description.referenceClock,
+                assumed: stream.mediaClockAssumed, host: hostClock)
             // A multicast stream is received on its group's address (so other groups on the port stay out), joined
             // from its one source where the SDP names it.
             tracks.append(

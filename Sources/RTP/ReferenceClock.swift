@@ -27,8 +27,9 @@ public enum TAI {
 /// How a stream's RTP timestamps are placed on a timeline.
 public enum TimelineClock: Sendable, Hashable {
     /// RFC 7273 direct: the RTP timestamp minus `offset` is the reference clock's time in samples, modulo 2^32, on
-    /// `timescale`; `assumed` when no description stated it (a take file's senders' default).
-    case direct(offset: UInt32, timescale: Timescale, assumed: Bool)
+    /// `timescale`; `verified` when this host has checked the reference clock the description names (and not when
+    /// it cannot, or a take file's senders' default is assumed).
+    case direct(offset: UInt32, timescale: Timescale, verified: Bool)
     /// From the stream's RTCP sender reports (RFC 3550 section 6.4.1).
     case senderReports
 }

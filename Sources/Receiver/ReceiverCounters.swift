@@ -49,8 +49,9 @@ public enum ReceiverEvent: Sendable, Hashable {
     case segmentStarted(track: String, ssrc: UInt32, index: Int, reason: SegmentReason)
     /// The segment's first sample stands at this position of the track (frames from time zero), mapped as said.
     case segmentPlaced(track: String, index: Int, position: Int64, mapping: MappingSource)
-    /// The RFC 7273 mapping and the sender reports disagree by this many frames.
-    case clocksDisagree(track: String, frames: Int64, using: MappingSource)
+    /// Two sources of a segment's place disagree by more than a frame: `frames` is where `other` puts it less
+    /// where `followed` (the one used) does.
+    case sourcesDisagree(track: String, followed: MappingSource, other: MappingSource, frames: Int64, sampleRate: Int)
     /// The sender said goodbye (RTCP BYE).
     case goodbye(track: String)
 }

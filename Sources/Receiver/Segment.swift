@@ -10,6 +10,10 @@ final class Segment {
     var jitter = InterarrivalJitter()
     let buffer: JitterBuffer
     var mapping: TimelineMapping
+    /// What the description's media clock says of the segment's place, from its first packet.
+    var mediaClaim: PlacementRule.MediaClockClaim?
+    /// What the sender's first report in the segment says of it.
+    var reportDelta: Int64?
     /// The packet count of the last sender report, and, once the sender has said goodbye, the total it sent.
     var reportedPackets: Int64 = 0
     var sentInAll: Int64?

@@ -1,15 +1,14 @@
 import RTP
 
-/// The third stage of a track's reception: where a segment's timestamps stand on the take's timeline. The delta
-/// added to an extended RTP timestamp gives frames since the Unix epoch (UTC): from an RFC 7273 media clock, from
-/// the sender's reports (RFC 3550 section 6.4.1), or, when neither came within the window, from the first packet's
-/// arrival. Sender reports are also the points from which the stream's drift is measured.
+/// Where a segment's timestamps stand on the take's timeline, once decided (`PlacementRule` decides): the delta added
+/// to an extended RTP timestamp to give frames since the Unix epoch (UTC), and the source it came from. The
+/// sender's reports are also the points from which the stream's drift is measured.
 struct TimelineMapping {
     /// Extended timestamp + delta = frames since the Unix epoch (UTC) at the stream's rate; nil until mapped.
     private(set) var delta: Int64?
     private(set) var source: MappingSource?
     let firstArrival: Int64
-    /// Whether the first (NTP, RTP) pair of a sender report has been compared with the mapping.
+    /// Whether a sender report has been compared with the mapping (once is enough: later ones measure drift).
     private var reportChecked = false
     private(set) var firstReport: (ntp: Int64, rtp: Int64)?
     private(set) var lastReport: (ntp: Int64, rtp: Int64)?
@@ -30,33 +29,20 @@ struct TimelineMapping {
         EpochFrames(unixNanoseconds: firstArrival, rate: rate).frames - firstPosition
     }
 
-    /// What a sender report changes, at `rate`, `rtp` its timestamp extended to the segment's.
-    enum ReportOutcome: Equatable {
-        /// The report maps a segment that had no mapping yet.
-        case mapped
-        /// It agrees with the mapping within a frame, or was not the first to be compared.
-        case agrees
-        /// It disagrees by `frames` with the mapping; `replaced` when the report's mapping was taken instead.
-        case disagrees(frames: Int64, replaced: Bool)
-    }
-
-    /// Takes a sender report's (NTP, RTP) pair. An assumed media clock (a take file's) that the first report
-    /// contradicts gives way, if nothing is written yet (`unwritten`).
-    mutating func take(ntp: Int64, rtp: Int64, rate: Int, assumed: Bool, unwritten: Bool) -> ReportOutcome {
+    /// Notes a sender report's (NTP, RTP) pair, `rtp` extended to the segment's timestamps; returns the delta it
+    /// says.
+    mutating func note(ntp: Int64, rtp: Int64, rate: Int) -> Int64 {
         if firstReport == nil { firstReport = (ntp, rtp) }
         lastReport = (ntp, rtp)
-        let reported = EpochFrames(unixNanoseconds: ntp, rate: rate).frames - rtp
-        guard let current = delta else {
-            map(delta: reported, source: .senderReports)
-            return .mapped
-        }
-        guard !reportChecked else { return .agrees }
+        return EpochFrames(unixNanoseconds: ntp, rate: rate).frames - rtp
+    }
+
+    /// How far a report's delta stands from the mapping, the first time a report is compared after mapping (by
+    /// another source); nil after that, or while unmapped.
+    mutating func compareOnce(_ reported: Int64) -> Int64? {
+        guard let delta, !reportChecked else { return nil }
         reportChecked = true
-        let difference = reported - current
-        guard abs(difference) > 1 else { return .agrees }
-        guard assumed && unwritten else { return .disagrees(frames: difference, replaced: false) }
-        map(delta: reported, source: .senderReports)
-        return .disagrees(frames: difference, replaced: true)
+        return source == .senderReports ? nil : reported - delta
     }
 
     /// The stream's rate against the timeline, in parts per million, from its first and last sender reports (nil

@@ -98,16 +98,19 @@ public final class TrackReceiver {
         let timestamp = segment.counters.extend(timestamp: header.timestamp)
         segment.jitter.update(timestamp: timestamp, arrival: EpochFrames(unixNanoseconds: arrival, rate: rate).frames)
         counters.jitterMicroseconds.store(Int(segment.jitter.jitter * 1_000_000 / Double(rate)), ordering: .relaxed)
-        if !segment.mapping.isMapped, case .direct(let offset, let timescale, _) = reception.clock {
+        if !segment.mapping.isMapped && segment.mediaClaim == nil,
+            case .direct(let offset, let timescale, let verified) = reception.clock
+        {
             let delta = MediaClock.directDelta(
                 timestamp: header.timestamp, extended: timestamp, offset: offset, timescale: timescale,
                 taiOffsetSeconds: reception.taiOffsetSeconds, near: arrival, rate: rate)
-            map(segment, delta: delta, source: .mediaClock, timeline: &timeline, now: arrival)
+            segment.mediaClaim = PlacementRule.MediaClockClaim(delta: delta, verified: verified)
+            place(segment, waitedEnough: false, timeline: &timeline, now: arrival)
         }
         var result = segment.buffer.place(position: timestamp, payload: payload)
         if case .beyondWindow(let releaseTo) = result.placement {
             // The window is full: what is before this packet must go out now (or, unmapped, be placed by arrival).
-            if !segment.mapping.isMapped { mapByArrival(segment, timeline: &timeline, now: arrival) }
+            if !segment.mapping.isMapped { place(segment, waitedEnough: true, timeline: &timeline, now: arrival) }
             if timeline.start == nil { timeline.decideNow() }
             release(segment, upTo: releaseTo, timeline: timeline)
             result = segment.buffer.place(position: timestamp, payload: payload)
@@ -159,10 +162,28 @@ public final class TrackReceiver {
         timeline.propose(EpochFrames(frames: segment.firstPosition + delta, rate: rate), now: now)
     }
 
-    private func mapByArrival(_ segment: Segment, timeline: inout TakeTimeline, now: Int64) {
-        let delta = segment.mapping.arrivalDelta(firstPosition: segment.firstPosition, rate: rate)
-        map(segment, delta: delta, source: .arrival, timeline: &timeline, now: now)
+    /// Places an unmapped segment by the rule, if it can be placed yet (`waitedEnough`: no report is coming in time),
+    /// saying what disagrees.
+    private func place(_ segment: Segment, waitedEnough: Bool, timeline: inout TakeTimeline, now: Int64) {
+        let evidence = PlacementRule.Evidence(
+            mediaClock: segment.mediaClaim, report: segment.reportDelta,
+            arrival: segment.mapping.arrivalDelta(firstPosition: segment.firstPosition, rate: rate),
+            windowFrames: Int64(reception.latencyFrames) + Int64(rate) * Self.plausibleDelayMilliseconds / 1000,
+            waitedEnough: waitedEnough)
+        let decision = PlacementRule.decide(evidence)
+        guard let source = decision.source, let delta = decision.delta else { return }
+        map(segment, delta: delta, source: source, timeline: &timeline, now: now)
+        for said in decision.said {
+            events.append(
+                .sourcesDisagree(
+                    track: reception.name, followed: said.followed, other: said.other, frames: said.frames,
+                    sampleRate: rate))
+        }
     }
+
+    /// How late a packet may plausibly arrive beyond the latency window, over a network, in milliseconds: a
+    /// placement farther than both from the arrival is not believed silently.
+    static let plausibleDelayMilliseconds: Int64 = 500
 
     private func updateExpected() {
         counters.expected.store(expectedBefore + (segment.map { Int($0.expected) } ?? 0), ordering: .relaxed)
@@ -196,28 +217,26 @@ public final class TrackReceiver {
         }
     }
 
-    /// A sender report: the sender's count, and the mapping when the segment has none yet (or an assumed one it
-    /// contradicts), and a point for the drift. `beforeGoodbye` is false for the report that comes with the BYE.
+    /// A sender report: the sender's count, a point for the drift, and evidence for the segment's place: it places
+    /// a segment still waiting, and is compared once with one placed otherwise. `beforeGoodbye` is false for the
+    /// report that comes with the BYE.
     private func take(_ report: RTCPSenderReport, beforeGoodbye: Bool, timeline: inout TakeTimeline, now: Int64) {
         guard let segment else { return }
         segment.count(reportedPackets: report.packetCount, beforeGoodbye: beforeGoodbye)
         let rtp = segment.counters.nearest(timestamp: report.rtpTimestamp)
-        var assumed = false
-        if case .direct(_, _, true) = reception.clock { assumed = true }
-        let unwritten = segment.buffer.releasedUpTo < (segment.buffer.lowestStart ?? 0)
-        let before = segment.mapping.source
-        switch segment.mapping.take(
-            ntp: report.ntpTimestamp.unixNanoseconds, rtp: rtp, rate: rate, assumed: assumed, unwritten: unwritten)
+        let reported = segment.mapping.note(ntp: report.ntpTimestamp.unixNanoseconds, rtp: rtp, rate: rate)
+        if segment.reportDelta == nil { segment.reportDelta = reported }
+        guard segment.mapping.isMapped else {
+            place(segment, waitedEnough: false, timeline: &timeline, now: now)
+            return
+        }
+        if let difference = segment.mapping.compareOnce(reported), abs(difference) > 1,
+            let followed = segment.mapping.source
         {
-        case .mapped:
-            if let delta = segment.mapping.delta {
-                timeline.propose(EpochFrames(frames: segment.firstPosition + delta, rate: rate), now: now)
-            }
-        case .agrees: break
-        case .disagrees(let frames, let replaced):
             events.append(
-                .clocksDisagree(
-                    track: reception.name, frames: frames, using: replaced ? .senderReports : before ?? .mediaClock))
+                .sourcesDisagree(
+                    track: reception.name, followed: followed, other: .senderReports, frames: difference,
+                    sampleRate: rate))
         }
     }
 
@@ -232,7 +251,7 @@ public final class TrackReceiver {
     public func service(now: Int64, timeline: inout TakeTimeline) {
         guard let segment else { return }
         if !segment.mapping.isMapped, now - segment.mapping.firstArrival >= timeline.latencyNanoseconds * 2 {
-            mapByArrival(segment, timeline: &timeline, now: now)
+            place(segment, waitedEnough: true, timeline: &timeline, now: now)
         }
         guard timeline.start != nil, let delta = segment.mapping.delta else { return }
         let horizon = EpochFrames(unixNanoseconds: now - timeline.latencyNanoseconds, rate: rate).frames - delta
@@ -248,9 +267,7 @@ public final class TrackReceiver {
 
     private func endSegment(timeline: inout TakeTimeline) {
         guard let segment else { return }
-        if !segment.mapping.isMapped {
-            mapByArrival(segment, timeline: &timeline, now: segment.mapping.firstArrival)
-        }
+        if !segment.mapping.isMapped { place(segment, waitedEnough: true, timeline: &timeline, now: segment.mapping.firstArrival) }
         timeline.decideNow()
         if let end = segment.buffer.highestEnd { release(segment, upTo: end, timeline: timeline) }
         expectedBefore += Int(segment.expected)

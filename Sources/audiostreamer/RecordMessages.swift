@@ -92,9 +92,9 @@ struct RecordMessages: Sendable {
             let rtcp = track.rtcpListen.map { "RTCP on \($0.port)" } ?? "RTCP on the same port"
             let clock =
                 switch track.clock {
-                case .direct(let offset, let timescale, let assumed):
-                    "placed by its media clock (direct=\(offset), \(timescale == .tai ? "PTP/TAI" : "UTC")\(assumed ? ", assumed" : ""))"
-                case .senderReports: "placed by its sender reports"
+                case .direct(let offset, let timescale, let verified):
+                    "placed by its media clock (direct=\(offset), \(timescale == .tai ? "PTP/TAI" : "UTC")\(verified ? ", verified here" : ", unless its sender reports or its arrival say otherwise"))"
+                case .senderReports: "placed by its sender reports (else by its arrival)"
                 }
             return
                 "\(Printable.text(track.name)): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
@@ -143,10 +143,20 @@ struct RecordMessages: Sendable {
                 }
             return
                 "\(Printable.text(track)): segment \(index + 1) starts at frame \(position) of the take, placed by \(how)\n"
-        case .clocksDisagree(let track, let frames, let using):
+        case .sourcesDisagree(let track, let followed, let other, let frames, let rate):
+            let seconds = DecimalText.fixed(Double(frames) / Double(max(1, rate)), digits: 3)
             return
-                "warning: \(Printable.text(track)): its media clock and its sender reports disagree by \(frames) samples; placed by \(RecordProgram.mappingName(using))\n"
+                "warning: \(Printable.text(track)): \(Self.sourceName(other)) puts it \(frames) samples (\(seconds) s) from where \(Self.sourceName(followed)) does; placed by \(Self.sourceName(followed))\n"
         case .goodbye(let track): return "\(Printable.text(track)): the sender said goodbye\n"
+        }
+    }
+
+    /// A source of a stream's place, as the user reads it.
+    static func sourceName(_ source: MappingSource) -> String {
+        switch source {
+        case .mediaClock: "its media clock (the description's)"
+        case .senderReports: "its sender reports"
+        case .arrival: "its arrival"
         }
     }
 

@@ -73,37 +73,22 @@ import Testing
         #expect(classify(header(8, 48, ssrc: 0x1234)) == ("restart newSSRC", nil))
     }
 
-    @Test("the timeline mapping: a report maps an unmapped segment, an assumed clock gives way, others are said")
+    @Test("the timeline mapping: reports noted for the drift, one compared once with a mapping from elsewhere")
     func timelineMapping() {
         let second: Int64 = 1_000_000_000
-        // A report at 1 s of Unix time for RTP 1000 at 48 kHz: delta 48 000 - 1000.
+        // A report at 1 s of Unix time for RTP 1000 at 48 kHz says a delta of 48 000 - 1000.
         var mapping = TimelineMapping(firstArrival: 0)
-        #expect(mapping.take(ntp: second, rtp: 1000, rate: 48_000, assumed: false, unwritten: true) == .mapped)
-        #expect(mapping.delta == 47_000 && mapping.source == .senderReports)
-        // An assumed media clock 100 frames off gives way while nothing is written; a stated one is kept.
-        var assumed = TimelineMapping(firstArrival: 0)
-        assumed.map(delta: 46_900, source: .mediaClock)
-        #expect(
-            assumed.take(ntp: second, rtp: 1000, rate: 48_000, assumed: true, unwritten: true)
-                == .disagrees(frames: 100, replaced: true))
-        #expect(assumed.delta == 47_000 && assumed.source == .senderReports)
-        var stated = TimelineMapping(firstArrival: 0)
-        stated.map(delta: 46_900, source: .mediaClock)
-        #expect(
-            stated.take(ntp: second, rtp: 1000, rate: 48_000, assumed: false, unwritten: true)
-                == .disagrees(frames: 100, replaced: false))
-        #expect(stated.delta == 46_900)
-        // Only the first report is compared; a frame's difference is agreement.
-        #expect(stated.take(ntp: 2 * second, rtp: 49_000, rate: 48_000, assumed: false, unwritten: true) == .agrees)
-        var close = TimelineMapping(firstArrival: 0)
-        close.map(delta: 46_999, source: .mediaClock)
-        #expect(close.take(ntp: second, rtp: 1000, rate: 48_000, assumed: false, unwritten: true) == .agrees)
-        // The report after the one that mapped is compared once (a stream 1000 ppm fast is 48 frames off after
-        // 1 s), later ones are points for the drift: 96 096 frames in 2 s of wall time is 1000 ppm fast.
-        #expect(
-            mapping.take(ntp: 2 * second, rtp: 49_048, rate: 48_000, assumed: false, unwritten: true)
-                == .disagrees(frames: -48, replaced: false))
-        #expect(mapping.take(ntp: 3 * second, rtp: 97_096, rate: 48_000, assumed: false, unwritten: true) == .agrees)
+        #expect(mapping.note(ntp: second, rtp: 1000, rate: 48_000) == 47_000)
+        #expect(mapping.compareOnce(47_000) == nil)  // not mapped yet
+        mapping.map(delta: 46_900, source: .mediaClock)
+        #expect(mapping.compareOnce(47_000) == 100)
+        #expect(mapping.compareOnce(47_000) == nil)  // once
+        // Mapped by the reports themselves, later reports measure drift, not disagreement.
+        var byReports = TimelineMapping(firstArrival: 0)
+        byReports.map(delta: 47_000, source: .senderReports)
+        #expect(byReports.compareOnce(46_952) == nil)
+        // Drift from the first and last reports: 96 096 frames in 2 s of wall time is 1000 ppm fast.
+        #expect(mapping.note(ntp: 3 * second, rtp: 97_096, rate: 48_000) == 3 * 48_000 - 97_096)
         #expect(abs((mapping.driftPartsPerMillion(rate: 48_000) ?? 0) - 1000) < 1e-6)
         // The arrival mapping: the first packet's arrival is its first frame's time.
         let arrived = TimelineMapping(firstArrival: second)

@@ -81,7 +81,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("in order, placed by the media clock: every frame at its place, time zero at the first sample")
     func inOrderByMediaClock() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 12_345, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 12_345, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(offset: 12_345), order: Array(0..<300), timeline: &timeline)
         #expect(timeline.start == EpochFrames(unixNanoseconds: start, rate: 48_000))
@@ -98,7 +98,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
         let offset = 0 &- UInt32(truncatingIfNeeded: EpochFrames(unixNanoseconds: start, rate: 48_000).frames) &- 1000
         var sender = Sender(offset: offset)
         sender.firstSequence = 65_500
-        let track = receiver(.direct(offset: offset, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: offset, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         #expect(sender.firstTimestamp == 0xFFFF_FC18)
         run(track, sender, order: Array(0..<200), timeline: &timeline)
@@ -109,7 +109,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("lost packets are silence of exactly their length at their places, counted")
     func lossInTheMiddle() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(), order: Array(0..<200).filter { ![10, 11, 50].contains($0) }, timeline: &timeline)
         let expected =
@@ -123,7 +123,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("the first and last packets lost: counted from the sender's total at its goodbye; time zero given")
     func lossAtTheEdges() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(
             start: EpochFrames(unixNanoseconds: start, rate: 48_000), latencyNanoseconds: latency)
         // Packets 1-98 arrive; the sender's last report (with its BYE) says it sent 100.
@@ -149,7 +149,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
         ])
     func lateListener(reports: [(afterPacket: Int, sent: Int, goodbye: Bool)]) {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         // The sender sent packets 0-999; this recorder heard 500-999.
         run(track, Sender(), order: Array(500..<1000), timeline: &timeline, reports: reports)
@@ -162,7 +162,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("reordered and duplicated packets: the output exact, both counted")
     func reorderedAndDuplicated() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         // Swap every fifth pair, send every seventh packet twice.
         var order: [Int] = []
@@ -181,7 +181,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("a packet later than the window is counted late and dropped; its place is silence")
     func lateBeyondTheWindow() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         let sender = Sender()
         // Packet 20 arrives 400 ms late, after packet 299 (a window of 100 ms).
@@ -199,7 +199,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("a timestamp jump (a restart) starts a segment placed by its own timing")
     func timestampJump() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(), order: Array(0..<100), timeline: &timeline, flush: false)
         // The same SSRC restarts 2 s later: new sequence numbers, timestamps from the clock at its new start.
@@ -219,7 +219,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("a new SSRC on the port starts a segment too, with an event")
     func newSSRC() {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(), order: Array(0..<50), timeline: &timeline, flush: false)
         var other = Sender(startWall: start + 1_000_000_000)
@@ -232,11 +232,47 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
         #expect(output.bytes.suffix(4800) == Fixture.fileSamples(48_000..<50_400)[...])
     }
 
+    @Test(
+        "a stale description (an earlier run's random origin, a local clock's): the sender reports place it, said once")
+    func staleMediaClockGivesWayToReports() {
+        let output = CollectingOutput()
+        // The description says an offset 356 018 951 samples away from what the sender uses now; this host cannot
+        // check its reference, so the reports, which come with the first packet, decide.
+        let stale: UInt32 = 12_345 &+ 356_018_951
+        let track = receiver(.direct(offset: stale, timescale: .utc, verified: false), output: output)
+        var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
+        run(track, Sender(offset: 12_345), order: Array(0..<300), timeline: &timeline, reports: [(0, 1, false)])
+        #expect(track.summaries.first?.mapping == .senderReports && track.summaries.first?.position == 0)
+        #expect(output.bytes == Fixture.fileSamples(0..<14_400))
+        let said = track.events.compactMap { event -> Int64? in
+            if case .sourcesDisagree(_, .senderReports, .mediaClock, let frames, _) = event { frames } else { nil }
+        }
+        #expect(said == [-356_018_951])
+    }
+
+    @Test("a media clock 30 s from the arrival, no report: placed by the arrival, the disagreement said once")
+    func farMediaClockWithoutReports() {
+        for verified in [true, false] {
+            let output = CollectingOutput()
+            let track = receiver(
+                .direct(offset: 48_000 * 30, timescale: .utc, verified: verified), output: output)
+            var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
+            run(track, Sender(), order: Array(0..<300), timeline: &timeline)
+            #expect(track.summaries.first?.mapping == .arrival, "verified \(verified)")
+            #expect(output.bytes == Fixture.fileSamples(0..<14_400), "no 30 s of silence")
+            let said = track.events.compactMap { event -> Int64? in
+                if case .sourcesDisagree(_, .arrival, .mediaClock, let frames, _) = event { frames } else { nil }
+            }
+            // The arrival is 1 ms after the send, the media clock 30 s before it (offset +30 s in timestamps).
+            #expect(said == [-(48_000 * 30) - 48], "verified \(verified)")
+        }
+    }
+
     @Test("PTP's TAI media clock is placed on UTC: 37 s apart")
     func taiMediaClock() {
         let output = CollectingOutput()
         let track = receiver(
-            .direct(offset: 77, timescale: .tai, assumed: false), output: output)
+            .direct(offset: 77, timescale: .tai, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         run(track, Sender(offset: 77, timescaleSeconds: 37), order: Array(0..<100), timeline: &timeline)
         #expect(timeline.start == EpochFrames(unixNanoseconds: start, rate: 48_000))
@@ -248,7 +284,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         let first = CollectingOutput()
         let second = CollectingOutput()
-        let a = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: first)
+        let a = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: first)
         let b = TrackReceiver(
             reception: Fixture.reception(clock: .senderReports),
             output: second, capacity: 24_000, frameLimit: nil)
@@ -295,7 +331,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     func unexpectedPackets() {
         let output = CollectingOutput()
         let track = TrackReceiver(
-            reception: Fixture.reception(clock: .direct(offset: 0, timescale: .utc, assumed: false), ssrc: 0xABCD),
+            reception: Fixture.reception(clock: .direct(offset: 0, timescale: .utc, verified: true), ssrc: 0xABCD),
             output: output, capacity: 24_000, frameLimit: nil)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         track.receive(
@@ -313,7 +349,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test("the report block back to the sender: loss, highest sequence, jitter, LSR and DLSR")
     func reportBlock() throws {
         let output = CollectingOutput()
-        let track = receiver(.direct(offset: 0, timescale: .utc, assumed: false), output: output)
+        let track = receiver(.direct(offset: 0, timescale: .utc, verified: true), output: output)
         var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
         let sender = Sender()
         run(
@@ -370,7 +406,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
             for skew: Int64 in [-100_000_000, 0, 100_000_000] {
                 let output = CollectingOutput()
                 let track = receiver(
-                    .direct(offset: offset, timescale: .utc, assumed: false), output: output)
+                    .direct(offset: offset, timescale: .utc, verified: true), output: output)
                 var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
                 track.receive(datagram, arrival: start + skew, timeline: &timeline)
                 timeline.decideNow()
