@@ -267,7 +267,9 @@ public final class TrackReceiver {
 
     private func endSegment(timeline: inout TakeTimeline) {
         guard let segment else { return }
-        if !segment.mapping.isMapped { place(segment, waitedEnough: true, timeline: &timeline, now: segment.mapping.firstArrival) }
+        if !segment.mapping.isMapped {
+            place(segment, waitedEnough: true, timeline: &timeline, now: segment.mapping.firstArrival)
+        }
         timeline.decideNow()
         if let end = segment.buffer.highestEnd { release(segment, upTo: end, timeline: timeline) }
         expectedBefore += Int(segment.expected)
