@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "RTP", "Interfaces"]),
         .testTarget(name: "ApplicationTests", dependencies: ["Application", "WAV", "TestSupport"]),
         .testTarget(name: "PTPTests", dependencies: ["PTP", "TestSupport"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "Interfaces"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(
             name: "PlanningTests",

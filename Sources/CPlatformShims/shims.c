@@ -43,10 +43,7 @@ long shim_receive_timestamped(int fd, void *buffer, size_t capacity, struct time
     message.msg_control = control.bytes;
     message.msg_controllen = sizeof control.bytes;
     memset(timestamp, 0, sizeof *timestamp);
-    ssize_t received;
-    do {
-        received = recvmsg(fd, &message, 0);
-    } while (received < 0 && errno == EINTR);
+    ssize_t received = recvmsg(fd, &message, 0);
     if (received < 0) return -1;
     for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL;
          header = CMSG_NXTHDR(&message, header)) {
@@ -139,10 +136,7 @@ int shim_batch_receive(int fd, struct shim_batch *batch) {
         header->msg_controllen = sizeof batch->controls[i].bytes;
         batch->messages[i].msg_len = 0;
     }
-    int received;
-    do {
-        received = recvmmsg(fd, batch->messages, batch->count, MSG_DONTWAIT, NULL);
-    } while (received < 0 && errno == EINTR);
+    int received = recvmmsg(fd, batch->messages, batch->count, MSG_DONTWAIT, NULL);
     if (received < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
     for (int i = 0; i < received; i++) {
         struct msghdr *header = &batch->messages[i].msg_hdr;

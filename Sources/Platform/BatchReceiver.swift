@@ -63,8 +63,8 @@ public final class BatchReceiver: DatagramBatchReceiving {
         for index in table.indices where table[index].revents & Int16(POLLIN) != 0 {
             // A few batches at most per socket, so one busy socket cannot starve the others.
             for _ in 0..<4 {
-                let received = shim_batch_receive(sockets[index].descriptor, batch)
-                guard received > 0 else { break }
+                let result = retryingInterrupts { shim_batch_receive(sockets[index].descriptor, batch) }
+                guard case .returned(let received) = result, received > 0 else { break }
                 for message in 0..<UInt32(received) {
                     let length = shim_batch_length(batch, message)
                     let bytes = UnsafeRawBufferPointer(start: shim_batch_bytes(batch, message), count: length)

@@ -32,12 +32,11 @@ public final class ChildProcess {
         if cpuNanoseconds != nil { return true }
         var status: Int32 = 0
         var resources = rusage()
-        let result = wait4(pid, &status, WNOHANG, &resources)
-        if result < 0 && errno != EINTR {
+        guard case .returned(let reaped) = retryingInterrupts({ wait4(pid, &status, WNOHANG, &resources) }) else {
             cpuNanoseconds = 0  // not our child any more (ECHILD): nothing to wait for
             return true
         }
-        guard result == pid else { return false }
+        guard reaped == pid else { return false }
         cpuNanoseconds = resources.cpuNanoseconds
         userNanoseconds = resources.userNanoseconds
         systemNanoseconds = resources.systemNanoseconds

@@ -15,10 +15,12 @@ public struct MonotonicClock: PacingClock, Sendable {
     }
 
     /// Sleeps until `deadline` with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME), resuming after signals.
+    ///
+    /// Another error (EINVAL: a deadline out of range) returns at once, without sleeping.
     @inline(__always)
     public func sleep(until deadline: Int64) {
         var target = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) == EINTR {}
+        _ = errorNumberRetryingInterrupts { clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) }
     }
 }
 

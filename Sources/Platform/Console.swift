@@ -25,11 +25,16 @@ public enum Console {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written < 0 && errno == EPIPE { closed.bitwiseOr(bit, ordering: .relaxed) }
-                if written <= 0 { return }
-                offset += written
+                let result = retryingInterrupts {
+                    Glibc.write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                }
+                switch result {
+                case .returned(let written) where written > 0: offset += written
+                case .returned: return
+                case .failed(let errno):
+                    if errno == EPIPE { closed.bitwiseOr(bit, ordering: .relaxed) }
+                    return
+                }
             }
         }
     }
@@ -59,9 +64,12 @@ public struct SystemRandomSource: RandomNumberGenerator, Sendable {
         var value: UInt64 = 0
         withUnsafeMutableBytes(of: &value) { raw in
             var filled = 0
+            // getrandom(2) without flags fails only when interrupted (EINTR); any other failure is tried again too.
             while filled < raw.count {
-                let got = shim_random_bytes(raw.baseAddress.map { $0 + filled }, raw.count - filled)
-                if got > 0 { filled += got }
+                let result = retryingInterrupts {
+                    shim_random_bytes(raw.baseAddress.map { $0 + filled }, raw.count - filled)
+                }
+                if case .returned(let got) = result, got > 0 { filled += got }
             }
         }
         return value

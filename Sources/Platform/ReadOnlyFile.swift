@@ -97,8 +97,12 @@ public enum FileSystem {
         var descriptor: Int32 = -1
         for _ in 0..<16 where descriptor < 0 {
             temporary = folder + ".audiostreamer-" + String(random.next() & 0xFFFF_FFFF, radix: 16) + ".tmp"
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            if descriptor < 0 && errno != EEXIST && errno != EINTR { throw SystemError("open \(temporary)") }
+            let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+            switch retryingInterrupts({ open(temporary, flags, 0o644) }) {
+            case .returned(let opened): descriptor = opened
+            case .failed(let errno) where errno == EEXIST: continue  // the name is taken: another one
+            case .failed(let errno): throw SystemError("open \(temporary)", errno: errno)
+            }
         }
         guard descriptor >= 0 else { throw SystemError("open \(temporary)", errno: EEXIST) }
         do {

@@ -29,12 +29,51 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let fileTooLarge: Int32 = EFBIG
 }
 
-/// Calls `body` until it does not fail with EINTR; throws a `SystemError` naming `function` on -1.
-@discardableResult
-func retryingInterrupts<T: FixedWidthInteger>(_ function: String, _ body: () -> T) throws -> T {
+/// What a system call came to once EINTR was retried: the value it returned, or the errno it failed with.
+enum SystemCallResult<Value> {
+    case returned(Value)
+    case failed(errno: Int32)
+}
+
+/// Calls `body`, a system call that fails by returning -1 and setting errno, until it does not fail with EINTR.
+///
+/// Returns the call's value, or the errno of any other failure for the caller to act on (EAGAIN, ECONNREFUSED, ...).
+/// Allocates nothing and formats nothing, so the per-packet paths call it too.
+@inline(__always)
+func retryingInterrupts<T: FixedWidthInteger>(_ body: () -> T) -> SystemCallResult<T> {
     while true {
         let result = body()
-        if result != -1 { return result }
-        if errno != EINTR { throw SystemError(function) }
+        if result != -1 { return .returned(result) }
+        let error = errno
+        if error != EINTR { return .failed(errno: error) }
+    }
+}
+
+/// Calls `body`, a function that returns 0 or an error number instead of setting errno (clock_nanosleep(2)), until
+/// it does not return EINTR. Returns `.returned(0)`, or the other error number as `.failed`. Allocates nothing.
+///
+/// A name of its own, not a label on `retryingInterrupts`: a trailing closure would match a labelled parameter too,
+/// and a call of the -1/errno kind that returns Int32 (wait4, recvmmsg) would be read as an error number.
+@inline(__always)
+func errorNumberRetryingInterrupts(_ body: () -> Int32) -> SystemCallResult<Int32> {
+    while true {
+        let result = body()
+        if result == 0 { return .returned(0) }
+        if result != EINTR { return .failed(errno: result) }
+    }
+}
+
+/// Calls `body`, a system call that fails by returning -1 and setting errno, until it does not fail with EINTR;
+/// throws a `SystemError` naming `function` with the errno of any other failure.
+///
+/// `function` is evaluated on that failure only, so a name that carries a path costs nothing when the call succeeds.
+@discardableResult
+@inline(__always)
+func retryingInterrupts<T: FixedWidthInteger>(
+    _ function: @autoclosure () -> String, _ body: () -> T
+) throws(SystemError) -> T {
+    switch retryingInterrupts(body) {
+    case .returned(let value): return value
+    case .failed(let errno): throw SystemError(function(), errno: errno)
     }
 }

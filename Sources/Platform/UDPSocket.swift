@@ -63,15 +63,12 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
     public func send(_ bytes: UnsafeRawBufferPointer) -> SendResult {
         var refused = false
         while true {
-            if Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT)) >= 0 {
-                return refused ? .sentAfterRefusal : .sent
-            }
-            switch errno {
-            case EINTR: continue
+            switch retryingInterrupts({ Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT)) }) {
+            case .returned: return refused ? .sentAfterRefusal : .sent
             // The ICMP port unreachable of an earlier datagram, reported by this send, which therefore sent nothing:
             // the error is cleared, so sending again puts this one on the wire.
-            case ECONNREFUSED where !refused: refused = true
-            default: return .failed(errno: errno)
+            case .failed(let errno) where errno == ECONNREFUSED && !refused: refused = true
+            case .failed(let errno): return .failed(errno: errno)
             }
         }
     }
@@ -80,13 +77,12 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
     public func send(_ bytes: UnsafeRawBufferPointer, to destination: Endpoint) -> SendResult {
         let address = SocketAddress(destination)
         return address.withSocketAddress { raw, length in
-            while true {
-                let sent = sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, length)
-                if sent >= 0 { return .sent }
-                switch errno {
-                case EINTR: continue
-                default: return .failed(errno: errno)
-                }
+            let result = retryingInterrupts {
+                sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), raw, length)
+            }
+            return switch result {
+            case .returned: .sent
+            case .failed(let errno): .failed(errno: errno)
             }
         }
     }
@@ -194,12 +190,11 @@ public final class UDPSocket: DatagramSink, DatagramSocket, @unchecked Sendable 
     public func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> (count: Int, realtimeNanoseconds: Int64)?
     {
         var stamp = timespec()
-        let count = shim_receive_timestamped(descriptor, buffer.baseAddress, buffer.count, &stamp)
-        if count < 0 {
-            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
-            throw SystemError("recvmsg")
+        switch retryingInterrupts({ shim_receive_timestamped(descriptor, buffer.baseAddress, buffer.count, &stamp) }) {
+        case .returned(let count): return (Int(count), stamp.nanoseconds)
+        case .failed(let errno) where errno == EAGAIN || errno == EWOULDBLOCK: return nil
+        case .failed(let errno): throw SystemError("recvmsg", errno: errno)
         }
-        return (Int(count), stamp.nanoseconds)
     }
 }
 
@@ -278,12 +273,9 @@ public final class DatagramBatch {
     public func send(on socket: UDPSocket) -> Int {
         var sent = 0
         while sent < count {
-            let result = shim_send_many(socket.descriptor, messages + sent, UInt32(count - sent))
-            if result < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            sent += Int(result)
+            let result = retryingInterrupts { shim_send_many(socket.descriptor, messages + sent, UInt32(count - sent)) }
+            guard case .returned(let batch) = result else { break }
+            sent += Int(batch)
         }
         return sent
     }

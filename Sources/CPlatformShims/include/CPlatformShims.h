@@ -16,7 +16,8 @@ int shim_set_fifo_priority(int priority);
 int shim_enable_receive_timestamps(int fd);
 
 /// Receives one datagram with recvmsg(2) and the kernel's CLOCK_REALTIME receive time (SCM_TIMESTAMPNS).
-/// Returns the datagram's length, or -1 with errno set. `timestamp` is zeroed when the kernel gave none.
+/// Returns the datagram's length, or -1 with errno set (EINTR included: the caller retries, through Platform's
+/// `retryingInterrupts`). `timestamp` is zeroed when the kernel gave none.
 long shim_receive_timestamped(int fd, void *buffer, size_t capacity, struct timespec *timestamp);
 
 /// The kernel's NTP state from adjtimex(2): returns 1 when synchronised (state not TIME_ERROR and
@@ -45,7 +46,8 @@ struct shim_batch *shim_batch_create(unsigned int count, size_t capacity);
 void shim_batch_destroy(struct shim_batch *batch);
 
 /// Receives up to the batch's count of datagrams from `fd` without waiting (recvmmsg(2), MSG_DONTWAIT). Returns how
-/// many, 0 when none is queued, or -1 with errno set.
+/// many, 0 when none is queued, or -1 with errno set (EINTR included: the caller retries, through Platform's
+/// `retryingInterrupts`; each call sets the batch up afresh).
 int shim_batch_receive(int fd, struct shim_batch *batch);
 
 /// Datagram `index` of the last receive: its bytes and length, its kernel receive time (CLOCK_REALTIME; zero when the
