@@ -125,6 +125,24 @@ public enum RecordProgram {
         if let failure = writer.failure.withLock({ $0 }) {
             throw .writeFailed(path: failure.path, reason: failure.reason)
         }
+        let unusable = receivers.compactMap { track -> UnusableTrack? in
+            if let mismatch = track.formatMismatch {
+                return UnusableTrack(name: track.reception.name, reason: .format(mismatch))
+            }
+            guard track.lastArrival == nil, let heard = track.heardPayloadType else { return nil }
+            return UnusableTrack(
+                name: track.reception.name, reason: .payloadType(described: track.reception.payloadType, heard: heard))
+        }
+        if !unusable.isEmpty {
+            // No scrambled or empty file is left for them; the other tracks' files stay as recorded.
+            if unusable.count == receivers.count {
+                removeAll(paths)
+            } else if case .directory = plan.output {
+                let names = Set(unusable.map(\.name))
+                for track in plan.tracks where names.contains(track.name) { FileSystem.remove(track.path) }
+            }
+            throw .unusableTracks(unusable)
+        }
         if receivers.allSatisfy({ $0.lastArrival == nil }) {
             removeAll(paths)
             throw .nothingReceived(

@@ -56,6 +56,9 @@ public enum RecordFailure: Error, Sendable {
     case notAnnounced(names: [String])
     /// Writing stopped (a full disk, an I/O error): the files are left valid with what was written.
     case writeFailed(path: String, reason: String)
+    /// Tracks whose packets came but could not be recorded (another payload type or format than described): their
+    /// files are removed, the others' kept.
+    case unusableTracks([UnusableTrack])
     /// Nothing arrived on the ports and groups listened on (each `port N` or `group G port N`): no file is left.
     case nothingReceived(listenedOn: [String])
     case thread(SystemError)
@@ -121,4 +124,17 @@ public struct RecordSummary: Sendable {
     public var ending: Recorder.Ending
     public var startUnixNanoseconds: Int64?
     public var files: [String]
+}
+
+/// A track whose packets came but could not be recorded, and why.
+public struct UnusableTrack: Sendable, Hashable {
+    public enum Reason: Sendable, Hashable {
+        /// Its packets are of another payload type than described.
+        case payloadType(described: UInt8, heard: UInt8)
+        /// Its packets carry another format than described.
+        case format(FormatMismatch)
+    }
+
+    public var name: String
+    public var reason: Reason
 }

@@ -15,7 +15,9 @@ struct PacketFilter {
         case accepted(RTPPacket)
         /// Not RTP, or a payload of no whole number of frames.
         case malformed
-        /// RTP of another payload type or SSRC.
+        /// RTP of another payload type than described.
+        case otherPayloadType(UInt8)
+        /// RTP of another SSRC than described.
         case unexpected
         /// RTCP on a multiplexed port: the RTCP path takes it.
         case rtcp
@@ -37,9 +39,8 @@ struct PacketFilter {
         }
         if rtcpMultiplexed, MultiplexedPacket(firstByte: bytes[0], secondByte: bytes[1]) == .rtcp { return .rtcp }
         let header = packet.header
-        guard header.payloadType == payloadType, expectedSSRC.map({ $0 == header.ssrc }) ?? true else {
-            return .unexpected
-        }
+        guard header.payloadType == payloadType else { return .otherPayloadType(header.payloadType) }
+        guard expectedSSRC.map({ $0 == header.ssrc }) ?? true else { return .unexpected }
         guard packet.payloadRange.count % bytesPerFrame == 0 else { return .malformed }
         return .accepted(packet)
     }

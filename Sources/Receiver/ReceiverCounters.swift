@@ -21,6 +21,8 @@ public final class ReceiverCounters: Sendable {
     /// Datagrams for this track that were not valid RTP, or not from its source or payload type (ignored).
     public let malformed = Atomic<Int>(0)
     public let unexpected = Atomic<Int>(0)
+    /// Packets of the stream whose format is not the described one (not recorded).
+    public let mismatched = Atomic<Int>(0)
     /// Frames written, and frames of them that are silence standing for packets never heard inside a segment.
     public let framesWritten = Atomic<Int>(0)
     public let lostFrames = Atomic<Int>(0)
@@ -54,6 +56,42 @@ public enum ReceiverEvent: Sendable, Hashable {
     case sourcesDisagree(track: String, followed: MappingSource, other: MappingSource, frames: Int64, sampleRate: Int)
     /// The sender said goodbye (RTCP BYE).
     case goodbye(track: String)
+    /// Packets of another payload type than described arrive: counted, not recorded.
+    case payloadTypeMismatch(track: String, described: UInt8, heard: UInt8)
+    /// The packets carry another format than described (their payload length against the timestamp step):
+    /// nothing of them is recorded.
+    case formatMismatch(track: String, FormatMismatch)
+}
+
+/// What a stream's packets carry against what its description says: bytes per frame (the payload length over the
+/// timestamp step between consecutive packets), and the channels that makes at the described sample width, when it
+/// makes a whole number of them.
+public struct FormatMismatch: Sendable, Hashable {
+    public var describedChannels: Int
+    public var heardChannels: Int?
+    public var describedBytesPerFrame: Int
+    public var heardBytesPerFrame: Int
+
+    public init(describedChannels: Int, heardChannels: Int?, describedBytesPerFrame: Int, heardBytesPerFrame: Int) {
+        self.describedChannels = describedChannels
+        self.heardChannels = heardChannels
+        self.describedBytesPerFrame = describedBytesPerFrame
+        self.heardBytesPerFrame = heardBytesPerFrame
+    }
+
+    /// The mismatch a packet of `payloadBytes` shows when the next packet's timestamp is `step` frames on, if any;
+    /// nil where they agree or the step says nothing (zero, or not dividing the payload).
+    public static func check(
+        payloadBytes: Int, step: Int, channels: Int, bytesPerSample: Int
+    ) -> FormatMismatch? {
+        guard step > 0, payloadBytes % step == 0 else { return nil }
+        let heard = payloadBytes / step
+        let described = channels * bytesPerSample
+        guard heard != described else { return nil }
+        return FormatMismatch(
+            describedChannels: channels, heardChannels: heard % bytesPerSample == 0 ? heard / bytesPerSample : nil,
+            describedBytesPerFrame: described, heardBytesPerFrame: heard)
+    }
 }
 
 /// Why a segment began.

@@ -32,6 +32,12 @@ public final class TrackReceiver {
     public private(set) var lastArrival: Int64?
     /// What the user should hear about, collected until the receive loop hands it on.
     public var events: [ReceiverEvent] = []
+    /// The first payload type heard that is not the described one.
+    public private(set) var heardPayloadType: UInt8?
+    /// The format the packets carry, where it is not the described one: the track records nothing.
+    public private(set) var formatMismatch: FormatMismatch?
+    private var formatChecked = false
+    private var previousPacket: (ssrc: UInt32, sequence: UInt16, timestamp: UInt32, payloadBytes: Int)?
 
     /// - Parameter capacity: the jitter buffer's frames (window plus room for a report's wait).
     public init(reception: TrackReception, output: any TrackOutput, capacity: Int, frameLimit: Int64?) {
@@ -62,10 +68,22 @@ public final class TrackReceiver {
         case .unexpected:
             counters.unexpected.add(1, ordering: .relaxed)
             return
+        case .otherPayloadType(let type):
+            counters.unexpected.add(1, ordering: .relaxed)
+            if heardPayloadType == nil {
+                heardPayloadType = type
+                events.append(
+                    .payloadTypeMismatch(track: reception.name, described: reception.payloadType, heard: type))
+            }
+            return
         case .rtcp: return
         }
         let header = packet.header
         lastArrival = max(lastArrival ?? arrival, arrival)
+        guard checkFormat(header, payloadBytes: packet.payloadRange.count) else {
+            counters.mismatched.add(1, ordering: .relaxed)
+            return
+        }
         let (decision, dropped) = detector.classify(header, bytes: bytes, arrival: arrival, current: segment)
         if let dropped { countUnconfirmed(dropped) }
         switch decision {
@@ -132,6 +150,28 @@ public final class TrackReceiver {
         case .beyondWindow: counters.late.add(1, ordering: .relaxed)
         }
         updateExpected()
+    }
+
+    /// Whether the stream's packets carry the described format, from the first two consecutive ones (the payload
+    /// length of the first over the timestamp step to the second); once they do not, nothing of the track is
+    /// recorded (not even what waits in its window), and it is said once.
+    private func checkFormat(_ header: RTPHeader, payloadBytes: Int) -> Bool {
+        if formatMismatch != nil { return false }
+        guard !formatChecked else { return true }
+        defer { previousPacket = (header.ssrc, header.sequenceNumber, header.timestamp, payloadBytes) }
+        guard let previous = previousPacket, previous.ssrc == header.ssrc,
+            header.sequenceNumber == previous.sequence &+ 1
+        else { return true }
+        formatChecked = true
+        let step = Int(Int32(bitPattern: header.timestamp &- previous.timestamp))
+        guard
+            let mismatch = FormatMismatch.check(
+                payloadBytes: previous.payloadBytes, step: step, channels: reception.channelCount,
+                bytesPerSample: reception.encoding.bytesPerSample)
+        else { return true }
+        formatMismatch = mismatch
+        events.append(.formatMismatch(track: reception.name, mismatch))
+        return false
     }
 
     /// A held packet that no second one confirmed: of this segment, a very late packet; else a stray.
@@ -280,7 +320,8 @@ public final class TrackReceiver {
     /// Releases the segment's frames before `position` (its timestamps) through the writer, saying once where the
     /// segment's first sample stands.
     private func release(_ segment: Segment, upTo position: Int64, timeline: TakeTimeline) {
-        guard let start = timeline.start, let delta = segment.mapping.delta else { return }
+        // Audio of another format than described would be scrambled: none of it is written.
+        guard formatMismatch == nil, let start = timeline.start, let delta = segment.mapping.delta else { return }
         let zero = start.frames(atRate: rate)
         if summaries.count <= segment.index, let first = segment.buffer.lowestStart {
             let place = first + delta - zero

@@ -29,6 +29,12 @@ struct RecordMessages: Sendable {
                 "\(Printable.text(path)): writing stopped: \(Printable.text(reason)); the files hold what was written",
                 ExitCode.ioError
             )
+        case .unusableTracks(let tracks):
+            (
+                tracks.map { "\(Printable.text($0.name)): \(Self.unusable($0.reason))" }.joined(separator: "; ")
+                    + "; nothing of \(tracks.count == 1 ? "it" : "them") is recorded",
+                ExitCode.dataError
+            )
         case .nothingReceived(let listened):
             (
                 "nothing was received on \(listened.map(Printable.text).joined(separator: ", ")); no file is left",
@@ -126,8 +132,29 @@ struct RecordMessages: Sendable {
         }
     }
 
+    /// Why a track's packets cannot be recorded: what was described, and what arrived.
+    static func unusable(_ reason: UnusableTrack.Reason) -> String {
+        switch reason {
+        case .payloadType(let described, let heard):
+            "its packets are of payload type \(heard), the description says \(described)"
+        case .format(let mismatch):
+            "its packets carry \(heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame)"
+        }
+    }
+
+    static func heardFormat(_ mismatch: FormatMismatch) -> String {
+        let frame = "\(mismatch.heardBytesPerFrame) bytes a frame"
+        return mismatch.heardChannels.map { "\($0) channels (\(frame))" } ?? frame
+    }
+
     func receiver(_ event: ReceiverEvent) -> String {
         switch event {
+        case .payloadTypeMismatch(let track, let described, let heard):
+            return
+                "warning: \(Printable.text(track)): packets of payload type \(heard) arrive, the description says \(described): counted, not recorded\n"
+        case .formatMismatch(let track, let mismatch):
+            return
+                "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame): nothing of it is recorded\n"
         case .segmentStarted(let track, let ssrc, _, .first):
             return "\(Printable.text(track)): receiving SSRC 0x\(String(ssrc, radix: 16))\n"
         case .segmentStarted(let track, let ssrc, let index, let reason):

@@ -276,4 +276,85 @@ struct InProcessTests {
         #expect(!FileManager.default.fileExists(atPath: parent + "/new"), "the folders it made are left")
         #expect(FileManager.default.fileExists(atPath: parent))
     }
+
+    /// Records `request` in process while `packets` arrive at `port`, 1 ms apart; returns how it ended and what it
+    /// said.
+    static func record(
+        _ request: RecordRequest, port: Int, packets: [[UInt8]]
+    ) throws -> (result: Result<RecordSummary, RecordFailure>, events: [RecordEvent]) {
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        let heard = Heard<RecordEvent>()
+        let recording = Heard<Result<RecordSummary, RecordFailure>>()
+        let environment = environment(clocks, network)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do throws(RecordFailure) {
+                recording.append(
+                    .success(
+                        try RecordProgram.run(
+                            request, environment: environment, events: heard.append, stop: StopSignal())))
+            } catch {
+                recording.append(.failure(error))
+            }
+            done.signal()
+        }.start()
+        let deadline = Date().addingTimeInterval(10)
+        while !network.isListening(port: port) && Date() < deadline { usleep(1000) }
+        let first = clocks.monotonicNow() + 10_000_000
+        for (n, packet) in packets.enumerated() {
+            network.inject(
+                packet, to: port, from: Endpoint(address: MemoryNetwork.local, port: 7000),
+                arrival: first + Int64(n) * 1_000_000)
+        }
+        #expect(done.wait(timeout: .now() + 60) == .success, "record did not end")
+        clocks.finish()
+        return (try #require(recording.all.first), heard.all)
+    }
+
+    /// 48 frames of `channels` 16-bit channels per packet, payload type `type`.
+    static func rtpPackets(_ count: Int, channels: Int, type: UInt8 = 96) -> [[UInt8]] {
+        (0..<count).map { n in
+            RTPHeader(payloadType: type, sequenceNumber: UInt16(n), timestamp: UInt32(n * 48), ssrc: 0x1234).bytes
+                + [UInt8](repeating: UInt8(n & 0x7F), count: 48 * channels * 2)
+        }
+    }
+
+    @Test(
+        "packets of another format or payload type than described: said once, nothing of them recorded, exit 65",
+        arguments: [
+            (2, 1, UInt8(96), "format 2 -> 1"), (1, 2, UInt8(96), "format 1 -> 2"), (2, 2, UInt8(97), "type 96 -> 97"),
+        ])
+    func wireAgainstDescription(described: Int, heard: Int, type: UInt8, label: String) throws {
+        let folder = NSTemporaryDirectory() + "as-app-mismatch-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var take = RecordTake()
+        take.output = .directory(folder)
+        take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
+        let request = RecordRequest(
+            take: take,
+            streams: .plain(
+                RecordPlanner.portStream(
+                    port: 6400, encoding: .l16, sampleRate: 48_000, channelCount: described, payloadType: 96)))
+        let (result, events) = try Self.record(
+            request, port: 6400, packets: Self.rtpPackets(100, channels: heard, type: type))
+        guard case .failure(.unusableTracks(let tracks)) = result, let track = tracks.first else {
+            Issue.record("\(label): \(result)")
+            return
+        }
+        let said = events.filter { event in
+            switch event {
+            case .receiver(.formatMismatch), .receiver(.payloadTypeMismatch): true
+            default: false
+            }
+        }
+        #expect(said.count == 1, "\(label): \(said)")
+        switch track.reason {
+        case .payloadType(let describedType, let heardType):
+            #expect(type == 97 && describedType == 96 && heardType == 97, "\(label)")
+        case .format(let mismatch):
+            #expect(mismatch.describedChannels == described && mismatch.heardChannels == heard, "\(label)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder), "\(label): files left")
+    }
 }

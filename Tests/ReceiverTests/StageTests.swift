@@ -18,6 +18,7 @@ import Testing
                 case .accepted: "accepted"
                 case .malformed: "malformed"
                 case .unexpected: "unexpected"
+                case .otherPayloadType(let type): "payload type \(type)"
                 case .rtcp: "rtcp"
                 }
             }
@@ -30,14 +31,13 @@ import Testing
             sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: Array(Fixture.payload(first: 0).dropLast()))
         #expect(verdict(partial) == "malformed")
         #expect(verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0x1, payload: [0, 0])) == "unexpected")
-        #expect(
-            verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: [0, 0], type: 97)) == "unexpected")
+        #expect(verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: [0, 0], type: 97)) == "payload type 97")
         // An RTCP receiver report (PT 201) parses as RTP of type 73 with the marker set: on a multiplexed port it is
         // RTCP (RFC 5761 section 4), elsewhere a packet of another type.
         // A receiver report with one block: 32 bytes, length field 7.
         let report: [UInt8] = [0x81, 0xC9, 0x00, 0x07, 0x00, 0x00, 0xAB, 0xCD] + [UInt8](repeating: 0, count: 24)
         #expect(verdict(report, PacketFilter(multiplexed)) == "rtcp")
-        #expect(verdict(report) == "unexpected")
+        #expect(verdict(report) == "payload type 73")
     }
 
     @Test("the segment detector: a jump or a new SSRC is held, confirmed by the next in sequence, else dropped")
