@@ -30,11 +30,12 @@ struct TimelineMapping {
     }
 
     /// Notes a sender report's (NTP, RTP) pair, `rtp` extended to the segment's timestamps; returns the delta it
-    /// says.
+    /// says, to the nearest frame (a pair that names a sample's instant, as audiostreamer's do, lands on it whatever
+    /// nanosecond the NTP format rounds to).
     mutating func note(ntp: Int64, rtp: Int64, rate: Int) -> Int64 {
         if firstReport == nil { firstReport = (ntp, rtp) }
         lastReport = (ntp, rtp)
-        return EpochFrames(unixNanoseconds: ntp, rate: rate).frames - rtp
+        return EpochFrames(unixNanoseconds: ntp + 500_000_000 / Int64(rate), rate: rate).frames - rtp
     }
 
     /// How far a report's delta stands from the mapping, the first time a report is compared after mapping (by

@@ -35,15 +35,16 @@ public final class TrackReceiver {
     /// The first payload type heard that is not the described one.
     public private(set) var heardPayloadType: UInt8?
     /// The format the packets carry, where it is not the described one: the track records nothing.
-    public private(set) var formatMismatch: FormatMismatch?
-    private var formatChecked = false
-    private var previousPacket: (ssrc: UInt32, sequence: UInt16, timestamp: UInt32, payloadBytes: Int)?
+    public var formatMismatch: FormatMismatch? { formatCheck.mismatch }
+    private var formatCheck: FormatCheck
 
     /// - Parameter capacity: the jitter buffer's frames (window plus room for a report's wait).
     public init(reception: TrackReception, output: any TrackOutput, capacity: Int, frameLimit: Int64?) {
         self.reception = reception
         self.capacity = capacity
         filter = PacketFilter(reception)
+        formatCheck = FormatCheck(
+            channelCount: reception.channelCount, bytesPerSample: reception.encoding.bytesPerSample)
         detector = SegmentDetector(
             framesPerPacket: reception.framesPerPacket, sampleRate: reception.sampleRate, capacity: capacity)
         writer = TrackWriter(
@@ -80,8 +81,12 @@ public final class TrackReceiver {
         }
         let header = packet.header
         lastArrival = max(lastArrival ?? arrival, arrival)
-        guard checkFormat(header, payloadBytes: packet.payloadRange.count) else {
+        let wasMismatched = formatCheck.mismatch != nil
+        guard formatCheck.check(header, payloadBytes: packet.payloadRange.count) else {
             counters.mismatched.add(1, ordering: .relaxed)
+            if !wasMismatched, let mismatch = formatCheck.mismatch {
+                events.append(.formatMismatch(track: reception.name, mismatch))
+            }
             return
         }
         let (decision, dropped) = detector.classify(header, bytes: bytes, arrival: arrival, current: segment)
@@ -150,28 +155,6 @@ public final class TrackReceiver {
         case .beyondWindow: counters.late.add(1, ordering: .relaxed)
         }
         updateExpected()
-    }
-
-    /// Whether the stream's packets carry the described format, from the first two consecutive ones (the payload
-    /// length of the first over the timestamp step to the second); once they do not, nothing of the track is
-    /// recorded (not even what waits in its window), and it is said once.
-    private func checkFormat(_ header: RTPHeader, payloadBytes: Int) -> Bool {
-        if formatMismatch != nil { return false }
-        guard !formatChecked else { return true }
-        defer { previousPacket = (header.ssrc, header.sequenceNumber, header.timestamp, payloadBytes) }
-        guard let previous = previousPacket, previous.ssrc == header.ssrc,
-            header.sequenceNumber == previous.sequence &+ 1
-        else { return true }
-        formatChecked = true
-        let step = Int(Int32(bitPattern: header.timestamp &- previous.timestamp))
-        guard
-            let mismatch = FormatMismatch.check(
-                payloadBytes: previous.payloadBytes, step: step, channels: reception.channelCount,
-                bytesPerSample: reception.encoding.bytesPerSample)
-        else { return true }
-        formatMismatch = mismatch
-        events.append(.formatMismatch(track: reception.name, mismatch))
-        return false
     }
 
     /// A held packet that no second one confirmed: of this segment, a very late packet; else a stray.

@@ -30,8 +30,11 @@ public struct StreamReportSource: RTCPSending, Sendable {
         let counts = counters.snapshot
         let elapsed = max(0, now.monotonic - start.monotonic)
         let frames = MediaTime.frames(nanoseconds: elapsed, sampleRate: identity.sampleRate)
+        // The pair names one instant exactly: the sample `frames` begins at, a fraction of a frame before now, so
+        // a receiver placing the stream by it lands on the sample, not a frame either side.
+        let sinceSample = elapsed - MediaTime.nanoseconds(frames: frames, sampleRate: identity.sampleRate)
         return RTCPSenderReport(
-            ssrc: ssrc, ntpTimestamp: NTPTimestamp(unixNanoseconds: now.wall),
+            ssrc: ssrc, ntpTimestamp: NTPTimestamp(unixNanoseconds: now.wall - sinceSample),
             rtpTimestamp: identity.timestamp(atFrame: frames),
             packetCount: UInt32(truncatingIfNeeded: counts.packets),
             octetCount: UInt32(truncatingIfNeeded: counts.payloadOctets))

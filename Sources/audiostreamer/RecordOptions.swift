@@ -97,7 +97,8 @@ enum RecordOptions {
         SharedOptions.duration(\.take.duration, help: "stop after this many seconds from time zero"),
         .value(
             ["--idle"], "seconds",
-            help: "stop this long after the last packet (default \(RecordTake.Defaults.idleSeconds))"
+            help:
+                "stop this long after the last packet, or after the start while none came (default \(RecordTake.Defaults.idleSeconds))"
         ) { arguments, value, spelling in
             arguments.take.idleSeconds = try DecimalValue.positive(value, spelling, maximum: 86_400, unit: "seconds")
         },

@@ -271,8 +271,9 @@ extension EndToEnd {
             let recorder = try network.start(
                 1,
                 [
+                    // Idle counts from when it listens, before the sender's start 3 s ahead; its BYE ends the take.
                     BuiltProduct.audiostreamer, "record", "--interface", rxLink, "-o", folder.path("take"), "--idle",
-                    "2", "--stats", folder.path("record.json"), sdp,
+                    "8", "--stats", folder.path("record.json"), sdp,
                 ], folder: folder, label: "recorder")
             Thread.sleep(forTimeInterval: 0.5)
             let intruder = try network.start(
@@ -310,7 +311,7 @@ extension EndToEnd {
                 1,
                 [
                     BuiltProduct.audiostreamer, "record", "--interface", rxLink, "-o", folder.path("take6"), "--idle",
-                    "2", sdp6,
+                    "8", sdp6,
                 ], folder: folder, label: "recorder6")
             #expect(sender6.wait(seconds: 15) == 0, "\(sender6.standardError)")
             #expect(recorder6.wait(seconds: 10) == 0, "\(recorder6.standardError)")
@@ -359,7 +360,7 @@ extension EndToEnd {
                 1,
                 [
                     BuiltProduct.audiostreamer, "record", "--sap", "--sap-wait", "20", "--interface", rxLink, "-o",
-                    folder.path("take"), "--idle", "2", "announced",
+                    folder.path("take"), "--idle", "8", "announced",
                 ], folder: folder, label: "recorder")
             #expect(network.waitForUDPListener(in: 1, port: 9875, folder: folder))
             Thread.sleep(forTimeInterval: 0.5)
@@ -491,7 +492,7 @@ extension EndToEnd {
             let recorder = try network.start(
                 0,
                 [
-                    BuiltProduct.audiostreamer, "record", "-o", folder.path("take"), "--idle", "2", sdp,
+                    BuiltProduct.audiostreamer, "record", "-o", folder.path("take"), "--idle", "8", sdp,
                     folder.path("sdp/wall.sdp"),
                 ], folder: folder, label: "recorder")
             #expect(ptpSender.wait(seconds: 15) == 0, "\(ptpSender.standardError)")

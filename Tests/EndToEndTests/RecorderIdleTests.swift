@@ -28,8 +28,14 @@ extension EndToEnd {
         @Test(
             "a description that disagrees with the wire: one line with both sides, exit 65, no file",
             arguments: [
-                ("L16/48000/2", "L16/48000/8", "its packets carry 2 channels (4 bytes a frame), the description says 8"),
-                ("L16/48000/2", "L16/48000/1", "its packets carry 2 channels (4 bytes a frame), the description says 1"),
+                (
+                    "L16/48000/2", "L16/48000/8",
+                    "its packets carry 2 channels (4 bytes a frame), the description says 8"
+                ),
+                (
+                    "L16/48000/2", "L16/48000/1",
+                    "its packets carry 2 channels (4 bytes a frame), the description says 1"
+                ),
                 ("RTP/AVP 96", "RTP/AVP 97", "its packets are of payload type 96, the description says 97"),
             ])
         func descriptionAgainstTheWire(_ said: String, _ claimed: String, _ message: String) throws {

@@ -31,7 +31,9 @@ import Testing
             sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: Array(Fixture.payload(first: 0).dropLast()))
         #expect(verdict(partial) == "malformed")
         #expect(verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0x1, payload: [0, 0])) == "unexpected")
-        #expect(verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: [0, 0], type: 97)) == "payload type 97")
+        #expect(
+            verdict(Fixture.packet(sequence: 1, timestamp: 0, ssrc: 0xABCD, payload: [0, 0], type: 97))
+                == "payload type 97")
         // An RTCP receiver report (PT 201) parses as RTP of type 73 with the marker set: on a multiplexed port it is
         // RTCP (RFC 5761 section 4), elsewhere a packet of another type.
         // A receiver report with one block: 32 bytes, length field 7.
