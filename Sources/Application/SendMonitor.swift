@@ -52,21 +52,6 @@ public struct SendMonitor: Sendable {
                 self.pathMTU = pathMTU
             }
         }
-
-        /// A pacing thread's newest stall: the number of stalls so far and how the newest went.
-        public struct Stall: Sendable, Hashable {
-            public var count: Int
-            public var worstNanoseconds: Int64
-            public var sent: Int
-            public var skipped: Int
-
-            public init(count: Int, worstNanoseconds: Int64, sent: Int, skipped: Int) {
-                self.count = count
-                self.worstNanoseconds = worstNanoseconds
-                self.sent = sent
-                self.skipped = skipped
-            }
-        }
     }
 
     private var deliveries: [DeliveryWatch]

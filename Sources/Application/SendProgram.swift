@@ -194,12 +194,7 @@ public enum SendProgram {
                         datagramBytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes,
                         pathMTU: item.sockets.pathMTU())
                 },
-                stalls: runner.stalls.map { counters in
-                    counters.last.map {
-                        SendMonitor.Snapshot.Stall(
-                            count: $0.count, worstNanoseconds: $0.worstNanoseconds, sent: $0.sent, skipped: $0.skipped)
-                    }
-                }, clockStatus: final ? nil : environment.clockSync.read())
+                stalls: runner.stalls.map(\.last), clockStatus: final ? nil : environment.clockSync.read())
             var told = monitor.events(for: snapshot)
             // The progress last, after what the grandmaster and the statistics file have to say.
             let progress = told.popLast()

@@ -113,12 +113,27 @@ public final class StallCounters: Sendable {
     }
 
     /// The newest stall, if there has been one.
-    public var last: (count: Int, worstNanoseconds: Int64, sent: Int, skipped: Int)? {
+    public var last: Stall? {
         let count = count.load(ordering: .acquiring)
         guard count > 0 else { return nil }
-        return (
-            count, lastWorstNanoseconds.load(ordering: .relaxed), lastSent.load(ordering: .relaxed),
-            lastSkipped.load(ordering: .relaxed)
-        )
+        return Stall(
+            count: count, worstNanoseconds: lastWorstNanoseconds.load(ordering: .relaxed),
+            sent: lastSent.load(ordering: .relaxed), skipped: lastSkipped.load(ordering: .relaxed))
+    }
+}
+
+/// A pacing thread's newest stall: the number of stalls so far, how far behind it fell at worst, and how its
+/// backlog went.
+public struct Stall: Sendable, Hashable {
+    public var count: Int
+    public var worstNanoseconds: Int64
+    public var sent: Int
+    public var skipped: Int
+
+    public init(count: Int, worstNanoseconds: Int64, sent: Int, skipped: Int) {
+        self.count = count
+        self.worstNanoseconds = worstNanoseconds
+        self.sent = sent
+        self.skipped = skipped
     }
 }

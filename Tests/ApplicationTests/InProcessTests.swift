@@ -177,50 +177,28 @@ struct InProcessTests {
             try? FileManager.default.removeItem(atPath: folder)
             try? FileManager.default.removeItem(atPath: folder + ".json")
         }
-        let clocks = ManualClocks(wall: noon)
-        let network = MemoryNetwork(clocks: clocks)
         var take = RecordTake()
         take.output = .directory(folder)
         take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
         let stream = RecordPlanner.portStream(
             port: 6200, encoding: .l16, sampleRate: 48_000, channelCount: 1, payloadType: 96)
-        var asked = RecordRequest(take: take, streams: .plain(stream))
-        asked.statisticsPath = folder + ".json"
-        let request = asked
-        let heard = Heard<RecordEvent>()
-        let environment = environment(clocks, network)
+        var request = RecordRequest(take: take, streams: .plain(stream))
+        request.statisticsPath = folder + ".json"
         // 300 packets of 48 frames, sample n = n; packets 50, 51 and 200 lost on the way.
         let lost: Set<Int> = [50, 51, 200]
-        let recording = Heard<Result<RecordSummary, RecordFailure>>()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            do throws(RecordFailure) {
-                recording.append(
-                    .success(
-                        try RecordProgram.run(
-                            request, environment: environment, events: heard.append, stop: StopSignal())))
-            } catch {
-                recording.append(.failure(error))
-            }
-            done.signal()
-        }.start()
-        let deadline = Date().addingTimeInterval(10)
-        while !network.isListening(port: 6200) && Date() < deadline { usleep(1000) }
-        let first = clocks.monotonicNow() + 10_000_000
-        for n in 0..<300 where !lost.contains(n) {
+        let sent = (0..<300).filter { !lost.contains($0) }
+        let packets = sent.map { n -> [UInt8] in
             let header = RTPHeader(
                 payloadType: 96, sequenceNumber: UInt16(1000 + n), timestamp: UInt32(5000 + n * 48), ssrc: 0xABCD)
             let payload = (0..<48).flatMap { index -> [UInt8] in
                 let sample = UInt16(truncatingIfNeeded: n * 48 + index)
                 return [UInt8(sample >> 8), UInt8(sample & 0xFF)]
             }
-            network.inject(
-                header.bytes + payload, to: 6200, from: Endpoint(address: MemoryNetwork.local, port: 7000),
-                arrival: first + Int64(n) * 1_000_000)
+            return header.bytes + payload
         }
-        #expect(done.wait(timeout: .now() + 60) == .success, "record did not end")
-        clocks.finish()
-        let summary = try #require(recording.all.first).get()
+        // Each packet at its own millisecond: the lost ones leave theirs empty.
+        let (result, _) = try Self.record(request, port: 6200, packets: packets) { sent[$0] }
+        let summary = try result.get()
         #expect(summary.ending == .idle)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/port 6200.wav")))
         let layout = try WAVLayout(parsing: bytes)
@@ -277,10 +255,10 @@ struct InProcessTests {
         #expect(FileManager.default.fileExists(atPath: parent))
     }
 
-    /// Records `request` in process while `packets` arrive at `port`, 1 ms apart; returns how it ended and what it
-    /// said.
+    /// Records `request` in process while `packets` arrive at `port`, packet n `arrivals(n)` ms after the first
+    /// (n ms unless said); returns how it ended and what it said.
     static func record(
-        _ request: RecordRequest, port: Int, packets: [[UInt8]]
+        _ request: RecordRequest, port: Int, packets: [[UInt8]], arrivals: (Int) -> Int = { $0 }
     ) throws -> (result: Result<RecordSummary, RecordFailure>, events: [RecordEvent]) {
         let clocks = ManualClocks(wall: noon)
         let network = MemoryNetwork(clocks: clocks)
@@ -305,7 +283,7 @@ struct InProcessTests {
         for (n, packet) in packets.enumerated() {
             network.inject(
                 packet, to: port, from: Endpoint(address: MemoryNetwork.local, port: 7000),
-                arrival: first + Int64(n) * 1_000_000)
+                arrival: first + Int64(arrivals(n)) * 1_000_000)
         }
         #expect(done.wait(timeout: .now() + 60) == .success, "record did not end")
         clocks.finish()

@@ -35,7 +35,7 @@ import Testing
     }
 
     static func snapshot(
-        _ elapsed: Double, _ tracks: [SendMonitor.Snapshot.Track], stalls: [SendMonitor.Snapshot.Stall?] = [],
+        _ elapsed: Double, _ tracks: [SendMonitor.Snapshot.Track], stalls: [Stall?] = [],
         synchronized: Bool? = true, final: Bool = false
     ) -> SendMonitor.Snapshot {
         SendMonitor.Snapshot(
@@ -66,8 +66,8 @@ import Testing
     func stallsTogether() {
         var monitor = SendMonitor(trackCount: 1, synchronized: true)
         let track = Self.track("a", packets: 10)
-        let first = SendMonitor.Snapshot.Stall(count: 1, worstNanoseconds: 40_000_000, sent: 20, skipped: 0)
-        let second = SendMonitor.Snapshot.Stall(count: 1, worstNanoseconds: 250_000_000, sent: 5, skipped: 45)
+        let first = Stall(count: 1, worstNanoseconds: 40_000_000, sent: 20, skipped: 0)
+        let second = Stall(count: 1, worstNanoseconds: 250_000_000, sent: 5, skipped: 45)
         let told = Self.names(
             &monitor,
             [
