@@ -116,7 +116,7 @@ public enum RecordProgram {
             events: events,
             stop: stop)
         // Every file as long as the longest: a DAW lines them up from their first sample, and ends them together.
-        let longest = receivers.map(\.written).max() ?? 0
+        let longest = receivers.map(\.writtenNanoseconds).max() ?? 0
         for track in receivers { track.pad(to: longest) }
         if let start = recorder.timeline.start {
             writer.pendingBroadcast.withLock { $0 = broadcasts(for: plan, start: start.unixNanoseconds) }
@@ -124,6 +124,15 @@ public enum RecordProgram {
         writer.finish()
         if let failure = writer.failure.withLock({ $0 }) {
             throw .writeFailed(path: failure.path, reason: failure.reason)
+        }
+        // A failed output is never a success: the disk (or the writer) fell a second behind.
+        if ending == .outputFailed, let index = outputs.firstIndex(where: { $0.overflowed.load(ordering: .relaxed) }) {
+            let path: String
+            switch plan.output {
+            case .directory: path = plan.tracks[index].path
+            case .multichannel(let file): path = file
+            }
+            throw .writeFailed(path: path, reason: "the writer fell more than a second behind the stream")
         }
         let unusable = receivers.compactMap { track -> UnusableTrack? in
             if let mismatch = track.formatMismatch {

@@ -120,6 +120,7 @@ public final class Recorder {
                 for event in track.events { events(event) }
                 track.events.removeAll(keepingCapacity: true)
             }
+            keepInStep()
             var drops = 0
             for index in 0..<receiver.socketCount { drops += receiver.kernelDrops(index) }
             kernelDrops.store(drops, ordering: .relaxed)
@@ -167,6 +168,14 @@ public final class Recorder {
         } else {
             track.receiveRTP(bytes, arrival: arrival, timeline: &timeline)
         }
+    }
+
+    /// Tracks with nothing to write (never heard, or ended) follow the others with silence as they go, never past
+    /// what another has written: a track that never arrives is silence in an interleaved file too, not a stall of
+    /// the others (whose rings would overflow waiting for it).
+    func keepInStep() {
+        guard timeline.start != nil, let longest = tracks.map(\.writtenNanoseconds).max() else { return }
+        for track in tracks where track.isIdle && track.writtenNanoseconds < longest { track.pad(to: longest) }
     }
 
     /// When nothing has been heard yet, what the idle time counts from.

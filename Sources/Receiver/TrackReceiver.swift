@@ -54,6 +54,8 @@ public final class TrackReceiver {
 
     /// Frames written to the output: the file's next position, from time zero.
     public var written: Int64 { writer.written }
+    /// Whether nothing waits to be written: no segment is under way (none began, or the last ended).
+    public var isIdle: Bool { segment == nil }
     var rate: Int { reception.sampleRate }
 
     // MARK: RTP
@@ -315,8 +317,17 @@ public final class TrackReceiver {
         writer.release(segment, upTo: position, delta: delta, zero: zero)
     }
 
-    /// Pads the track with silence to `frames` (the take's end), so every file of a take is as long.
-    public func pad(to frames: Int64) { writer.pad(to: frames) }
+    /// The media time written, in nanoseconds: how far the track stands on the take's timeline, whatever its rate.
+    public var writtenNanoseconds: Int64 { MediaTime.nanoseconds(frames: Int(written), sampleRate: rate) }
+
+    /// Pads the track with silence up to `nanoseconds` of media from time zero (another track's end, the take's
+    /// end), so every file of a take is as long, at every rate.
+    public func pad(to nanoseconds: Int64) {
+        // Rounded up, so a track at the same rate as the longest ends on the same frame.
+        var frames = MediaTime.frames(nanoseconds: nanoseconds, sampleRate: rate)
+        if MediaTime.nanoseconds(frames: frames, sampleRate: rate) < nanoseconds { frames += 1 }
+        writer.pad(to: Int64(frames))
+    }
 
     // MARK: Reports back
 

@@ -255,6 +255,40 @@ struct InProcessTests {
         #expect(FileManager.default.fileExists(atPath: parent))
     }
 
+    @Test("--multichannel with a track that never arrives: the whole take, that track's channel silent, no stall")
+    func multichannelWithASilentTrack() throws {
+        let folder = NSTemporaryDirectory() + "as-app-multi-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Two mono L16 streams in one description; only the first is ever sent, for 1.5 s (more than the second
+        // of audio a track's ring holds, so a writer waiting for the silent track would overflow it).
+        let sdp = [
+            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=take", "c=IN IP4 127.0.0.1", "t=0 0",
+            "m=audio 6500 RTP/AVP 96", "i=heard", "a=rtpmap:96 L16/48000/1", "a=ptime:1",
+            "m=audio 6502 RTP/AVP 96", "i=silent", "a=rtpmap:96 L16/48000/1", "a=ptime:1",
+        ].map { $0 + "\r\n" }.joined()
+        try sdp.write(toFile: folder + "/take.sdp", atomically: true, encoding: .utf8)
+        var take = RecordTake()
+        take.output = .multichannel(folder + "/take.wav")
+        take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
+        let request = RecordRequest(take: take, streams: .sdpFiles([folder + "/take.sdp"]))
+        let (result, _) = try Self.record(request, port: 6500, packets: Self.rtpPackets(1500, channels: 1))
+        let summary = try result.get()
+        #expect(summary.ending == .idle)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/take.wav")))
+        let layout = try WAVLayout(parsing: bytes)
+        #expect(layout.format.channelCount == 2)
+        #expect(layout.frameCount == 1500 * 48, "\(layout.frameCount) frames")
+        let samples = Array(bytes[layout.dataOffset..<(layout.dataOffset + layout.dataByteCount)])
+        // Frame f: the heard track's sample (packet n's bytes are n & 0x7F), then two zero bytes of silence.
+        let wrong = (0..<layout.frameCount).first { frame in
+            let value = UInt8((frame / 48) & 0x7F)
+            return samples[frame * 4] != value || samples[frame * 4 + 1] != value || samples[frame * 4 + 2] != 0
+                || samples[frame * 4 + 3] != 0
+        }
+        #expect(wrong == nil, "frame \(wrong ?? -1) differs")
+    }
+
     /// Records `request` in process while `packets` arrive at `port`, packet n `arrivals(n)` ms after the first
     /// (n ms unless said); returns how it ended and what it said.
     static func record(

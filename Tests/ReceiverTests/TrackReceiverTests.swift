@@ -132,7 +132,7 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
         #expect(track.counters.received.load(ordering: .relaxed) == 98)
         #expect(track.counters.lost == 2)
         // Padded to the take's end (another track's), the last packet's place is silence too.
-        track.pad(to: 4800)
+        track.pad(to: 100_000_000)  // 4800 frames at 48 kHz
         #expect(output.bytes.count == 2 * 4800 && output.bytes.suffix(96) == Fixture.silence(frames: 48)[...])
     }
 
