@@ -35,6 +35,8 @@ extension EndToEnd {
             let sources = (0..<8).map { TestWAV(format: Self.stereo24, seconds: 3, seed: UInt64(90 + $0)) }
             for (index, source) in sources.enumerated() { try source.write(to: folder.path("t\(index).wav")) }
             // Starts on whole milliseconds, 3 s and 4.3 s from now: pc2's tracks stand 62 400 frames after pc1's.
+            // Built first: the starts must still be ahead when the senders run.
+            _ = BuiltProduct.audiostreamer
             let first = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000 + 3000).rounded(.down) / 1000)
             let starts = [first, first.addingTimeInterval(1.3)]
             let senders = try [

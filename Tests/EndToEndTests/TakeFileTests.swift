@@ -68,6 +68,8 @@ extension EndToEnd {
             for (name, source) in sources { try source.write(to: folder.path("\(name).wav")) }
             try Self.takeJSON(port: 47_020, wire: "").write(
                 toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            // Built first: the start must still be ahead when the senders run.
+            _ = BuiltProduct.audiostreamer
             let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3))
             let senders = try ["pc1", "pc2"].map { node in
                 try Subprocess(
