@@ -34,10 +34,15 @@ final class Segment {
         mapping = TimelineMapping(firstArrival: arrival)
     }
 
-    /// Packets expected: from the sequence numbers, or the sender's own total once it has said goodbye (which also
-    /// counts a last packet lost, that sequence numbers cannot show), less what it sent before this recorder
-    /// listened.
-    var expected: Int64 { max(reception.expected, (sentInAll ?? 0) - (unheardBefore ?? 0)) }
+    /// Packets expected: from the sequence numbers, or, where this recorder heard the stream from its start, the
+    /// sender's own total once it has said goodbye (which also counts a last packet lost, that sequence numbers
+    /// cannot show). Where it listened late, the sequence numbers alone: the sender's count of what it sent before
+    /// is known only to a packet or so (a report made just before a packet left can arrive after it), and a packet
+    /// sent before the recorder listened is never loss.
+    var expected: Int64 {
+        guard let sentInAll, (unheardBefore ?? 0) == 0 else { return reception.expected }
+        return max(reception.expected, sentInAll)
+    }
 
     /// Takes the sender's count from a report: sent so far, against what the sequence numbers cover. A few more are
     /// on the way (or were the first ones, lost); many more were sent before anyone listened here. A report can

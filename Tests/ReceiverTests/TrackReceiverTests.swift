@@ -146,6 +146,9 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
             [(700, 705, false), (999, 1000, true)],
             // No report before the goodbye's.
             [(999, 1000, true)],
+            // The one report before the goodbye counts one packet fewer than have arrived (it was made just before
+            // that packet left, and overtaken by it): the flake CI once showed, 1 lost of 0 frames.
+            [(700, 700, false), (999, 1000, true)],
         ])
     func lateListener(reports: [(afterPacket: Int, sent: Int, goodbye: Bool)]) {
         let output = CollectingOutput()
