@@ -89,8 +89,11 @@ public struct SystemNetwork: Network {
             // RTCP listens where RTP leaves from (the address the route chose, 127.0.0.1 towards loopback), not on
             // every interface: reports come back to the address the sender reports come from.
             let local = try socket.localEndpoint()
-            // A system-chosen 65535 has no next port: another pair is tried.
-            guard let rtcpPort = plan.sourceRTCPPort ?? TakeRules.nextPort(after: local.port) else { continue }
+            // A system-chosen 65535 has no next port: another pair is tried, 32 at most.
+            guard let rtcpPort = plan.sourceRTCPPort ?? TakeRules.nextPort(after: local.port) else {
+                if attempt < 32 { continue }
+                throw SystemError("bind", errno: SystemError.addressInUse)
+            }
             do {
                 try rtcpSocket.bind(to: Endpoint(address: local.address, port: rtcpPort), reusingAddress: false)
             } catch let error as SystemError where error.isAddressInUse && plan.sourcePort == nil && attempt < 32 {

@@ -21,7 +21,9 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The address (a port) is taken (EADDRINUSE).
-    public var isAddressInUse: Bool { errno == EADDRINUSE }
+    public var isAddressInUse: Bool { errno == Self.addressInUse }
+    /// The errno of an address (a port) already taken.
+    public static let addressInUse: Int32 = EADDRINUSE
 
     /// The errno of a datagram larger than the path's MTU with Don't Fragment set (EMSGSIZE).
     public static let messageTooLarge: Int32 = EMSGSIZE

@@ -174,7 +174,9 @@ public final class Recorder {
     /// what another has written: a track that never arrives is silence in an interleaved file too, not a stall of
     /// the others (whose rings would overflow waiting for it).
     func keepInStep() {
-        guard timeline.start != nil, let longest = tracks.map(\.writtenNanoseconds).max() else { return }
+        guard timeline.start != nil else { return }
+        var longest: Int64 = 0
+        for track in tracks { longest = max(longest, track.writtenNanoseconds) }
         for track in tracks where track.isIdle && track.writtenNanoseconds < longest { track.pad(to: longest) }
     }
 
