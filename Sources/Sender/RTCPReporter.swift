@@ -52,20 +52,26 @@ public final class RTCPReporter: @unchecked Sendable {
             receive(waitingUntil: min(next, now + 20_000_000), clocks: clocks)
         }
         if !stop.isStopped {
-            // Natural end: let the last packet's media play out before the BYE.
+            // Natural end: the last packet's media plays out, and the receivers' buffers after it, before the BYE
+            // (and the SAP deletion that follows it) tells them the stream is over.
             let end =
-                sessions.map { session -> Int64 in
+                (sessions.map { session -> Int64 in
                     let sent = session.counters.frames.load(ordering: .relaxed)
                     return start.monotonic
                         + MediaTime.nanoseconds(frames: sent, sampleRate: session.identity.sampleRate)
                         + session.identity.packetNanoseconds
-                }.max() ?? 0
+                }.max() ?? 0) + Self.goodbyeDelayNanoseconds
             while !stop.isStopped, clocks.monotonicNow() < end {
                 receive(waitingUntil: min(end, clocks.monotonicNow() + 20_000_000), clocks: clocks)
             }
         }
         for session in sessions { session.send(at: clocks.pairNow(), start: start, goodbye: true) }
     }
+
+    /// How long after the last packet's media the goodbye waits: 200 ms, twice the 100 ms PipeWire's RTP source
+    /// buffers by default and as long as `audiostreamer record`'s latency window, so a receiver that frees a stream
+    /// at its BYE or SAP deletion has played (or written) all of it.
+    public static let goodbyeDelayNanoseconds: Int64 = 200_000_000
 
     private func nextIntervalNanoseconds() -> Int64 {
         let average = sessions.map(\.averagePacketBytes).reduce(0, +) / Double(max(1, sessions.count))

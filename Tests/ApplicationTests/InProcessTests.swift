@@ -126,6 +126,30 @@ struct InProcessTests {
         #expect(stalls == ["50 ms, 30 sent, 0 skipped"], "\(events)")
     }
 
+    @Test("the goodbye waits for the receivers' buffers: BYE and SAP deletion at least 200 ms after the last packet")
+    func goodbyeAfterTheBuffers() throws {
+        let folder = NSTemporaryDirectory() + "as-app-bye-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clocks = ManualClocks(wall: noon)
+        let network = MemoryNetwork(clocks: clocks)
+        var request = Self.sendRequest(seconds: "0.3", folder: folder)
+        request.sap = true
+        _ = try Self.send(request, clocks: clocks, network: network)
+        let last = try #require(try packets(network, port: 6100).last?.time)
+        let goodbyes = network.sent.filter { $0.destination.port == 6101 }.compactMap { sent -> Int64? in
+            let packets = (try? RTCPPacket.parseCompound(sent.bytes)) ?? []
+            return packets.contains { if case .goodbye = $0 { true } else { false } } ? sent.time : nil
+        }
+        let deletions = network.sent.filter { $0.destination.port == SAPPacket.port }.compactMap { sent -> Int64? in
+            (try? SAPPacket(parsing: sent.bytes)).flatMap { $0.kind == .deletion ? sent.time : nil }
+        }
+        let bye = try #require(goodbyes.first, "no BYE")
+        let deletion = try #require(deletions.first, "no SAP deletion")
+        // The last packet's media (1 ms) plays out, then the 200 ms of the receivers' buffers.
+        #expect(goodbyes.count == 1 && bye - last >= 201_000_000, "BYE \(bye - last) ns after the last packet")
+        #expect(deletion >= bye, "the deletion \(deletion - last) ns after the last packet, before the BYE")
+    }
+
     @Test("a stall beyond the allowed lateness: the oldest packets are skipped, their sequence numbers used")
     func stallBeyondTheLateness() throws {
         let folder = NSTemporaryDirectory() + "as-app-skip-\(UUID().uuidString)"
