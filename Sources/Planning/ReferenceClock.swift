@@ -40,13 +40,14 @@ public struct HostClock: Sendable, Hashable {
 
 extension ReferenceClock {
     /// How a description's media clock places its stream here (RFC 7273): not at all for `local` (the sender's own
-    /// clock, never UTC); verified for a PTP reference this host follows (the same grandmaster in the same
+    /// clock, never UTC: only compared with the sender's reports); verified for a PTP reference this host follows (the same grandmaster in the same
     /// domain) or a UTC reference (`ntp=...`, or none named) while this host's clock is synchronised; unverified
     /// otherwise, and whenever the media clock is only assumed (a take file's). Nil: no media clock to follow.
     public static func timelineClock(
         offset: UInt32?, referenceClock: String?, assumed: Bool, host: HostClock
     ) -> TimelineClock {
-        guard let offset, referenceClock?.lowercased() != "local" else { return .senderReports }
+        guard let offset else { return .senderReports }
+        if referenceClock?.lowercased() == "local" { return .sendersOwn(offset: offset) }
         let timescale = Timescale(referenceClock: referenceClock)
         let verified: Bool
         if assumed {

@@ -30,6 +30,9 @@ public enum TimelineClock: Sendable, Hashable {
     /// `timescale`; `verified` when this host has checked the reference clock the description names (and not when
     /// it cannot, or a take file's senders' default is assumed).
     case direct(offset: UInt32, timescale: Timescale, verified: Bool)
+    /// RFC 7273 direct on the sender's own clock (`ts-refclk:local`): never read as UTC, so the stream is placed by
+    /// its sender reports, which count the same clock; the media clock is only compared with them.
+    case sendersOwn(offset: UInt32)
     /// From the stream's RTCP sender reports (RFC 3550 section 6.4.1).
     case senderReports
 }

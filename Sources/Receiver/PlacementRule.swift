@@ -3,7 +3,7 @@ import RTP
 /// Where a segment of a stream stands on the timeline, decided from what is told and what is heard, ranked:
 /// a media clock whose reference this host has verified, when it agrees with the arrival; else the sender's own
 /// reports; else a media clock that agrees with the arrival though its reference cannot be checked; else the
-/// arrival. Every disagreement is said, with both sides and the choice made. One pure function, a table of cases
+/// arrival. A media clock on the sender's own clock (`local`) is never followed, only compared with the reports. Every disagreement is said, with both sides and the choice made. One pure function, a table of cases
 /// (the documentation lists them, and a test checks each).
 public enum PlacementRule {
     /// What is known of a segment when its placement is decided. Deltas are added to its extended RTP timestamps to
@@ -32,14 +32,29 @@ public enum PlacementRule {
         }
     }
 
-    /// A media clock's placement, and whether this host has verified the reference clock it follows.
+    /// A media clock's placement, and how far this host can check the reference clock it follows.
     public struct MediaClockClaim: Sendable, Hashable {
         public var delta: Int64
-        public var verified: Bool
+        public var standing: Standing
+
+        /// What this host knows of the reference clock a media clock follows.
+        public enum Standing: Sendable, Hashable {
+            /// One this host follows or has checked (the same PTP grandmaster; a synchronised clock for UTC).
+            case verified
+            /// One this host cannot check.
+            case unverified
+            /// The sender's own clock (`ts-refclk:local`): it places nothing, as no one here reads that clock, but
+            /// the sender's reports count the same clock and can be compared with it.
+            case sendersOwn
+        }
+
+        public init(delta: Int64, standing: Standing) {
+            self.delta = delta
+            self.standing = standing
+        }
 
         public init(delta: Int64, verified: Bool) {
-            self.delta = delta
-            self.verified = verified
+            self.init(delta: delta, standing: verified ? .verified : .unverified)
         }
     }
 
@@ -81,7 +96,7 @@ public enum PlacementRule {
                 ? [Disagreement(followed: followed.0, other: other.0, frames: other.1 - followed.1)] : []
         }
         // A verified media clock that agrees with what is heard is the best there is.
-        if let media = evidence.mediaClock, media.verified, near(media.delta) {
+        if let media = evidence.mediaClock, media.standing == .verified, near(media.delta) {
             return Decision(source: .mediaClock, delta: media.delta)
         }
         if let report = evidence.report {
@@ -91,7 +106,7 @@ public enum PlacementRule {
             return Decision(source: .senderReports, delta: report, said: said)
         }
         guard evidence.waitedEnough else { return .wait }
-        if let media = evidence.mediaClock {
+        if let media = evidence.mediaClock, media.standing != .sendersOwn {
             // No report came: a media clock that agrees with the arrival places the stream to the sample, whether
             // or not its reference can be checked; one that does not is said, and the arrival followed.
             if near(media.delta) { return Decision(source: .mediaClock, delta: media.delta) }
@@ -99,5 +114,18 @@ public enum PlacementRule {
                 source: .arrival, delta: arrival, said: differ((.arrival, arrival), (.mediaClock, media.delta)))
         }
         return Decision(source: .arrival, delta: arrival)
+    }
+}
+
+extension TimelineClock {
+    /// What a media clock claims of a stream's place, before the first packet gives it a timestamp: its offset, its
+    /// timescale and its standing here (the sender's own clock read as its system clock counts, UTC). Nil where
+    /// the description has no media clock.
+    var claim: (offset: UInt32, timescale: Timescale, standing: PlacementRule.MediaClockClaim.Standing)? {
+        switch self {
+        case .direct(let offset, let timescale, let verified): (offset, timescale, verified ? .verified : .unverified)
+        case .sendersOwn(let offset): (offset, .utc, .sendersOwn)
+        case .senderReports: nil
+        }
     }
 }

@@ -123,13 +123,11 @@ public final class TrackReceiver {
         let timestamp = segment.counters.extend(timestamp: header.timestamp)
         segment.jitter.update(timestamp: timestamp, arrival: EpochFrames(unixNanoseconds: arrival, rate: rate).frames)
         counters.jitterMicroseconds.store(Int(segment.jitter.jitter * 1_000_000 / Double(rate)), ordering: .relaxed)
-        if !segment.mapping.isMapped && segment.mediaClaim == nil,
-            case .direct(let offset, let timescale, let verified) = reception.clock
-        {
+        if !segment.mapping.isMapped && segment.mediaClaim == nil, let claim = reception.clock.claim {
             let delta = MediaClock.directDelta(
-                timestamp: header.timestamp, extended: timestamp, offset: offset, timescale: timescale,
+                timestamp: header.timestamp, extended: timestamp, offset: claim.offset, timescale: claim.timescale,
                 taiOffsetSeconds: reception.taiOffsetSeconds, near: arrival, rate: rate)
-            segment.mediaClaim = PlacementRule.MediaClockClaim(delta: delta, verified: verified)
+            segment.mediaClaim = PlacementRule.MediaClockClaim(delta: delta, standing: claim.standing)
             place(segment, waitedEnough: false, timeline: &timeline, now: arrival)
         }
         var result = segment.buffer.place(position: timestamp, payload: payload)

@@ -100,6 +100,8 @@ struct RecordMessages: Sendable {
                 switch track.clock {
                 case .direct(let offset, let timescale, let verified):
                     "placed by its media clock (direct=\(offset), \(timescale == .tai ? "PTP/TAI" : "UTC")\(verified ? ", verified here" : ", unless its sender reports or its arrival say otherwise"))"
+                case .sendersOwn(let offset):
+                    "placed by its sender reports (else by its arrival); its media clock (direct=\(offset)) counts the sender's own clock, compared with its reports only"
                 case .senderReports: "placed by its sender reports (else by its arrival)"
                 }
             return
@@ -173,7 +175,7 @@ struct RecordMessages: Sendable {
         case .sourcesDisagree(let track, let followed, let other, let frames, let rate):
             let seconds = DecimalText.fixed(Double(frames) / Double(max(1, rate)), digits: 3)
             return
-                "warning: \(Printable.text(track)): \(Self.sourceName(other)) puts it \(frames) samples (\(seconds) s) from where \(Self.sourceName(followed)) does; placed by \(Self.sourceName(followed))\n"
+                "warning: \(Printable.text(track)): by \(Self.sourceName(other)) it stands \(frames) samples (\(seconds) s) from where it stands by \(Self.sourceName(followed)); followed \(Self.sourceName(followed))\n"
         case .goodbye(let track): return "\(Printable.text(track)): the sender said goodbye\n"
         }
     }
@@ -181,7 +183,7 @@ struct RecordMessages: Sendable {
     /// A source of a stream's place, as the user reads it.
     static func sourceName(_ source: MappingSource) -> String {
         switch source {
-        case .mediaClock: "its media clock (the description's)"
+        case .mediaClock: "the description's media clock"
         case .senderReports: "its sender reports"
         case .arrival: "its arrival"
         }

@@ -24,6 +24,10 @@ import Testing
         PlacementRule.MediaClockClaim(delta: delta, verified: verified)
     }
 
+    static func local(_ delta: Int64) -> PlacementRule.MediaClockClaim {
+        PlacementRule.MediaClockClaim(delta: delta, standing: .sendersOwn)
+    }
+
     static func said(_ followed: MappingSource, _ other: MappingSource, _ frames: Int64) -> PlacementRule.Disagreement {
         PlacementRule.Disagreement(followed: followed, other: other, frames: frames)
     }
@@ -81,6 +85,16 @@ import Testing
         Row(
             label: "14 no media clock, no report in time: the arrival", media: nil, report: nil, waited: true,
             followed: .arrival, delta: arrival, said: []),
+        Row(
+            label: "15 a media clock on the sender's own clock (local), from a stale SDP, and a report: the report, "
+                + "the media clock said", media: local(arrival - 712_341_432), report: 1_000_100, waited: false,
+            followed: .senderReports, delta: 1_000_100, said: [said(.senderReports, .mediaClock, -712_341_532)]),
+        Row(
+            label: "16 a local media clock near the arrival, no report in time: the arrival, never the media clock",
+            media: local(1_000_480), report: nil, waited: true, followed: .arrival, delta: arrival, said: []),
+        Row(
+            label: "17 a local media clock, no report yet: wait", media: local(1_000_480), report: nil,
+            waited: false, followed: nil, delta: nil, said: []),
     ]
 
     @Test("the evidence table", arguments: rows)

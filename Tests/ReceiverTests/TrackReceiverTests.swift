@@ -238,19 +238,24 @@ private func receiver(_ clock: TimelineClock, output: CollectingOutput) -> Track
     @Test(
         "a stale description (an earlier run's random origin, a local clock's): the sender reports place it, said once")
     func staleMediaClockGivesWayToReports() {
-        let output = CollectingOutput()
         // The description says an offset 356 018 951 samples away from what the sender uses now; this host cannot
-        // check its reference, so the reports, which come with the first packet, decide.
+        // check its reference (or it is the sender's own clock), so the reports, which come with the first packet,
+        // decide.
         let stale: UInt32 = 12_345 &+ 356_018_951
-        let track = receiver(.direct(offset: stale, timescale: .utc, verified: false), output: output)
-        var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
-        run(track, Sender(offset: 12_345), order: Array(0..<300), timeline: &timeline, reports: [(0, 1, false)])
-        #expect(track.summaries.first?.mapping == .senderReports && track.summaries.first?.position == 0)
-        #expect(output.bytes == Fixture.fileSamples(0..<14_400))
-        let said = track.events.compactMap { event -> Int64? in
-            if case .sourcesDisagree(_, .senderReports, .mediaClock, let frames, _) = event { frames } else { nil }
+        for clock in [
+            TimelineClock.direct(offset: stale, timescale: .utc, verified: false), .sendersOwn(offset: stale),
+        ] {
+            let output = CollectingOutput()
+            let track = receiver(clock, output: output)
+            var timeline = TakeTimeline(start: nil, latencyNanoseconds: latency)
+            run(track, Sender(offset: 12_345), order: Array(0..<300), timeline: &timeline, reports: [(0, 1, false)])
+            #expect(track.summaries.first?.mapping == .senderReports && track.summaries.first?.position == 0)
+            #expect(output.bytes == Fixture.fileSamples(0..<14_400), "\(clock)")
+            let said = track.events.compactMap { event -> Int64? in
+                if case .sourcesDisagree(_, .senderReports, .mediaClock, let frames, _) = event { frames } else { nil }
+            }
+            #expect(said == [-356_018_951], "\(clock)")
         }
-        #expect(said == [-356_018_951])
     }
 
     @Test("a media clock 30 s from the arrival, no report: placed by the arrival, the disagreement said once")
