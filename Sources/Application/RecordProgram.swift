@@ -24,7 +24,7 @@ public enum RecordProgram {
         }
         // What this host can verify of the reference clocks the descriptions name: its own synchronisation, and
         // the grandmaster ptp4l follows here, if one runs.
-        let ptp = PTPClient.status()
+        let ptp = PTPClient.status(socketPath: request.ptpSocket, domain: request.ptpDomain)
         let taiOffset = taiOffsetSeconds(ptp: ptp)
         let hostClock = HostClock(
             synchronized: environment.clockSync.read()?.isSynchronized ?? false, ptpReferenceClock: ptp?.referenceClock)

@@ -28,6 +28,9 @@ public struct RecordRequest: Sendable {
     public var streams: Streams
     /// Where to write the statistics JSON, every 2 s and at the end.
     public var statisticsPath: String?
+    /// Where ptp4l answers here, to verify the PTP reference clocks descriptions name, and in which domain.
+    public var ptpSocket = PTPClient.defaultSocketPath
+    public var ptpDomain: UInt8?
 
     public init(take: RecordTake, streams: Streams) {
         self.take = take

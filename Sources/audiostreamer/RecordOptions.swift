@@ -6,6 +6,8 @@ struct RecordArguments: Sendable {
     var take = RecordTake()
     var takeFile: String?
     var statisticsPath: String?
+    var ptpSocket = PTPClient.defaultSocketPath
+    var ptpDomain: UInt8?
     var verbose = false
     var help = false
     /// A stream without an SDP: its port and format.
@@ -102,6 +104,11 @@ enum RecordOptions {
         ) { arguments, value, spelling in
             arguments.take.idleSeconds = try DecimalValue.positive(value, spelling, maximum: 86_400, unit: "seconds")
         },
+        SharedOptions.ptp4lSocket(
+            \.ptpSocket,
+            help: "ptp4l's management socket, to verify a=ts-refclk:ptp (default \(PTPClient.defaultSocketPath))"),
+        SharedOptions.ptpDomain(
+            \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
         SharedOptions.canonicalName(
             \.take.canonicalName, help: "the recorder's RTCP CNAME (default user@local-address)"),
         SharedOptions.statistics(\.statisticsPath, help: "per-track figures as JSON, every 2 s and at the end"),
@@ -153,6 +160,8 @@ enum RecordOptions {
             request = RecordRequest(take: settings.take, streams: .sdpFiles(settings.sdpFiles))
         }
         request.statisticsPath = settings.statisticsPath
+        request.ptpSocket = settings.ptpSocket
+        request.ptpDomain = settings.ptpDomain
         return request
     }
 }

@@ -170,14 +170,10 @@ enum SendOptions {
             // What AES67 implies (L24, SAP, PTP time) the planning layer and the send command decide.
             arguments.take.aes67 = true
         },
-        .value(["--ptp4l-socket"], "path", help: "ptp4l's management socket (default \(PTPClient.defaultSocketPath))") {
-            arguments, value, _ in
-            arguments.ptpSocket = value
-        },
-        .value(["--ptp-domain"], "n", help: "the PTP domain to ask ptp4l about (default: the one it answers in)") {
-            arguments, value, spelling in
-            arguments.ptpDomain = UInt8(try OptionValue.integer(value, spelling, 0...127))
-        },
+        SharedOptions.ptp4lSocket(
+            \.ptpSocket, help: "ptp4l's management socket (default \(PTPClient.defaultSocketPath))"),
+        SharedOptions.ptpDomain(
+            \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
         .value(
             ["--ntp-server"], "host",
             help:

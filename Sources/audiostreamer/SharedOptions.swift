@@ -41,6 +41,16 @@ enum SharedOptions {
         }
     }
 
+    static func ptp4lSocket<S>(_ path: Path<S, String>, help: String) -> OptionSpec<S> {
+        .value(["--ptp4l-socket"], "path", help: help) { settings, value, _ in settings[keyPath: path] = value }
+    }
+
+    static func ptpDomain<S>(_ path: Path<S, UInt8?>, help: String) -> OptionSpec<S> {
+        .value(["--ptp-domain"], "n", help: help) { settings, value, spelling in
+            settings[keyPath: path] = UInt8(try OptionValue.integer(value, spelling, 0...127))
+        }
+    }
+
     static func statistics<S>(_ path: Path<S, String?>, help: String) -> OptionSpec<S> {
         .value(["--stats"], "file.json", help: help) { settings, value, _ in settings[keyPath: path] = value }
     }
