@@ -15,15 +15,17 @@ extension RecordProgram {
     static func createFiles(for plan: RecordingPlan, clock: MonotonicTimeline) throws(RecordFailure) -> (
         RecordWriter, [RingOutput], [String]
     ) {
-        let placeholder = broadcasts(for: plan, start: clock.clocks.wallNow())
+        let placeholder = clock.clocks.wallNow()
         var created: [String] = []
         func fail(_ failure: RecordFailure) -> RecordFailure {
             removeAll(created)
             return failure
         }
         // A second of audio between the receive thread and the disk (the writer empties it every 10 ms).
+        let ownFiles = plan.output.isDirectory
         let outputs = plan.tracks.map {
-            RingOutput(capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame), clock: clock)
+            RingOutput(
+                capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame), clock: clock, ownsFile: ownFiles)
         }
         var files: [RecordWriter.File] = []
         switch plan.output {
@@ -34,9 +36,13 @@ extension RecordProgram {
                 throw .outputNotCreated(path: folder, reason: "\(error)")
             }
             for (index, track) in plan.tracks.enumerated() {
-                let file = try create(track.path, format: track.format, broadcast: placeholder[index], fail: fail)
+                let broadcast = RecordWriter.broadcast(name: track.name, format: track.format, start: placeholder)
+                let file = try create(track.path, format: track.format, broadcast: broadcast, fail: fail)
                 created.append(track.path)
-                files.append(RecordWriter.File(path: track.path, ring: outputs[index].ring, writer: file, parts: []))
+                files.append(
+                    RecordWriter.File(
+                        path: track.path, name: track.name, ring: outputs[index].ring, writer: file,
+                        source: outputs[index], parts: []))
             }
         case .multichannel(let path):
             guard let first = plan.tracks.first else { throw .plan(.noStreams, origin: nil) }
@@ -51,14 +57,16 @@ extension RecordProgram {
                     throw .outputNotCreated(path: folder, reason: "\(error)")
                 }
             }
-            let file = try create(path, format: format, broadcast: placeholder[0], fail: fail)
+            let name = plan.tracks.count > 1 ? "take" : first.name
+            let broadcast = RecordWriter.broadcast(name: name, format: format, start: placeholder)
+            let file = try create(path, format: format, broadcast: broadcast, fail: fail)
             created.append(path)
             files.append(
                 RecordWriter.File(
-                    path: path, ring: outputs[0].ring, writer: file,
+                    path: path, name: name, ring: outputs[0].ring, writer: file, source: nil,
                     parts: zip(outputs, plan.tracks).map { ($0.ring, $1.format.bytesPerFrame) }))
         }
-        return (RecordWriter(files: files, clock: clock), outputs, created)
+        return (RecordWriter(files: files, clock: clock, placeholderStart: placeholder), outputs, created)
     }
 
     static func create(
@@ -69,27 +77,6 @@ extension RecordProgram {
             return try WAVWriter(sink: try NewFile(creating: path), format: format, broadcast: broadcast)
         } catch {
             throw fail(.outputNotCreated(path: path, reason: "\(error)"))
-        }
-    }
-
-    /// Each file's `bext`: the take's start as its time reference.
-    static func broadcasts(for plan: RecordingPlan, start: Int64) -> [BroadcastExtension] {
-        let formats: [PCMFormat]
-        switch plan.output {
-        case .directory: formats = plan.tracks.map(\.format)
-        case .multichannel:
-            let first = plan.tracks[0].format
-            formats = [
-                PCMFormat(
-                    encoding: first.encoding, channelCount: plan.tracks.reduce(0) { $0 + $1.stream.channelCount },
-                    sampleRate: first.sampleRate)
-            ]
-        }
-        return formats.enumerated().map { index, format in
-            let name = formats.count == 1 && plan.tracks.count > 1 ? "take" : plan.tracks[index].name
-            return BroadcastExtension(
-                description: name, originator: "audiostreamer", startUnixNanoseconds: start,
-                sampleRate: format.sampleRate, format: format)
         }
     }
 

@@ -12,8 +12,12 @@ final class RecordWriter: @unchecked Sendable {
     // @unchecked: the writers belong to the writer thread between `start` and `finish`; `failure` is behind a Mutex.
     struct File {
         let path: String
+        /// What its broadcast extension describes: the track's name, or the take's.
+        let name: String
         let ring: SPSCByteRing
         let writer: WAVWriter
+        /// For a track's own file: its output, which may follow the channel count the wire carries.
+        let source: RingOutput?
         /// For a multichannel file: the tracks it interleaves, each with its own ring and frame size.
         let parts: [(ring: SPSCByteRing, bytesPerFrame: Int)]
     }
@@ -23,17 +27,21 @@ final class RecordWriter: @unchecked Sendable {
     private var thread: OSThread?
     /// The first write that failed: the file and why.
     let failure = Mutex<(path: String, reason: String)?>(nil)
-    /// The broadcast extension to put in every file at the next patch, once the take's start is known.
-    let pendingBroadcast = Mutex<[BroadcastExtension]?>(nil)
+    /// The take's start (Unix ns), for every file's broadcast extension at the next patch, once it is known.
+    let pendingStart = Mutex<Int64?>(nil)
     /// Set by the writer thread when a write failed.
     let failed = Atomic<Bool>(false)
 
     /// What the writer thread paces its drains and patches by.
     let clock: MonotonicTimeline
 
-    init(files: [File], clock: MonotonicTimeline) {
+    /// The start the files' broadcast extensions say until the take's is known.
+    let placeholderStart: Int64
+
+    init(files: [File], clock: MonotonicTimeline, placeholderStart: Int64) {
         self.files = files
         self.clock = clock
+        self.placeholderStart = placeholderStart
     }
 
     func start() throws(SystemError) {
@@ -69,6 +77,10 @@ final class RecordWriter: @unchecked Sendable {
     private func drain(_ files: [File], final: Bool = false) {
         for file in files where !failed.load(ordering: .relaxed) {
             if file.parts.isEmpty {
+                // Bytes in the ring: the channel count the track follows, if any, was set before them.
+                if let source = file.source, file.writer.dataBytes == 0, file.ring.availableBytes > 0 {
+                    follow(file, channels: source.followedChannels.load(ordering: .acquiring))
+                }
                 file.ring.drain { bytes in record(file.path) { try file.writer.append(bytes) } }
             } else {
                 interleave(file, final: final)
@@ -105,15 +117,35 @@ final class RecordWriter: @unchecked Sendable {
         }
     }
 
+    /// Before its first sample: the file takes the channel count its track follows, where it is not the described.
+    private func follow(_ file: File, channels: Int) {
+        let format = file.writer.layout.format
+        guard channels > 0, channels != format.channelCount else { return }
+        let followed = PCMFormat(encoding: format.encoding, channelCount: channels, sampleRate: format.sampleRate)
+        let start = placeholderStart
+        record(file.path) {
+            try file.writer.replaceFormat(
+                followed, broadcast: Self.broadcast(name: file.name, format: followed, start: start))
+        }
+    }
+
     private func applyBroadcast(_ files: [File]) {
         guard
-            let broadcasts = pendingBroadcast.withLock({ value in
+            let start = pendingStart.withLock({ value in
                 defer { value = nil }; return value
             })
-        else {
-            return
+        else { return }
+        for file in files {
+            file.writer.replaceBroadcast(
+                Self.broadcast(name: file.name, format: file.writer.layout.format, start: start))
         }
-        for (file, broadcast) in zip(files, broadcasts) { file.writer.replaceBroadcast(broadcast) }
+    }
+
+    /// A file's broadcast extension (EBU Tech 3285): the take's start as its time reference.
+    static func broadcast(name: String, format: PCMFormat, start: Int64) -> BroadcastExtension {
+        BroadcastExtension(
+            description: name, originator: "audiostreamer", startUnixNanoseconds: start, sampleRate: format.sampleRate,
+            format: format)
     }
 
     private func record(_ path: String, _ body: () throws -> Void) {

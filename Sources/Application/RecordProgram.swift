@@ -119,7 +119,7 @@ public enum RecordProgram {
         let longest = receivers.map(\.writtenNanoseconds).max() ?? 0
         for track in receivers { track.pad(to: longest) }
         if let start = recorder.timeline.start {
-            writer.pendingBroadcast.withLock { $0 = broadcasts(for: plan, start: start.unixNanoseconds) }
+            writer.pendingStart.withLock { $0 = start.unixNanoseconds }
         }
         writer.finish()
         if let failure = writer.failure.withLock({ $0 }) {
@@ -137,6 +137,13 @@ public enum RecordProgram {
         let unusable = receivers.compactMap { track -> UnusableTrack? in
             if let mismatch = track.formatMismatch {
                 return UnusableTrack(name: track.reception.name, reason: .format(mismatch))
+            }
+            let counters = track.counters
+            let received = counters.received.load(ordering: .relaxed)
+            if received > 0 && counters.heardFrames.load(ordering: .relaxed) == 0 {
+                return UnusableTrack(
+                    name: track.reception.name,
+                    reason: .outsideTake(received: received, dropped: counters.droppedFrames.load(ordering: .relaxed)))
             }
             guard track.lastArrival == nil, let heard = track.heardPayloadType else { return nil }
             return UnusableTrack(
@@ -240,7 +247,7 @@ public enum RecordProgram {
             for event in told {
                 // Once time zero is known, every file's broadcast extension can say it.
                 if !final, case .started(let start) = event {
-                    writer.pendingBroadcast.withLock { $0 = broadcasts(for: plan, start: start) }
+                    writer.pendingStart.withLock { $0 = start }
                 }
                 if case .progress = event, let path = request.statisticsPath,
                     final || clocks.monotonicNow() >= nextStatistics

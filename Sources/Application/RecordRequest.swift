@@ -104,6 +104,8 @@ public struct RecordProgress: Sendable {
 public struct RecordTrackProgress: Sendable {
     public var name: String
     public var sampleRate: Int
+    /// The channels recorded: the described ones, or those the packets carry where the track follows them.
+    public var channels: Int
     public var received: Int
     public var lost: Int
     public var late: Int
@@ -111,6 +113,8 @@ public struct RecordTrackProgress: Sendable {
     public var duplicated: Int
     public var unexpected: Int
     public var malformed: Int
+    /// Packets of another format than described, not recorded.
+    public var mismatched: Int
     public var jitterMilliseconds: Double
     public var framesWritten: Int
     public var lostFrames: Int
@@ -136,6 +140,9 @@ public struct UnusableTrack: Sendable, Hashable {
         case payloadType(described: UInt8, heard: UInt8)
         /// Its packets carry another format than described.
         case format(FormatMismatch)
+        /// Its packets came, but their audio stood wholly outside the take (before time zero or past its end):
+        /// `received` packets, `dropped` frames of them before time zero.
+        case outsideTake(received: Int, dropped: Int)
     }
 
     public var name: String

@@ -19,15 +19,18 @@ extension RecordProgram {
             elapsedSeconds: elapsed, isFinal: final,
             tracks: zip(recorder.tracks, state.tracks).map { track, shared in
                 let counters = track.counters
+                let followed = counters.followedChannels.load(ordering: .relaxed)
                 let fullScale = Double(Int32(1) << (track.reception.encoding.bytesPerSample * 8 - 1))
                 return RecordTrackProgress(
                     name: track.reception.name, sampleRate: track.reception.sampleRate,
+                    channels: followed > 0 ? followed : track.reception.channelCount,
                     received: counters.received.load(ordering: .relaxed), lost: counters.lost,
                     late: counters.late.load(ordering: .relaxed),
                     reordered: counters.reordered.load(ordering: .relaxed),
                     duplicated: counters.duplicated.load(ordering: .relaxed),
                     unexpected: counters.unexpected.load(ordering: .relaxed),
                     malformed: counters.malformed.load(ordering: .relaxed),
+                    mismatched: counters.mismatched.load(ordering: .relaxed),
                     jitterMilliseconds: Double(counters.jitterMicroseconds.load(ordering: .relaxed)) / 1000,
                     framesWritten: counters.framesWritten.load(ordering: .relaxed),
                     lostFrames: counters.lostFrames.load(ordering: .relaxed),
@@ -48,6 +51,7 @@ extension RecordProgram {
                 ("track", .string(track.name)),
                 ("sender_cname", track.senderName.map(JSONValue.string) ?? .null),
                 ("sample_rate", .integer(track.sampleRate)),
+                ("channels", .integer(track.channels)),
                 ("received", .integer(track.received)),
                 ("lost", .integer(track.lost)),
                 ("late", .integer(track.late)),
@@ -55,6 +59,7 @@ extension RecordProgram {
                 ("duplicated", .integer(track.duplicated)),
                 ("unexpected", .integer(track.unexpected)),
                 ("malformed", .integer(track.malformed)),
+                ("mismatched", .integer(track.mismatched)),
                 ("jitter_ms", .number(DecimalText.fixed(track.jitterMilliseconds, digits: 3))),
                 ("frames_written", .integer(track.framesWritten)),
                 ("lost_frames", .integer(track.lostFrames)),

@@ -63,6 +63,11 @@ public enum RecordOutput: Sendable, Hashable {
     case directory(String)
     /// Every track interleaved in one WAV, in the take's order.
     case multichannel(String)
+
+    /// Whether each track has a file of its own.
+    public var isDirectory: Bool {
+        if case .directory = self { true } else { false }
+    }
 }
 
 /// One track to record, decided.

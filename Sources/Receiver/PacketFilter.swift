@@ -45,34 +45,3 @@ struct PacketFilter {
         return .accepted(packet)
     }
 }
-
-/// The stage after the filter: whether the stream's packets carry the described format, from the first two
-/// consecutive ones (the payload length of the first over the timestamp step to the second). Once they do not,
-/// nothing more of the track passes.
-struct FormatCheck {
-    let channelCount: Int
-    let bytesPerSample: Int
-    /// The format the packets carry, where it is not the described one.
-    private(set) var mismatch: FormatMismatch?
-    private var checked = false
-    private var previous: (ssrc: UInt32, sequence: UInt16, timestamp: UInt32, payloadBytes: Int)?
-
-    init(channelCount: Int, bytesPerSample: Int) {
-        self.channelCount = channelCount
-        self.bytesPerSample = bytesPerSample
-    }
-
-    /// Whether a packet may pass.
-    mutating func check(_ header: RTPHeader, payloadBytes: Int) -> Bool {
-        if mismatch != nil { return false }
-        guard !checked else { return true }
-        defer { previous = (header.ssrc, header.sequenceNumber, header.timestamp, payloadBytes) }
-        guard let earlier = previous, earlier.ssrc == header.ssrc, header.sequenceNumber == earlier.sequence &+ 1
-        else { return true }
-        checked = true
-        mismatch = FormatMismatch.check(
-            payloadBytes: earlier.payloadBytes, step: Int(Int32(bitPattern: header.timestamp &- earlier.timestamp)),
-            channels: channelCount, bytesPerSample: bytesPerSample)
-        return mismatch == nil
-    }
-}

@@ -4,6 +4,9 @@ import Synchronization
 public protocol TrackOutput: AnyObject {
     /// Appends whole frames of samples (silence included) as the file holds them.
     func write(_ bytes: UnsafeRawBufferPointer)
+    /// Before anything is written: whether the output can take `channelCount` channels instead of the described
+    /// ones (a file of its own can; a track interleaved with others cannot), and if so, takes them.
+    func follow(channelCount: Int) -> Bool
 }
 
 /// One track's figures, written by the receive thread and read by anyone (relaxed atomics, no locks).
@@ -23,6 +26,11 @@ public final class ReceiverCounters: Sendable {
     public let unexpected = Atomic<Int>(0)
     /// Packets of the stream whose format is not the described one (not recorded).
     public let mismatched = Atomic<Int>(0)
+    /// Frames of heard audio written (silence not counted): none, from a track that received packets, means its
+    /// audio stood wholly outside the take.
+    public let heardFrames = Atomic<Int>(0)
+    /// The channels the track records where it follows the wire's count instead of the described (0: as described).
+    public let followedChannels = Atomic<Int>(0)
     /// Frames written, and frames of them that are silence standing for packets never heard inside a segment.
     public let framesWritten = Atomic<Int>(0)
     public let lostFrames = Atomic<Int>(0)
@@ -61,6 +69,9 @@ public enum ReceiverEvent: Sendable, Hashable {
     /// The packets carry another format than described (their payload length against the timestamp step):
     /// nothing of them is recorded.
     case formatMismatch(track: String, FormatMismatch)
+    /// The packets carry another channel count than described, unambiguously, from the first: the track is
+    /// recorded as the wire carries it, `FormatMismatch.heardChannels` channels.
+    case followsWire(track: String, FormatMismatch)
 }
 
 /// What a stream's packets carry against what its description says: bytes per frame (the payload length over the

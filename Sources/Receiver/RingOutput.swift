@@ -11,10 +11,22 @@ public final class RingOutput: TrackOutput, @unchecked Sendable {
     public let overflowed = Atomic<Bool>(false)
     /// What the receive thread waits on while the ring is full.
     let clock: MonotonicTimeline
+    /// Whether the file is the track's own, so it may take the channel count the wire carries.
+    let ownsFile: Bool
+    /// The channels the track follows instead of the described ones (0: as described), stored before the first
+    /// byte enters the ring: a writer that sees bytes sees it.
+    public let followedChannels = Atomic<Int>(0)
 
-    public init(capacity: Int, clock: MonotonicTimeline) {
+    public init(capacity: Int, clock: MonotonicTimeline, ownsFile: Bool) {
         ring = SPSCByteRing(capacity: capacity)
         self.clock = clock
+        self.ownsFile = ownsFile
+    }
+
+    public func follow(channelCount: Int) -> Bool {
+        guard ownsFile, ring.availableBytes == 0 else { return false }
+        followedChannels.store(channelCount, ordering: .releasing)
+        return true
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) {

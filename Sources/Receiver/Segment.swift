@@ -8,7 +8,8 @@ final class Segment {
     var counters: RTPCounterExtension
     var reception: ReceptionStatistics
     var jitter = InterarrivalJitter()
-    let buffer: JitterBuffer
+    /// The segment's window: replaced only before anything is released, when the track follows the wire's format.
+    var buffer: JitterBuffer
     var mapping: TimelineMapping
     /// What the description's media clock says of the segment's place, from its first packet.
     var mediaClaim: PlacementRule.MediaClockClaim?

@@ -8,13 +8,16 @@ import RTP
 ///
 /// All of it runs on the receive thread; `counters` may be read from any thread.
 public final class TrackReceiver {
+    /// What the track receives, as described (its channel count may give way to the wire's: `channels`).
     public let reception: TrackReception
+    /// The channels the track records: the described ones, or those the wire carries where it follows them.
+    private(set) var channels: Int
     public let counters = ReceiverCounters()
     let capacity: Int
-    private let filter: PacketFilter
+    private var filter: PacketFilter
     private var detector: SegmentDetector
-    private let writer: TrackWriter
-    private var segment: Segment?
+    private(set) var writer: TrackWriter
+    private(set) var segment: Segment?
     private var segmentCount = 0
     /// Packets expected in the segments that have ended.
     private var expectedBefore = 0
@@ -41,6 +44,7 @@ public final class TrackReceiver {
     /// - Parameter capacity: the jitter buffer's frames (window plus room for a report's wait).
     public init(reception: TrackReception, output: any TrackOutput, capacity: Int, frameLimit: Int64?) {
         self.reception = reception
+        channels = reception.channelCount
         self.capacity = capacity
         filter = PacketFilter(reception)
         formatCheck = FormatCheck(
@@ -84,7 +88,13 @@ public final class TrackReceiver {
         let header = packet.header
         lastArrival = max(lastArrival ?? arrival, arrival)
         let wasMismatched = formatCheck.mismatch != nil
-        guard formatCheck.check(header, payloadBytes: packet.payloadRange.count) else {
+        switch formatCheck.check(header, payload: UnsafeRawBufferPointer(rebasing: bytes[packet.payloadRange])) {
+        case .pass: break
+        case .carries(let channels) where follow(channels: channels):
+            // The packet is whole frames of the format the track now has: it goes on as any other.
+            return receiveRTP(bytes, arrival: arrival, timeline: &timeline)
+        case .refuse, .carries:
+            formatCheck.refuse()
             counters.mismatched.add(1, ordering: .relaxed)
             if !wasMismatched, let mismatch = formatCheck.mismatch {
                 events.append(.formatMismatch(track: reception.name, mismatch))
@@ -167,10 +177,37 @@ public final class TrackReceiver {
         }
     }
 
+    /// Follows the channel count the wire carries, where nothing of the track has gone out yet and its output can
+    /// take it: the stages take the new frame size, and the first packet is placed again in the segment's window.
+    private func follow(channels: Int) -> Bool {
+        guard let mismatch = formatCheck.mismatch, writer.written == 0, segmentCount <= 1,
+            counters.droppedFrames.load(ordering: .relaxed) == 0, writer.output.follow(channelCount: channels),
+            let first = formatCheck.follow()
+        else { return false }
+        events.append(.followsWire(track: reception.name, mismatch))
+        var followed = reception
+        followed.channelCount = channels
+        self.channels = channels
+        counters.followedChannels.store(channels, ordering: .relaxed)
+        filter = PacketFilter(followed)
+        writer = TrackWriter(
+            output: writer.output, counters: counters, bytesPerFrame: followed.format.bytesPerFrame,
+            sampleRate: rate, frameLimit: writer.frameLimit)
+        if let segment {
+            segment.buffer = JitterBuffer(
+                encoding: reception.encoding, channelCount: channels, capacity: capacity,
+                start: segment.buffer.releasedUpTo)
+            _ = first.payload.withUnsafeBytes {
+                segment.buffer.place(position: segment.counters.nearest(timestamp: first.timestamp), payload: $0)
+            }
+        }
+        return true
+    }
+
     private func startSegment(header: RTPHeader, arrival: Int64) -> Segment {
         // The window opens a latency before the first packet, so packets sent before it that arrive after it fit.
         let buffer = JitterBuffer(
-            encoding: reception.encoding, channelCount: reception.channelCount, capacity: capacity,
+            encoding: reception.encoding, channelCount: channels, capacity: capacity,
             start: Int64(header.timestamp) - Int64(reception.latencyFrames))
         let segment = Segment(index: segmentCount, header: header, buffer: buffer, arrival: arrival)
         segmentCount += 1
@@ -313,32 +350,5 @@ public final class TrackReceiver {
             events.append(.segmentPlaced(track: reception.name, index: segment.index, position: place, mapping: source))
         }
         writer.release(segment, upTo: position, delta: delta, zero: zero)
-    }
-
-    /// The media time written, in nanoseconds: how far the track stands on the take's timeline, whatever its rate.
-    public var writtenNanoseconds: Int64 { MediaTime.nanoseconds(frames: Int(written), sampleRate: rate) }
-
-    /// Pads the track with silence up to `nanoseconds` of media from time zero (another track's end, the take's
-    /// end), so every file of a take is as long, at every rate.
-    public func pad(to nanoseconds: Int64) {
-        // Rounded up, so a track at the same rate as the longest ends on the same frame.
-        var frames = MediaTime.frames(nanoseconds: nanoseconds, sampleRate: rate)
-        if MediaTime.nanoseconds(frames: frames, sampleRate: rate) < nanoseconds { frames += 1 }
-        writer.pad(to: Int64(frames))
-    }
-
-    // MARK: Reports back
-
-    /// The report block this receiver sends about its sender now (RFC 3550 section 6.4.1), or nil before the first
-    /// packet.
-    public func reportBlock(now: Int64) -> RTCPReportBlock? {
-        guard let ssrc, let segment else { return nil }
-        let (fraction, cumulative) = segment.reception.report()
-        let delay = lastSenderReport.map { UInt32(clamping: (now - $0.arrival) * 65_536 / 1_000_000_000) } ?? 0
-        return RTCPReportBlock(
-            ssrc: ssrc, fractionLost: fraction, cumulativeLost: cumulative,
-            extendedHighestSequence: UInt32(truncatingIfNeeded: segment.reception.highestSequence),
-            jitter: segment.jitter.reported, lastSenderReport: lastSenderReport?.middle ?? 0,
-            delaySinceLastSenderReport: lastSenderReport == nil ? 0 : delay)
     }
 }

@@ -53,6 +53,7 @@ final class TrackWriter {
             if let bytes {
                 output.write(
                     UnsafeRawBufferPointer(rebasing: bytes[(skip * bytesPerFrame)..<((skip + frames) * bytesPerFrame)]))
+                counters.heardFrames.add(frames, ordering: .relaxed)
                 advance(by: frames)
             } else {
                 counters.lostFrames.add(frames, ordering: .relaxed)

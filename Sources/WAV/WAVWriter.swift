@@ -172,6 +172,16 @@ public final class WAVWriter {
         return true
     }
 
+    /// Before the first sample: the file holds `format` instead, with `broadcast` (its coding history says the
+    /// format). The header is written again at once; where it is shorter, the first samples cover what is left of
+    /// the old one.
+    public func replaceFormat(_ format: PCMFormat, broadcast: BroadcastExtension) throws {
+        precondition(dataBytes == 0, "the format of a file is replaced before its first sample")
+        layout = WAVFileLayout(format: format, broadcast: broadcast)
+        patchedBytes = -1
+        try patchSizes()
+    }
+
     /// Rewrites the header with the sizes written so far.
     public func patchSizes() throws {
         guard patchedBytes != dataBytes else { return }

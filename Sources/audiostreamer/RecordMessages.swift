@@ -141,6 +141,8 @@ struct RecordMessages: Sendable {
             "its packets are of payload type \(heard), the description says \(described)"
         case .format(let mismatch):
             "its packets carry \(heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame)"
+        case .outsideTake(let received, let dropped):
+            "its \(received) packets stand wholly outside the take (\(dropped) frames before time zero, the rest past its end): its file would be silence"
         }
     }
 
@@ -157,6 +159,9 @@ struct RecordMessages: Sendable {
         case .formatMismatch(let track, let mismatch):
             return
                 "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame): nothing of it is recorded\n"
+        case .followsWire(let track, let mismatch):
+            return
+                "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame): recorded as the packets carry it, \(mismatch.heardChannels ?? 0) channels\n"
         case .segmentStarted(let track, let ssrc, _, .first):
             return "\(Printable.text(track)): receiving SSRC 0x\(String(ssrc, radix: 16))\n"
         case .segmentStarted(let track, let ssrc, let index, let reason):

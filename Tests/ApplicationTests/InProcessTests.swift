@@ -357,15 +357,16 @@ struct InProcessTests {
     }
 
     @Test(
-        "packets of another format or payload type than described: said once, nothing of them recorded, exit 65",
+        "packets of another payload type, or of a channel count a multichannel file cannot take: said once, nothing of them recorded, exit 65",
         arguments: [
-            (2, 1, UInt8(96), "format 2 -> 1"), (1, 2, UInt8(96), "format 1 -> 2"), (2, 2, UInt8(97), "type 96 -> 97"),
+            (2, 2, UInt8(97), false, "type 96 -> 97"), (2, 1, UInt8(96), true, "multichannel, format 2 -> 1"),
+            (1, 2, UInt8(96), true, "multichannel, format 1 -> 2"),
         ])
-    func wireAgainstDescription(described: Int, heard: Int, type: UInt8, label: String) throws {
+    func wireAgainstDescription(described: Int, heard: Int, type: UInt8, multichannel: Bool, label: String) throws {
         let folder = NSTemporaryDirectory() + "as-app-mismatch-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var take = RecordTake()
-        take.output = .directory(folder)
+        take.output = multichannel ? .multichannel(folder + "/take.wav") : .directory(folder)
         take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
         let request = RecordRequest(
             take: take,
@@ -390,7 +391,70 @@ struct InProcessTests {
             #expect(type == 97 && describedType == 96 && heardType == 97, "\(label)")
         case .format(let mismatch):
             #expect(mismatch.describedChannels == described && mismatch.heardChannels == heard, "\(label)")
+        case .outsideTake:
+            Issue.record("\(label): \(track.reason)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder), "\(label): files left")
+    }
+
+    @Test(
+        "packets of another channel count at the described width, a file of its own: recorded as the wire carries them, said once",
+        arguments: [(2, 1), (1, 2), (2, 8)])
+    func followTheWire(described: Int, heard: Int) throws {
+        let folder = NSTemporaryDirectory() + "as-app-follow-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var take = RecordTake()
+        take.output = .directory(folder)
+        take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
+        let request = RecordRequest(
+            take: take,
+            streams: .plain(
+                RecordPlanner.portStream(
+                    port: 6450, encoding: .l16, sampleRate: 48_000, channelCount: described, payloadType: 96)))
+        let (result, events) = try Self.record(request, port: 6450, packets: Self.rtpPackets(100, channels: heard))
+        _ = try result.get()
+        let said = events.compactMap { event -> FormatMismatch? in
+            switch event {
+            case .receiver(.followsWire(_, let mismatch)): mismatch
+            case .receiver(.formatMismatch(_, let mismatch)): mismatch
+            default: nil
+            }
+        }
+        #expect(said.count == 1 && said.first?.heardChannels == heard, "\(said)")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/port 6450.wav")))
+        let layout = try WAVLayout(parsing: bytes)
+        #expect(layout.format.channelCount == heard)
+        #expect(layout.frameCount == 100 * 48, "\(layout.frameCount) frames")
+        // Packet n's bytes are all n & 0x7F: every frame of the file says which packet it came from.
+        let samples = Array(bytes[layout.dataOffset..<(layout.dataOffset + layout.dataByteCount)])
+        let width = heard * 2
+        let wrong = (0..<layout.frameCount).first { frame in
+            samples[(frame * width)..<((frame + 1) * width)].contains { $0 != UInt8((frame / 48) & 0x7F) }
+        }
+        #expect(wrong == nil, "frame \(wrong ?? -1) differs")
+    }
+
+    @Test("a track whose packets all stand before the take's time zero: an error naming it, exit 65, its file removed")
+    func packetsOutsideTheTake() throws {
+        let folder = NSTemporaryDirectory() + "as-app-outside-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var take = RecordTake()
+        take.output = .directory(folder)
+        take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
+        // Time zero a minute after the packets: 300 ms of audio arrives, placed by its arrival, all before it.
+        take.start = .at(noon + 60_000_000_000)
+        let request = RecordRequest(
+            take: take,
+            streams: .plain(
+                RecordPlanner.portStream(
+                    port: 6470, encoding: .l16, sampleRate: 48_000, channelCount: 1, payloadType: 96)))
+        let (result, _) = try Self.record(request, port: 6470, packets: Self.rtpPackets(300, channels: 1))
+        guard case .failure(.unusableTracks(let tracks)) = result else {
+            Issue.record("\(result)")
+            return
+        }
+        #expect(tracks.map(\.name) == ["port 6470"])
+        #expect(tracks.first?.reason == .outsideTake(received: 300, dropped: 300 * 48), "\(tracks)")
+        #expect(!FileManager.default.fileExists(atPath: folder), "files left")
     }
 }

@@ -6,7 +6,16 @@ import Receiver
 /// An output that keeps everything written, in order.
 final class CollectingOutput: TrackOutput {
     private(set) var bytes: [UInt8] = []
+    /// The channel count followed, where the output may follow the wire's.
+    private(set) var followed: Int?
+    let mayFollow: Bool
+    init(mayFollow: Bool = true) { self.mayFollow = mayFollow }
     func write(_ bytes: UnsafeRawBufferPointer) { self.bytes += bytes }
+    func follow(channelCount: Int) -> Bool {
+        guard mayFollow, bytes.isEmpty else { return false }
+        followed = channelCount
+        return true
+    }
 }
 
 /// 16-bit mono at 48 kHz: packet n of a stream carries the samples n * 48 ... n * 48 + 47, each the 16-bit value

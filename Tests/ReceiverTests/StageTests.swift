@@ -109,4 +109,40 @@ import Testing
             #expect(Int64(timestamp) + delta == utcFrames, "TAI - UTC \(tai)")
         }
     }
+
+    @Test("the format check: decided by the first two consecutive packets; the wire followed only from the first")
+    func formatCheck() {
+        func header(_ sequence: UInt16, _ timestamp: UInt32) -> RTPHeader {
+            RTPHeader(payloadType: 96, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0xABCD)
+        }
+        let stereo = [UInt8](repeating: 7, count: 48 * 2 * 3)
+        let eight = [UInt8](repeating: 9, count: 48 * 8 * 3)
+        // L24 stereo described, stereo heard: everything passes.
+        var agreeing = FormatCheck(channelCount: 2, bytesPerSample: 3)
+        for n in 0..<4 {
+            #expect(stereo.withUnsafeBytes { agreeing.check(header(UInt16(n), UInt32(n * 48)), payload: $0) } == .pass)
+        }
+        // Eight channels heard from the first two packets: the wire may be followed, the first payload given back.
+        var following = FormatCheck(channelCount: 2, bytesPerSample: 3)
+        #expect(eight.withUnsafeBytes { following.check(header(10, 480), payload: $0) } == .pass)
+        #expect(eight.withUnsafeBytes { following.check(header(11, 528), payload: $0) } == .carries(channels: 8))
+        let first = following.follow()
+        #expect(first?.timestamp == 480 && first?.payload == eight)
+        #expect(following.mismatch == nil && following.channelCount == 8)
+        #expect(eight.withUnsafeBytes { following.check(header(12, 576), payload: $0) } == .pass)
+        // The first two not consecutive: packets passed as described before it was known, so the track is refused.
+        var late = FormatCheck(channelCount: 2, bytesPerSample: 3)
+        #expect(eight.withUnsafeBytes { late.check(header(10, 480), payload: $0) } == .pass)
+        #expect(eight.withUnsafeBytes { late.check(header(12, 576), payload: $0) } == .pass)
+        #expect(eight.withUnsafeBytes { late.check(header(13, 624), payload: $0) } == .refuse)
+        #expect(late.mismatch?.heardChannels == 8 && late.follow() == nil)
+        #expect(eight.withUnsafeBytes { late.check(header(14, 672), payload: $0) } == .refuse)
+        // Refused when it could have been followed: the mismatch stands.
+        var refused = FormatCheck(channelCount: 2, bytesPerSample: 3)
+        _ = eight.withUnsafeBytes { refused.check(header(1, 0), payload: $0) }
+        _ = eight.withUnsafeBytes { refused.check(header(2, 48), payload: $0) }
+        refused.refuse()
+        #expect(refused.mismatch?.heardChannels == 8)
+        #expect(eight.withUnsafeBytes { refused.check(header(3, 96), payload: $0) } == .refuse)
+    }
 }
