@@ -10,6 +10,7 @@ enum ExternalTool: String, CaseIterable {
     case gstLaunch = "gst-launch-1.0"
     case tshark
     case ptp4l
+    case pipewire
 
     static var required: Bool { ProcessInfo.processInfo.environment["AUDIOSTREAMER_REQUIRE_TOOLS"] == "1" }
 
