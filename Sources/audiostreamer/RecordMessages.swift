@@ -140,7 +140,7 @@ struct RecordMessages: Sendable {
         case .payloadType(let described, let heard):
             "its packets are of payload type \(heard), the description says \(described)"
         case .format(let mismatch):
-            "its packets carry \(heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame)"
+            "its packets carry \(heardFormat(mismatch)), the description says \(Self.described(mismatch))"
         case .outsideTake(let received, let dropped):
             "its \(received) packets stand wholly outside the take (\(dropped) frames before time zero, the rest past its end): its file would be silence"
         }
@@ -148,8 +148,14 @@ struct RecordMessages: Sendable {
 
     static func heardFormat(_ mismatch: FormatMismatch) -> String {
         let frame = "\(mismatch.heardBytesPerFrame) bytes a frame"
-        return mismatch.heardChannels.map { "\($0) channels (\(frame))" } ?? frame
+        return mismatch.heardChannels.map { "\(channels($0)) (\(frame))" } ?? frame
     }
+
+    static func described(_ mismatch: FormatMismatch) -> String {
+        "\(channels(mismatch.describedChannels)) (\(mismatch.describedBytesPerFrame) bytes a frame)"
+    }
+
+    static func channels(_ count: Int) -> String { count == 1 ? "1 channel" : "\(count) channels" }
 
     func receiver(_ event: ReceiverEvent) -> String {
         switch event {
@@ -158,10 +164,10 @@ struct RecordMessages: Sendable {
                 "warning: \(Printable.text(track)): packets of payload type \(heard) arrive, the description says \(described): counted, not recorded\n"
         case .formatMismatch(let track, let mismatch):
             return
-                "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame): nothing of it is recorded\n"
+                "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(Self.described(mismatch)): nothing of it is recorded\n"
         case .followsWire(let track, let mismatch):
             return
-                "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(mismatch.describedChannels) channels (\(mismatch.describedBytesPerFrame) bytes a frame): recorded as the packets carry it, \(mismatch.heardChannels ?? 0) channels\n"
+                "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(Self.described(mismatch)): recorded as the packets carry it, \(Self.channels(mismatch.heardChannels ?? 0))\n"
         case .segmentStarted(let track, let ssrc, _, .first):
             return "\(Printable.text(track)): receiving SSRC 0x\(String(ssrc, radix: 16))\n"
         case .segmentStarted(let track, let ssrc, let index, let reason):
