@@ -6,6 +6,7 @@ import Planning
 import Platform
 import RTP
 import Receiver
+import Rings
 import SDP
 import Synchronization
 import WAV
@@ -22,12 +23,13 @@ extension RecordProgram {
             return failure
         }
         // A second of audio between the receive thread and the disk (the writer empties it every 10 ms).
-        let ownFiles = plan.output.isDirectory
         let outputs = plan.tracks.map {
             RingOutput(
-                capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame), clock: clock, ownsFile: ownFiles)
+                capacity: max(1 << 16, $0.sampleRate * $0.format.bytesPerFrame), clock: clock,
+                ownsFile: plan.output.isDirectory && $0.parts == nil)
         }
         var files: [RecordWriter.File] = []
+        var splits: [(ring: SPSCByteRing, bytesPerFrame: Int)] = []
         switch plan.output {
         case .directory(let folder):
             do {
@@ -36,13 +38,33 @@ extension RecordProgram {
                 throw .outputNotCreated(path: folder, reason: "\(error)")
             }
             for (index, track) in plan.tracks.enumerated() {
-                let broadcast = RecordWriter.broadcast(name: track.name, format: track.format, start: placeholder)
-                let file = try create(track.path, format: track.format, broadcast: broadcast, fail: fail)
-                created.append(track.path)
-                files.append(
-                    RecordWriter.File(
-                        path: track.path, name: track.name, ring: outputs[index].ring, writer: file,
-                        source: outputs[index], parts: []))
+                guard let parts = track.parts else {
+                    let broadcast = RecordWriter.broadcast(name: track.name, format: track.format, start: placeholder)
+                    let file = try create(track.path, format: track.format, broadcast: broadcast, fail: fail)
+                    created.append(track.path)
+                    files.append(
+                        RecordWriter.File(
+                            path: track.path, name: track.name, writer: file,
+                            feed: .track(outputs[index].ring, source: outputs[index])))
+                    continue
+                }
+                // A bundle: a file per channel group, fed from the track's ring.
+                let sample = track.format.encoding.byteCount
+                for part in parts {
+                    let format = PCMFormat(
+                        encoding: track.format.encoding, channelCount: part.channelCount,
+                        sampleRate: track.format.sampleRate)
+                    let broadcast = RecordWriter.broadcast(name: part.name, format: format, start: placeholder)
+                    let file = try create(part.path, format: format, broadcast: broadcast, fail: fail)
+                    created.append(part.path)
+                    files.append(
+                        RecordWriter.File(
+                            path: part.path, name: part.name, writer: file,
+                            feed: .columns(
+                                split: splits.count, offset: part.channelOffset * sample,
+                                bytes: part.channelCount * sample)))
+                }
+                splits.append((outputs[index].ring, track.format.bytesPerFrame))
             }
         case .multichannel(let path):
             guard let first = plan.tracks.first else { throw .plan(.noStreams, origin: nil) }
@@ -63,10 +85,12 @@ extension RecordProgram {
             created.append(path)
             files.append(
                 RecordWriter.File(
-                    path: path, name: name, ring: outputs[0].ring, writer: file, source: nil,
-                    parts: zip(outputs, plan.tracks).map { ($0.ring, $1.format.bytesPerFrame) }))
+                    path: path, name: name, writer: file,
+                    feed: .interleaved(zip(outputs, plan.tracks).map { ($0.ring, $1.format.bytesPerFrame) })))
         }
-        return (RecordWriter(files: files, clock: clock, placeholderStart: placeholder), outputs, created)
+        return (
+            RecordWriter(files: files, splits: splits, clock: clock, placeholderStart: placeholder), outputs, created
+        )
     }
 
     static func create(

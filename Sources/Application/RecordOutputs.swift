@@ -14,15 +14,23 @@ final class RecordWriter: @unchecked Sendable {
         let path: String
         /// What its broadcast extension describes: the track's name, or the take's.
         let name: String
-        let ring: SPSCByteRing
         let writer: WAVWriter
-        /// For a track's own file: its output, which may follow the channel count the wire carries.
-        let source: RingOutput?
-        /// For a multichannel file: the tracks it interleaves, each with its own ring and frame size.
-        let parts: [(ring: SPSCByteRing, bytesPerFrame: Int)]
+        let feed: Feed
+    }
+
+    /// Where a file's frames come from.
+    enum Feed {
+        /// A track's own ring; its output may follow the channel count the wire carries.
+        case track(SPSCByteRing, source: RingOutput)
+        /// Every track's ring, interleaved (`--multichannel`): each with its frame size.
+        case interleaved([(ring: SPSCByteRing, bytesPerFrame: Int)])
+        /// Some of a bundled track's channels: `bytes` of each frame from `offset`, of split `split`.
+        case columns(split: Int, offset: Int, bytes: Int)
     }
 
     let files: [File]
+    /// The rings of bundled tracks, each split into files by `Feed.columns`, with their frame sizes.
+    let splits: [(ring: SPSCByteRing, bytesPerFrame: Int)]
     private let stop = StopSignal()
     private var thread: OSThread?
     /// The first write that failed: the file and why.
@@ -38,8 +46,12 @@ final class RecordWriter: @unchecked Sendable {
     /// The start the files' broadcast extensions say until the take's is known.
     let placeholderStart: Int64
 
-    init(files: [File], clock: MonotonicTimeline, placeholderStart: Int64) {
+    init(
+        files: [File], splits: [(ring: SPSCByteRing, bytesPerFrame: Int)], clock: MonotonicTimeline,
+        placeholderStart: Int64
+    ) {
         self.files = files
+        self.splits = splits
         self.clock = clock
         self.placeholderStart = placeholderStart
     }
@@ -76,29 +88,49 @@ final class RecordWriter: @unchecked Sendable {
 
     private func drain(_ files: [File], final: Bool = false) {
         for file in files where !failed.load(ordering: .relaxed) {
-            if file.parts.isEmpty {
+            switch file.feed {
+            case .track(let ring, let source):
                 // Bytes in the ring: the channel count the track follows, if any, was set before them.
-                if let source = file.source, file.writer.dataBytes == 0, file.ring.availableBytes > 0 {
+                if file.writer.dataBytes == 0, ring.availableBytes > 0 {
                     follow(file, channels: source.followedChannels.load(ordering: .acquiring))
                 }
-                file.ring.drain { bytes in record(file.path) { try file.writer.append(bytes) } }
-            } else {
-                interleave(file, final: final)
+                ring.drain { bytes in record(file.path) { try file.writer.append(bytes) } }
+            case .interleaved(let parts): interleave(file, parts: parts, final: final)
+            case .columns: break
             }
+        }
+        for index in splits.indices where !failed.load(ordering: .relaxed) { split(index) }
+    }
+
+    /// Takes the whole frames a bundled track's ring holds and writes each of its files' channels to that file.
+    private func split(_ index: Int) {
+        let (ring, width) = splits[index]
+        let frames = ring.availableBytes / width
+        guard frames > 0 else { return }
+        var block: [UInt8] = []
+        block.reserveCapacity(frames * width)
+        ring.drain(upTo: frames * width) { block += $0 }
+        for file in files {
+            guard case .columns(index, let offset, let bytes) = file.feed else { continue }
+            var out = [UInt8](repeating: 0, count: frames * bytes)
+            for frame in 0..<frames {
+                for byte in 0..<bytes { out[frame * bytes + byte] = block[frame * width + offset + byte] }
+            }
+            out.withUnsafeBytes { bytes in record(file.path) { try file.writer.append(bytes) } }
         }
     }
 
     /// Takes as many frames as every part has (all of them at the end, the short ones padded with silence) and
     /// writes them interleaved, part after part within each frame.
-    private func interleave(_ file: File, final: Bool) {
-        let available = file.parts.map { $0.ring.availableBytes / $0.bytesPerFrame }
+    private func interleave(_ file: File, parts: [(ring: SPSCByteRing, bytesPerFrame: Int)], final: Bool) {
+        let available = parts.map { $0.ring.availableBytes / $0.bytesPerFrame }
         let frames = final ? (available.max() ?? 0) : (available.min() ?? 0)
         guard frames > 0 else { return }
-        let width = file.parts.reduce(0) { $0 + $1.bytesPerFrame }
+        let width = parts.reduce(0) { $0 + $1.bytesPerFrame }
         var out = [UInt8](repeating: 0, count: frames * width)
         var column = 0
         var part: [UInt8] = []
-        for (ring, bytesPerFrame) in file.parts {
+        for (ring, bytesPerFrame) in parts {
             part.removeAll(keepingCapacity: true)
             ring.drain(upTo: min(frames, ring.availableBytes / bytesPerFrame) * bytesPerFrame) { part += $0 }
             for frame in 0..<(part.count / bytesPerFrame) {

@@ -129,7 +129,7 @@ public enum RecordProgram {
         if ending == .outputFailed, let index = outputs.firstIndex(where: { $0.overflowed.load(ordering: .relaxed) }) {
             let path: String
             switch plan.output {
-            case .directory: path = plan.tracks[index].path
+            case .directory: path = plan.tracks[index].paths.joined(separator: ", ")
             case .multichannel(let file): path = file
             }
             throw .writeFailed(path: path, reason: "the writer fell more than a second behind the stream")
@@ -155,7 +155,7 @@ public enum RecordProgram {
                 removeAll(paths)
             } else if case .directory = plan.output {
                 let names = Set(unusable.map(\.name))
-                for track in plan.tracks where names.contains(track.name) { FileSystem.remove(track.path) }
+                for track in plan.tracks where names.contains(track.name) { track.paths.forEach(FileSystem.remove) }
             }
             throw .unusableTracks(unusable)
         }

@@ -43,12 +43,26 @@ public enum SendProgram {
         }
 
         // Every input opened and checked before anything is planned or written.
-        let sources = try take.localTracks.map { _, track throws(SendFailure) -> any FrameSource in
+        let files = try take.localTracks.map { _, track throws(SendFailure) -> WAVFrameReader in
             switch track.source {
             case .file(let path): return try Inputs.openWAV(path: path, note: note)
-            case .testSignal:
+            case .testSignal, .bundle:
                 return try Inputs.openWAV(
                     source: MemoryByteSource(TestSignal.wav(seconds: 1)), named: track.name, note: note)
+            }
+        }
+        var sources: [any FrameSource] = files
+        // Bundled: the tracks packed into multichannel streams, each stream's files read as one.
+        if let maximum = take.bundle {
+            let members = zip(take.localTracks, files).map { local, reader in
+                Bundling.Member(name: local.track.name, format: reader.format, channelMask: reader.layout.channelMask)
+            }
+            do throws(PlanError) {
+                let (bundled, bundles) = try Bundling.bundled(take, members: members, maximum: maximum)
+                take = bundled
+                sources = bundles.map { indices in InterleavedFrames(indices.map { files[$0] }) }
+            } catch {
+                throw .plan(error, takeFile: takeFilePath)
             }
         }
 

@@ -33,6 +33,12 @@ public enum PlanError: Error, Sendable, Hashable {
     case unusableStream(line: Int, StreamProblem)
     /// Nothing to record: the descriptions hold no audio stream.
     case noStreams
+    /// A source has more channels than a bundle may carry.
+    case bundleTooNarrow(track: String, channels: Int, maximum: Int)
+    /// A source's rate or sample width differs from the bundle it would join.
+    case bundleMixesFormats(track: String, format: PCMFormat, bundleTrack: String, bundleFormat: PCMFormat)
+    /// `--bundle` with a take file's nodes: not supported yet.
+    case bundleAcrossNodes
     /// Two streams to record want one port.
     case portInUseTwice(Int)
     /// An AES67 take that AES67 receivers would not accept.

@@ -110,7 +110,7 @@ public enum Planner {
             name: track.name, slot: slot, take: take,
             format: .init(encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount),
             destination: .init(host: hostName, address: host.address, pathMTU: host.pathMTU), ssrc: ssrc,
-            drawnTimestamp: drawn, sourceFilter: sourceAddress, context: context)
+            drawnTimestamp: drawn, sourceFilter: sourceAddress, context: context, channelGroups: track.channelGroups)
         let mtu = min(take.mtu, host.pathMTU ?? take.mtu)
         if take.aes67 && !AES67Problem.framesPerPacket.contains(sizing.framesPerPacket) {
             throw .aes67(.packetTime(frames: sizing.framesPerPacket), track: track.name)
@@ -156,7 +156,8 @@ public enum Planner {
             destination: .init(host: host, address: inputs.hosts[host]?.address), ssrc: track.ssrc,
             drawnTimestamp: nil, sourceFilter: nil,
             context: .init(
-                referenceClock: inputs.referenceClock, taiOffsetSeconds: inputs.taiOffsetSeconds, start: start)
+                referenceClock: inputs.referenceClock, taiOffsetSeconds: inputs.taiOffsetSeconds, start: start),
+            channelGroups: track.channelGroups
         ).stream
     }
 

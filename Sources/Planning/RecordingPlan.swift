@@ -88,6 +88,12 @@ public struct RecordTrackPlan: Sendable, Hashable {
     /// Where its file goes (one file per track).
     public var path: String
     public var origin: String
+    /// A bundle's channel groups, each a file of its own (where the stream's description gives a channel order and
+    /// each track has its file); nil: the stream is one file, `path`.
+    public var parts: [RecordPart]?
+
+    /// The files the track's audio goes to.
+    public var paths: [String] { parts?.map(\.path) ?? [path] }
 
     public init(
         name: String, stream: StreamDescription, listen: Endpoint, rtcpListen: Endpoint?, expectedSSRC: UInt32?,
@@ -110,6 +116,22 @@ public struct RecordTrackPlan: Sendable, Hashable {
     public var sampleRate: Int { stream.sampleRate }
     public var format: PCMFormat {
         PCMFormat(encoding: stream.encoding.fileEncoding, channelCount: stream.channelCount, sampleRate: sampleRate)
+    }
+}
+
+/// One channel group of a bundled stream, recorded as a file of its own.
+public struct RecordPart: Sendable, Hashable {
+    public var name: String
+    public var path: String
+    /// Where its channels begin in the stream's frame, and how many.
+    public var channelOffset: Int
+    public var channelCount: Int
+
+    public init(name: String, path: String, channelOffset: Int, channelCount: Int) {
+        self.name = name
+        self.path = path
+        self.channelOffset = channelOffset
+        self.channelCount = channelCount
     }
 }
 
@@ -163,7 +185,19 @@ public enum RecordPlanner {
                     throw .portInUseTwice(port)
                 }
             }
-            let name = uniqueName(fileName(description.name), in: &names)
+            // A bundle (a channel order in its description) splits into a file per group, named from its labels.
+            var parts: [RecordPart]?
+            if take.output.isDirectory, let groups = description.channelGroups {
+                var offset = 0
+                parts = groups.map { group in
+                    let name = uniqueName(fileName(group.commonName), in: &names)
+                    defer { offset += group.channelCount }
+                    return RecordPart(
+                        name: name, path: folder + "/" + name + ".wav", channelOffset: offset,
+                        channelCount: group.channelCount)
+                }
+            }
+            let name = parts == nil ? uniqueName(fileName(description.name), in: &names) : fileName(description.name)
             let clock = ReferenceClock.timelineClock(
                 offset: description.mediaClockOffset, referenceClock: description.referenceClock,
                 assumed: stream.mediaClockAssumed, host: hostClock)
@@ -179,6 +213,7 @@ public enum RecordPlanner {
                     path: (folder.isEmpty ? "" : folder + "/") + name + ".wav", origin: stream.origin,
                     multicastGroup: group,
                     multicastSource: group == nil ? nil : description.sourceFilter.flatMap { IPAddress($0.address) }))
+            tracks[tracks.count - 1].parts = parts
         }
         return RecordingPlan(
             tracks: tracks, start: take.start?.unixNanoseconds(now: now),

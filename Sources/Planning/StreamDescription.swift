@@ -26,6 +26,9 @@ public struct StreamDescription: Sendable, Hashable {
     public var ssrc: UInt32?
     /// RFC 4570 `a=source-filter: incl`: the one sender of a multicast stream.
     public var sourceFilter: ConnectionAddress?
+    /// ST 2110-30's channel order (`a=fmtp:<pt> channel-order=SMPTE2110.(...)`) with each channel's label (`i=`, in
+    /// the Dante/PipeWire form): a bundle of several sources; nil for a stream of one.
+    public var channelGroups: [ChannelGroup]?
 
     public init(
         name: String, destination: ConnectionAddress, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
@@ -53,7 +56,8 @@ public struct StreamDescription: Sendable, Hashable {
     public var packetTimeText: String { MediaTime.millisecondsText(frames: framesPerPacket, sampleRate: sampleRate) }
 
     /// The `m=` section, its attributes in the order AES67 receivers are documented to accept (AES67-2018 annex
-    /// and the RAVENNA and PipeWire SAP examples): `i=` with the stream's name, then `a=recvonly`, `a=rtpmap`,
+    /// and the RAVENNA and PipeWire SAP examples): `i=` with the stream's name (a bundle's channel labels), then
+    /// `a=recvonly`, `a=rtpmap`, a bundle's `a=fmtp` channel order,
     /// `a=source-filter` (RFC 4570, multicast), `a=ptime`, `a=framecount` (frames per packet, for receivers that
     /// read it), `a=ts-refclk` and `a=mediaclk` (RFC 7273), and last where RTCP goes when not on port + 1
     /// (RFC 3605 `a=rtcp`, RFC 5761 `a=rtcp-mux`).
@@ -62,6 +66,9 @@ public struct StreamDescription: Sendable, Hashable {
             Attribute("recvonly"),
             Attribute("rtpmap", "\(payloadType) \(encoding.name)/\(sampleRate)/\(channelCount)"),
         ]
+        if let channelGroups {
+            attributes.append(Attribute("fmtp", "\(payloadType) \(ChannelOrder.parameter(channelGroups))"))
+        }
         if let sourceFilter {
             attributes.append(
                 Attribute(
@@ -77,7 +84,9 @@ public struct StreamDescription: Sendable, Hashable {
         } else if rtcpPort != TakeRules.nextPort(after: port) {
             attributes.append(Attribute("rtcp", String(rtcpPort)))
         }
-        return MediaDescription(port: port, formats: [String(payloadType)], information: name, attributes: attributes)
+        return MediaDescription(
+            port: port, formats: [String(payloadType)], information: channelGroups.map(ChannelOrder.labelText) ?? name,
+            attributes: attributes)
     }
 
     /// The SDP for this stream alone, its `c=` at session level.

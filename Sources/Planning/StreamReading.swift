@@ -36,8 +36,11 @@ extension StreamDescription {
             // list Dante and PipeWire write there (`2 channels: Left, Right`): then the flow's s= names it, with its
             // position when one description holds several unnamed flows.
             let name =
-                media.information.flatMap { isChannelList($0) ? nil : $0 }
+                media.information.flatMap { ChannelOrder.isLabelText($0) ? nil : $0 }
                 ?? (audio.count == 1 ? description.sessionName : "\(description.sessionName) \(streams.count + 1)")
+            let fmtp = media.attributes.first { $0.name == "fmtp" && $0.value?.hasPrefix("\(payloadType) ") == true }
+            let groups = ChannelOrder.groups(
+                fmtp: fmtp?.value, information: media.information, channelCount: channels)
             streams.append(
                 StreamDescription(
                     name: name, destination: connection, port: media.port, payloadType: payloadType,
@@ -49,6 +52,7 @@ extension StreamDescription {
                     ssrc: media.attribute("ssrc").flatMap { $0.split(separator: " ").first }.flatMap { UInt32($0) },
                     sourceFilter: try sourceFilter(
                         media.attribute("source-filter") ?? description.attribute("source-filter"), line: line)))
+            streams[streams.count - 1].channelGroups = groups
         }
         return streams
     }
@@ -106,14 +110,6 @@ extension StreamDescription {
             (1...most).contains(time.frames(atSampleRate: rate))
         else { throw .unusableStream(line: line, .malformedAttribute("ptime")) }
         return time.frames(atSampleRate: rate)
-    }
-
-    /// Whether a media title is a channel list in the Dante/PipeWire form, `N channels: a, b` (or `1 channel: a`).
-    static func isChannelList(_ text: String) -> Bool {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty else { return false }
-        let rest = text.dropFirst(digits.count)
-        return rest.hasPrefix(" channels:") || rest.hasPrefix(" channel:")
     }
 
     /// Whether an `a=ptime` value is zero (`0`, `0.0`), which some devices write meaning nothing.

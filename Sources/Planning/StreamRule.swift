@@ -42,7 +42,8 @@ public enum StreamRule {
     /// one; `sourceFilter` is the sender's address, known to the sender alone.
     public static func describe(
         name: String, slot: Int, take: Take, format: DeclaredFormat.Complete, destination: Destination,
-        ssrc: UInt32?, drawnTimestamp: UInt32?, sourceFilter: IPAddress?, context: Context
+        ssrc: UInt32?, drawnTimestamp: UInt32?, sourceFilter: IPAddress?, context: Context,
+        channelGroups: [ChannelGroup]? = nil
     ) throws(PlanError) -> (stream: StreamDescription, sizing: PacketSizing) {
         let ports = try Planner.portsOf(slot: slot, take: take)
         let family = destination.address?.family ?? (destination.host.contains(":") ? .ipv6 : .ipv4)
@@ -61,12 +62,13 @@ public enum StreamRule {
         // RFC 8866 section 5.7: an IPv4 multicast address carries its TTL.
         if multicast && family == .ipv4 { address.ttl = take.network.ttl ?? NetworkOptions.defaultMulticastTTL }
         let clock = mediaClock(take: take, context: context, sampleRate: format.sampleRate, drawn: drawnTimestamp)
-        let stream = StreamDescription(
+        var stream = StreamDescription(
             name: name, destination: address, port: ports.rtp, payloadType: payloadType, encoding: format.encoding,
             sampleRate: format.sampleRate, channelCount: format.channelCount, framesPerPacket: sizing.framesPerPacket,
             rtcpPort: ports.rtcp, rtcpMultiplexed: take.rtcp == .multiplexed, referenceClock: context.referenceClock,
             mediaClockOffset: clock.offset, ssrc: ssrc,
             sourceFilter: multicast ? sourceFilter.map(Planner.connectionAddress) : nil)
+        stream.channelGroups = channelGroups
         return (stream, sizing)
     }
 

@@ -57,6 +57,8 @@ public struct Take: Sendable, Hashable {
     public var network = NetworkOptions()
     /// Whether the take must be what AES67 receivers accept: multicast, 48 kHz, L24, at most 8 channels a stream.
     public var aes67 = false
+    /// The most channels a stream carries where tracks are bundled (`--bundle`); nil sends a stream per track.
+    public var bundle: Int?
 
     public init() {}
 
@@ -84,6 +86,8 @@ public struct TakeTrack: Sendable, Hashable {
     public var ssrc: UInt32?
     /// A destination of its own instead of the take's.
     public var destination: String?
+    /// A bundle's channel groups, one per source in order (ST 2110-30 channel order, labels); nil for one source.
+    public var channelGroups: [ChannelGroup]?
 
     public init(
         name: String, source: TrackSource, node: String? = nil, declared: DeclaredFormat? = nil, ssrc: UInt32? = nil,
@@ -104,6 +108,8 @@ public enum TrackSource: Sendable, Hashable {
     case file(String)
     /// The built-in test signal.
     case testSignal
+    /// Several sources interleaved in one stream, each source's channels after the one before's.
+    case bundle([TrackSource])
 }
 
 /// A stream format as a take declares it (or as a file has it); any part may be left out.

@@ -33,6 +33,9 @@ public struct WAVFormat: Sendable, Hashable {
     public static let sampleRateRange = 1_000...768_000
 
     public var pcm: PCMFormat
+    /// WAVEFORMATEXTENSIBLE's dwChannelMask: the speaker positions of the channels, in order; 0 where the file
+    /// names none (or has no extensible format).
+    public var channelMask: UInt32 = 0
 
     public init(_ pcm: PCMFormat) {
         self.pcm = pcm
@@ -50,6 +53,7 @@ public struct WAVFormat: Sendable, Hashable {
             // cbSize(2) validBits(2) channelMask(4) SubFormat GUID(16): the GUID starts with the real tag.
             guard body.count >= 40 else { throw .formatChunkTooShort(size: body.count) }
             tag = body.littleEndianUInt16(at: 24)
+            channelMask = body.littleEndianUInt32(at: 20)
         }
         let encoding: SampleEncoding
         switch tag {

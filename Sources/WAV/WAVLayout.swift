@@ -7,6 +7,8 @@ import PCM
 /// carry one pad byte (RIFF rule). The `fmt ` chunk must come before `data`.
 public struct WAVLayout: Sendable, Hashable {
     public var format: PCMFormat
+    /// The channels' speaker positions (WAVEFORMATEXTENSIBLE's mask), 0 where the file names none.
+    public var channelMask: UInt32 = 0
     /// Byte offset of the first sample.
     public var dataOffset: Int
     /// Bytes of whole frames that the file really holds.
@@ -47,6 +49,7 @@ public struct WAVLayout: Sendable, Hashable {
         guard riff[8..<12].elementsEqual("WAVE".utf8) else { throw .notWAVE }
         var offset = 12
         var format: PCMFormat?
+        var mask: UInt32 = 0
         while true {
             guard offset + 8 <= size else {
                 // A chunk header begun but cut off is a truncated file; none at all, a chunk that is missing.
@@ -58,7 +61,9 @@ public struct WAVLayout: Sendable, Hashable {
             let body = offset + 8
             if header[0..<4].elementsEqual("fmt ".utf8) {
                 let bytes = try Self.read(source, at: body, count: min(chunkSize, 64), size: size)
-                format = try WAVFormat(chunk: bytes).pcm
+                let parsed = try WAVFormat(chunk: bytes)
+                format = parsed.pcm
+                mask = parsed.channelMask
             } else if header[0..<4].elementsEqual("data".utf8) {
                 guard let format else { throw .missingFormatChunk }
                 let available = size - body
@@ -67,6 +72,7 @@ public struct WAVLayout: Sendable, Hashable {
                     format: format, dataOffset: body,
                     dataByteCount: held - held % format.bytesPerFrame,
                     declaredDataByteCount: chunkSize, heldDataByteCount: held)
+                channelMask = mask
                 return
             }
             offset = body + chunkSize + (chunkSize & 1)

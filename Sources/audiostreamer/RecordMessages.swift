@@ -105,7 +105,7 @@ struct RecordMessages: Sendable {
                 case .senderReports: "placed by its sender reports (else by its arrival)"
                 }
             return
-                "\(Printable.text(track.name)): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.path)\n"
+                "\(Printable.text(track.name)): \(track.stream.encoding.name) \(track.sampleRate) Hz \(track.stream.channelCount) ch, PT \(track.stream.payloadType) on port \(track.listen.port) (\(rtcp)), \(clock) -> \(track.paths.map(Printable.text).joined(separator: ", "))\n"
         case .receiver(let event): return receiver(event)
         case .announced(let name, let origin, let recorded):
             return

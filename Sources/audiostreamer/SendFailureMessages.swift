@@ -113,6 +113,21 @@ extension SendMessages {
             )
         case .overridesTakeFile(let setting):
             return (overrides(setting, file: Printable.text(file)), ExitCode.usage)
+        case .bundleTooNarrow(let track, let channels, let maximum):
+            return (
+                "--bundle \(maximum): '\(Printable.text(track))' has \(channels) channels, more than a stream of the bundle carries (a file is never split)",
+                ExitCode.usage
+            )
+        case .bundleMixesFormats(let track, let format, let bundleTrack, let bundleFormat):
+            return (
+                "--bundle: '\(Printable.text(track))' is \(format.sampleRate) Hz \(format.encoding), '\(Printable.text(bundleTrack))' of the same stream is \(bundleFormat.sampleRate) Hz \(bundleFormat.encoding): the files of one stream share rate and width",
+                ExitCode.dataError
+            )
+        case .bundleAcrossNodes:
+            return (
+                "--bundle with \(Printable.text(file))'s nodes: bundling a take shared by several PCs is not supported yet; send without --bundle",
+                ExitCode.usage
+            )
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice, .conflictingDescriptions:
             // Planning a send never gives these.
             return ("internal error: \(error)", ExitCode.software)

@@ -72,6 +72,13 @@ enum SendOptions {
         { arguments, value, spelling in
             arguments.take.mtu = try OptionValue.integer(value, spelling, 576...65535)
         },
+        .value(
+            ["--bundle"], "n",
+            help:
+                "pack the tracks, in order, into streams of at most n channels (1-64), a file never split; stream k to --port + 2k"
+        ) { arguments, value, spelling in
+            arguments.take.bundle = try OptionValue.integer(value, spelling, 1...64)
+        },
         .flag(["--allow-fragmentation"], help: "keep the asked packet time even when IP must fragment it") {
             arguments in
             try setFragmentation(&arguments, .allowFragmentation)

@@ -105,6 +105,23 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             label: "--aes67 to a unicast address", arguments: ["--aes67", "good.wav"], status: 64,
             message: "--aes67: track 'good' sends to 127.0.0.1, not to a multicast group"),
         BadInput(
+            label: "--bundle narrower than a file", arguments: ["--bundle", "1", "good.wav"], status: 64,
+            message:
+                "--bundle 1: 'good' has 2 channels, more than a stream of the bundle carries (a file is never split)"),
+        BadInput(
+            label: "--bundle over files of two rates", arguments: ["--bundle", "4", "good.wav", "fast.wav"],
+            status: 65,
+            message:
+                "--bundle: 'fast' is 96000 Hz 16-bit, 'good' of the same stream is 48000 Hz 16-bit: the files of one stream share rate and width"
+        ),
+        BadInput(
+            label: "--bundle beyond 64 channels", arguments: ["--bundle", "65", "good.wav"], status: 64,
+            message: "--bundle '65': expected a whole number from 1 to 64"),
+        BadInput(
+            label: "--bundle with a take file's nodes",
+            arguments: ["--session", "mismatch.json", "--node", "a", "--bundle", "2"], status: 64,
+            message: "--bundle with mismatch.json's nodes: bundling a take shared by several PCs is not supported yet"),
+        BadInput(
             label: "record: an SDP that does not exist", arguments: ["record", "nope.sdp"], status: 66,
             message: "nope.sdp: open: No such file or directory", absent: ["take"]),
         BadInput(
@@ -137,13 +154,14 @@ extension EndToEnd {
     struct BadInputTests {
         /// The inputs every row draws on, made fresh in the row's folder.
         static func prepare(_ folder: ScratchFolder) throws -> UDPSocket {
-            func wav(_ name: String, format: UInt16 = 1, bits: UInt16 = 16, frames: Int = 4800, declared: Int? = nil)
-                throws
-            {
+            func wav(
+                _ name: String, format: UInt16 = 1, bits: UInt16 = 16, frames: Int = 4800, declared: Int? = nil,
+                rate: Int = 48_000
+            ) throws {
                 let blockAlign = 2 * Int(bits) / 8
                 let data = [UInt8](repeating: 0x11, count: frames * blockAlign)
                 var bytes = Array("RIFF".utf8) + le32(36 + data.count) + Array("WAVEfmt ".utf8) + le32(16)
-                bytes += le16(format) + le16(2) + le32(48_000) + le32(48_000 * blockAlign) + le16(UInt16(blockAlign))
+                bytes += le16(format) + le16(2) + le32(rate) + le32(rate * blockAlign) + le16(UInt16(blockAlign))
                 bytes += le16(bits) + Array("data".utf8) + le32(declared ?? data.count) + data
                 try Data(bytes).write(to: URL(fileURLWithPath: folder.path(name)))
             }
@@ -154,6 +172,7 @@ extension EndToEnd {
             }
             try wav("good.wav")
             try wav("other.wav")
+            try wav("fast.wav", rate: 96_000)
             try FileManager.default.createDirectory(atPath: folder.path("sub"), withIntermediateDirectories: true)
             try wav("sub/good.wav")
             try wav("alaw.wav", format: 6, bits: 8)

@@ -1,0 +1,71 @@
+import PCM
+import Testing
+
+/// Frames from memory: sample n of channel c is the byte `first + n` (every byte of it), for `frames` frames.
+private final class CountingSource: FrameSource {
+    let format: PCMFormat
+    let frames: Int
+    let first: UInt8
+    private var position = 0
+    private var buffer: [UInt8] = []
+
+    init(_ format: PCMFormat, frames: Int, first: UInt8) {
+        self.format = format
+        self.frames = frames
+        self.first = first
+    }
+
+    var frameCount: Int? { frames }
+
+    func nextFrames(_ count: Int) throws -> UnsafeRawBufferPointer {
+        let take = min(count, frames - position)
+        buffer = (0..<take).flatMap { frame in
+            [UInt8](repeating: first &+ UInt8(truncatingIfNeeded: position + frame), count: format.bytesPerFrame)
+        }
+        position += take
+        return buffer.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+    }
+
+    func rewind() { position = 0 }
+}
+
+@Suite struct InterleavedFramesTests {
+    static let mono16 = PCMFormat(encoding: .signed16, channelCount: 1, sampleRate: 48_000)
+    static let stereo16 = PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000)
+
+    static func read(_ source: InterleavedFrames, in pieces: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        while true {
+            let part = try source.nextFrames(pieces)
+            if part.isEmpty { return out }
+            out += part
+        }
+    }
+
+    @Test("each frame holds the sources' channels in order; a source that ended is silence until the longest ends")
+    func interleavesAndPads() throws {
+        let bundle = InterleavedFrames([
+            CountingSource(Self.mono16, frames: 5, first: 10), CountingSource(Self.stereo16, frames: 3, first: 100),
+        ])
+        #expect(bundle.format == PCMFormat(encoding: .signed16, channelCount: 3, sampleRate: 48_000))
+        #expect(bundle.frameCount == 5)
+        let bytes = try Self.read(bundle, in: 2)
+        let expected = (0..<5).flatMap { frame -> [UInt8] in
+            let mono = [UInt8](repeating: UInt8(10 + frame), count: 2)
+            let stereo = frame < 3 ? [UInt8](repeating: UInt8(100 + frame), count: 4) : [0, 0, 0, 0]
+            return mono + stereo
+        }
+        #expect(bytes == expected)
+        bundle.rewind()
+        #expect(try Self.read(bundle, in: 5) == expected)
+    }
+
+    @Test("8-bit unsigned sources are padded with their silence, 0x80")
+    func unsignedSilence() throws {
+        let mono8 = PCMFormat(encoding: .unsigned8, channelCount: 1, sampleRate: 8_000)
+        let bundle = InterleavedFrames([
+            CountingSource(mono8, frames: 1, first: 1), CountingSource(mono8, frames: 2, first: 5),
+        ])
+        #expect(try Self.read(bundle, in: 4) == [1, 5, 0x80, 6])
+    }
+}
