@@ -53,7 +53,11 @@ public enum SendProgram {
         }
         var sources: [any FrameSource] = files
         // Bundled: the tracks packed into multichannel streams, each stream's files read as one.
-        if let maximum = take.bundle {
+        // An ST 2110-30 level bundles up to its largest stream at the files' rate, unless --bundle says fewer.
+        let levelMaximum = take.st2110Level.flatMap { level in
+            files.first.flatMap { level.maximumChannels(atSampleRate: $0.format.sampleRate) }
+        }
+        if let maximum = take.bundle ?? levelMaximum {
             let members = zip(take.localTracks, files).map { local, reader in
                 Bundling.Member(name: local.track.name, format: reader.format, channelMask: reader.layout.channelMask)
             }
@@ -73,8 +77,8 @@ public enum SendProgram {
         if request.requireSync && !clockStatus.isSynchronized { throw .clockNotSynchronized(clockStatus) }
         // PTP where ptp4l runs: the grandmaster is what a=ts-refclk names, and PTP time's TAI offset is known.
         let ptp = PTPClient.status(socketPath: request.ptpSocket, domain: request.ptpDomain)
-        let ptpMissing = ptp == nil && (take.origin == .ptp || take.aes67)
-        if ptpMissing && take.aes67 { take.timestampOrigin = .wallClock }
+        let ptpMissing = ptp == nil && (take.origin == .ptp || take.studio)
+        if ptpMissing && take.studio { take.timestampOrigin = .wallClock }
         let referenceClock =
             ptp?.referenceClock
             ?? ReferenceClock.describe(
@@ -136,7 +140,7 @@ public enum SendProgram {
             readerThread.join()
         }
         let announcer =
-            try (request.sap || take.aes67)
+            try (request.sap || take.studio)
             ? startAnnouncing(plan, request: request, interface: interface ?? 0, environment: environment) : nil
         defer {
             announcer?.finish()

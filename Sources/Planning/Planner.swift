@@ -81,7 +81,14 @@ public enum Planner {
             guard format.sampleRate == 48_000 else { throw .aes67(.sampleRate(format.sampleRate), track: track.name) }
             guard format.channelCount <= 8 else { throw .aes67(.channels(format.channelCount), track: track.name) }
         }
-        let encoding = take.aes67 ? .l24 : take.encoding ?? format.encoding.naturalPayload
+        var track = track
+        if let level = take.st2110Level {
+            guard let time = level.packetTime(sampleRate: format.sampleRate, channels: format.channelCount) else {
+                throw .st2110(level, track: track.name, sampleRate: format.sampleRate, channels: format.channelCount)
+            }
+            track.packetTime = time
+        }
+        let encoding = take.studio ? .l24 : take.encoding ?? format.encoding.naturalPayload
         if let declared = track.declared {
             let actual = DeclaredFormat(
                 encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
@@ -110,7 +117,8 @@ public enum Planner {
             name: track.name, slot: slot, take: take,
             format: .init(encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount),
             destination: .init(host: hostName, address: host.address, pathMTU: host.pathMTU), ssrc: ssrc,
-            drawnTimestamp: drawn, sourceFilter: sourceAddress, context: context, channelGroups: track.channelGroups)
+            drawnTimestamp: drawn, sourceFilter: sourceAddress, context: context, channelGroups: track.channelGroups,
+            packetTime: track.packetTime)
         let mtu = min(take.mtu, host.pathMTU ?? take.mtu)
         if take.aes67 && !AES67Problem.framesPerPacket.contains(sizing.framesPerPacket) {
             throw .aes67(.packetTime(frames: sizing.framesPerPacket), track: track.name)
@@ -119,7 +127,7 @@ public enum Planner {
         if sizing.wasReduced {
             events.append(
                 .packetTimeAdjusted(
-                    track: track.name, requested: take.packetTime, sizing: sizing,
+                    track: track.name, requested: track.packetTime ?? take.packetTime, sizing: sizing,
                     bytesPerFrame: format.channelCount * encoding.bytesPerSample, mtu: mtu,
                     sampleRate: format.sampleRate))
         }

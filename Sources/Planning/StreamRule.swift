@@ -43,14 +43,14 @@ public enum StreamRule {
     public static func describe(
         name: String, slot: Int, take: Take, format: DeclaredFormat.Complete, destination: Destination,
         ssrc: UInt32?, drawnTimestamp: UInt32?, sourceFilter: IPAddress?, context: Context,
-        channelGroups: [ChannelGroup]? = nil
+        channelGroups: [ChannelGroup]? = nil, packetTime: PacketTime? = nil
     ) throws(PlanError) -> (stream: StreamDescription, sizing: PacketSizing) {
         let ports = try Planner.portsOf(slot: slot, take: take)
         let family = destination.address?.family ?? (destination.host.contains(":") ? .ipv6 : .ipv4)
         // The route's MTU where it is smaller than the take's: a datagram never exceeds what the path carries.
         let mtu = min(take.mtu, destination.pathMTU ?? take.mtu)
         let sizing = try PacketSizing(
-            packetTime: take.packetTime, sampleRate: format.sampleRate,
+            packetTime: packetTime ?? take.packetTime, sampleRate: format.sampleRate,
             bytesPerFrame: format.channelCount * format.encoding.bytesPerSample, mtu: mtu,
             ipOverhead: PacketSizing.overhead(family), policy: take.fragmentation)
         let payloadType = try Planner.payloadType(

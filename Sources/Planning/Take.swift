@@ -59,6 +59,9 @@ public struct Take: Sendable, Hashable {
     public var aes67 = false
     /// The most channels a stream carries where tracks are bundled (`--bundle`); nil sends a stream per track.
     public var bundle: Int?
+    /// The ST 2110-30 conformance level the streams must meet (`--st2110-level`): it bundles the tracks up to its
+    /// largest stream, and sets each stream's packet time.
+    public var st2110Level: ST2110Level?
 
     public init() {}
 
@@ -69,7 +72,11 @@ public struct Take: Sendable, Hashable {
 
     /// Where the RTP timestamps start: as asked, else PTP time for an AES67 take (AES67's media clock), else the
     /// wall clock.
-    public var origin: TimestampOrigin { timestampOrigin ?? (aes67 ? .ptp : .wallClock) }
+    public var origin: TimestampOrigin { timestampOrigin ?? (studio ? .ptp : .wallClock) }
+
+    /// Whether the take is for studio receivers (`--aes67` or an ST 2110-30 level): L24, PTP time and clock where
+    /// ptp4l answers (else the system clock, with a warning), SAP on.
+    public var studio: Bool { aes67 || st2110Level != nil }
 
     /// The name for the session SDP.
     public var sessionName: String { name ?? Defaults.sessionName }
@@ -86,6 +93,8 @@ public struct TakeTrack: Sendable, Hashable {
     public var ssrc: UInt32?
     /// A destination of its own instead of the take's.
     public var destination: String?
+    /// A packet time of its own instead of the take's (an ST 2110-30 level's for its channel count).
+    public var packetTime: PacketTime?
     /// A bundle's channel groups, one per source in order (ST 2110-30 channel order, labels); nil for one source.
     public var channelGroups: [ChannelGroup]?
 

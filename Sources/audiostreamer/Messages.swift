@@ -38,10 +38,10 @@ struct SendMessages: Sendable {
                 "\(status.isLocked ? "" : "warning: ")ptp: this host \(role) in domain \(status.domain) (\(lock)); UTC offset \(status.utcOffset) s\(status.utcOffsetValid ? "" : " (not marked valid)")\n"
         case .ptpUnavailable(let path):
             return
-                "warning: ptp: no ptp4l answered on \(Printable.text(path)) (--ptp4l-socket); timestamps and a=ts-refclk follow the \(arguments.take.aes67 ? "NTP or local clock, not PTP" : "system clock with a TAI offset of 37 s unless the kernel's is set")\n"
+                "warning: ptp: no ptp4l answered on \(Printable.text(path)) (--ptp4l-socket); timestamps and a=ts-refclk follow the \(arguments.take.studio ? "NTP or local clock, not PTP" : "system clock with a TAI offset of 37 s unless the kernel's is set")\n"
         case .grandmasterChanged(let old, let new, let elapsed):
             return
-                "warning: ptp: the grandmaster changed \(Self.seconds(elapsed)) s into the stream, from \(old.grandmasterText) to \(new.grandmasterText); the SDP files name the new one\(arguments.take.aes67 || sapAsked ? " and a new version is announced" : "")\n"
+                "warning: ptp: the grandmaster changed \(Self.seconds(elapsed)) s into the stream, from \(old.grandmasterText) to \(new.grandmasterText); the SDP files name the new one\(arguments.take.studio || sapAsked ? " and a new version is announced" : "")\n"
         case .sdpNotRewritten(let path, let reason):
             return "warning: \(Printable.text(path)): cannot rewrite the SDP: \(Printable.text(reason))\n"
         case .announced(let count): return "sap: \(count) announcements and deletions sent\n"

@@ -125,7 +125,13 @@ extension SendMessages {
             )
         case .bundleAcrossNodes:
             return (
-                "--bundle with \(Printable.text(file))'s nodes: bundling a take shared by several PCs is not supported yet; send without --bundle",
+                "--bundle with \(Printable.text(file))'s nodes: bundling a take shared by several PCs is not supported yet; send without --bundle or --st2110-level",
+                ExitCode.usage
+            )
+        case .st2110(let level, let track, let rate, let channels):
+            let takes = level.modes.map { "\($0.maximumChannels) at \($0.sampleRate) Hz \($0.packetTime) ms" }
+            return (
+                "--st2110-level \(level): '\(Printable.text(track))' is \(channels) channels at \(rate) Hz; the level takes streams of up to \(takes.joined(separator: ", ")) (no resampling)",
                 ExitCode.usage
             )
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice, .conflictingDescriptions:

@@ -122,6 +122,14 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             arguments: ["--session", "mismatch.json", "--node", "a", "--bundle", "2"], status: 64,
             message: "--bundle with mismatch.json's nodes: bundling a take shared by several PCs is not supported yet"),
         BadInput(
+            label: "an ST 2110-30 level that does not exist", arguments: ["--st2110-level", "D", "good.wav"],
+            status: 64, message: "--st2110-level 'D': expected A, AX, B, BX, C or CX"),
+        BadInput(
+            label: "a 96 kHz file under a 48 kHz level", arguments: ["--st2110-level", "A", "fast.wav"], status: 64,
+            message:
+                "--st2110-level A: 'fast' is 2 channels at 96000 Hz; the level takes streams of up to 8 at 48000 Hz 1 ms (no resampling)"
+        ),
+        BadInput(
             label: "record: an SDP that does not exist", arguments: ["record", "nope.sdp"], status: 66,
             message: "nope.sdp: open: No such file or directory", absent: ["take"]),
         BadInput(

@@ -90,5 +90,72 @@ extension EndToEnd {
                 #expect(file.samples == source.samples, "\(name): \(file.frames) frames, not its source")
             }
         }
+
+        /// `--st2110-level C` with 64 mono 24-bit files, from one test host to another: one 64-channel stream at
+        /// 0.125 ms (level C's largest), decoded bit-exact by ffmpeg from its SDP and recorded back bit-exact into
+        /// the 64 files. No ptp4l runs: said, and sent on the system clock.
+        @Test(
+            "--st2110-level C, 64 mono files: one 64-channel stream at 0.125 ms, ffmpeg and record bit-exact",
+            .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"),
+            ExternalTool.ffmpeg.trait)
+        func levelC() throws {
+            try #require(TestNetwork.available, "network namespaces need root and iproute2")
+            let ffmpeg = try ExternalTool.ffmpeg.require()
+            let folder = try ScratchFolder("level-c")
+            let network = try TestNetwork(prefix: "aslvc", hosts: ["tx", "rx"])
+            let (txLink, _) = try network.link(0, "10.235.1.1", 1, "10.235.1.2", id: 46)
+            // SAP (on at a level) leaves by the link, and stays between these hosts.
+            try network.must(0, [network.ip, "route", "add", "224.0.0.0/4", "dev", txLink], folder: folder)
+            let names = (0..<64).map { "c" + ($0 < 10 ? "0" : "") + String($0) }
+            let sources = names.indices.map { TestWAV(format: Self.mono24, seconds: 0.5, seed: UInt64(400 + $0)) }
+            for (name, source) in zip(names, sources) { try source.write(to: folder.path("\(name).wav")) }
+            let files = names.map { folder.path("\($0).wav") }
+            _ = BuiltProduct.audiostreamer
+            func send(_ extra: [String], label: String) throws -> (status: Int32, output: String, error: String) {
+                try network.exec(
+                    0,
+                    [
+                        BuiltProduct.audiostreamer, "--st2110-level", "C", "--ip", "10.235.1.2", "--port", "29200",
+                        "--ptp4l-socket", folder.path("no-ptp4l"),
+                    ] + extra + files, folder: folder, label: label)
+            }
+            let dry = try send(["--duration", "0.01", "--sdp-dir", folder.path("sdp")], label: "dry")
+            #expect(dry.status == 0, "\(dry.error)")
+            #expect(dry.error.contains("warning: ptp: no ptp4l answered"), "\(dry.error)")
+            let sdp = folder.path("sdp/bundle 1.sdp")
+            let text = try String(contentsOfFile: sdp, encoding: .utf8)
+            for line in ["a=rtpmap:96 L24/48000/64", "a=ptime:0.125", "a=framecount:6"] {
+                #expect(text.contains(line + "\r\n"), "\(line) missing:\n\(text)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp/bundle 2.sdp")), "more than one stream")
+            let decoder = try network.start(
+                1,
+                [
+                    ffmpeg, "-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", sdp,
+                    "-c:a", "pcm_s24be", "-f", "s24be", "-y", folder.path("level-c.raw"),
+                ], folder: folder, label: "ffmpeg")
+            #expect(network.waitForUDPListener(in: 1, port: 29_200, folder: folder), "\(decoder.standardError)")
+            let first = try send(["--start-at", "+1", "--sdp-dir", folder.path("sdp2")], label: "send")
+            #expect(first.status == 0, "\(first.error)")
+            #expect(decoder.wait(seconds: 10) != nil, "ffmpeg did not stop on the BYE")
+            var expected: [UInt8] = []
+            let members = sources.map(\.expectedBigEndian)
+            for frame in 0..<24_000 {
+                for member in members { expected += member[(3 * frame)..<(3 * frame + 3)] }
+            }
+            expectSame(NetworkTests.raw(folder.path("level-c.raw")), expected, "ffmpeg, 64 channels at 0.125 ms")
+
+            let recorder = try network.start(
+                1, [BuiltProduct.audiostreamer, "record", "-o", folder.path("take"), "--idle", "3", sdp],
+                folder: folder, label: "recorder")
+            #expect(network.waitForUDPListener(in: 1, port: 29_200, folder: folder), "\(recorder.standardError)")
+            let second = try send(["--start-at", "+1", "--sdp-dir", folder.path("sdp3")], label: "send-again")
+            #expect(second.status == 0, "\(second.error)")
+            #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")
+            for (name, source) in zip(names, sources) {
+                let file = try RecordedFile(folder.path("take/\(name).wav"))
+                #expect(file.samples == source.samples, "\(name): \(file.frames) frames, not its source")
+            }
+        }
     }
 }
