@@ -33,7 +33,8 @@ extension SendProgram {
     /// Starts announcing every track's SDP with SAP: to 239.255.255.255:9875 for IPv4 (AES67's), the IPv6 group of
     /// the session's scope for IPv6, or the address asked for; with the tracks' multicast hop limit and interface.
     static func startAnnouncing(
-        _ plan: TakePlan, request: SendRequest, interface: UInt32, environment: Environment
+        _ plan: TakePlan, request: SendRequest, interface: UInt32, onSecondLeg: Bool = false,
+        environment: Environment
     ) throws(SendFailure)
         -> Announcing
     {
@@ -51,7 +52,8 @@ extension SendProgram {
                 loop: first.multicastLoop)
             let announcer = SAPAnnouncer(
                 descriptions: plan.tracks.map { plan.sessionDescription(for: $0).rendered() }, socket: socket,
-                destination: Endpoint(address: group, port: SAPPacket.port), origin: first.sourceAddress,
+                destination: Endpoint(address: group, port: SAPPacket.port),
+                origin: onSecondLeg ? first.secondLeg?.sourceAddress ?? first.sourceAddress : first.sourceAddress,
                 random: environment.random())
             let announcing = Announcing(announcer)
             let stop = StopSignal()

@@ -11,6 +11,7 @@ extension TrackReception {
             framesPerPacket: track.stream.framesPerPacket, rtcpMultiplexed: track.stream.rtcpMultiplexed,
             expectedSSRC: track.expectedSSRC, clock: track.clock, taiOffsetSeconds: taiOffsetSeconds,
             latencyFrames: track.latencyFrames)
+        redundant = track.secondLeg != nil
     }
 }
 

@@ -22,6 +22,10 @@ public enum RecordProgram {
             guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
             return index
         }
+        let secondInterface = try request.take.redundantInterface.map { name throws(RecordFailure) -> UInt32 in
+            guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
+            return index
+        }
         // What this host can verify of the reference clocks the descriptions name: its own synchronisation, and
         // the grandmaster ptp4l follows here, if one runs.
         let ptp = PTPClient.status(socketPath: request.ptpSocket, domain: request.ptpDomain)
@@ -59,22 +63,28 @@ public enum RecordProgram {
         var sockets: [any DatagramSocket] = []
         var routes: [Recorder.Route] = []
         var reportSockets: [any DatagramSocket] = []
-        func bind(_ endpoint: Endpoint, track: RecordTrackPlan) throws(RecordFailure) -> any DatagramSocket {
+        func bind(_ endpoint: Endpoint, leg: RecordLeg, interface: UInt32?) throws(RecordFailure)
+            -> any DatagramSocket
+        {
             try listen(
-                endpoint, group: track.multicastGroup, source: track.multicastSource, dscp: plan.dscp,
+                endpoint, group: leg.multicastGroup, source: leg.multicastSource, dscp: plan.dscp,
                 interface: interface ?? 0, network: environment.network)
         }
         for (index, track) in plan.tracks.enumerated() {
-            let rtp = try bind(track.listen, track: track)
-            sockets.append(rtp)
-            routes.append(Recorder.Route(track: index, isRTCP: false))
-            if let rtcpListen = track.rtcpListen {
-                let rtcp = try bind(rtcpListen, track: track)
-                sockets.append(rtcp)
-                routes.append(Recorder.Route(track: index, isRTCP: true))
-                reportSockets.append(rtcp)
-            } else {
-                reportSockets.append(rtp)
+            // The first leg on --interface; an ST 2022-7 stream's second on --redundant-interface.
+            let legs = [(track.firstLeg, interface)] + (track.secondLeg.map { [($0, secondInterface)] } ?? [])
+            for (number, (leg, legInterface)) in legs.enumerated() {
+                let rtp = try bind(leg.listen, leg: leg, interface: legInterface)
+                sockets.append(rtp)
+                routes.append(Recorder.Route(track: index, isRTCP: false, leg: number))
+                if let rtcpListen = leg.rtcpListen {
+                    let rtcp = try bind(rtcpListen, leg: leg, interface: legInterface)
+                    sockets.append(rtcp)
+                    routes.append(Recorder.Route(track: index, isRTCP: true, leg: number))
+                    if number == 0 { reportSockets.append(rtcp) }
+                } else if number == 0 {
+                    reportSockets.append(rtp)
+                }
             }
         }
         let receiver: any DatagramBatchReceiving

@@ -115,6 +115,13 @@ public struct RecordTrackProgress: Sendable {
     public var malformed: Int
     /// Packets of another format than described, not recorded.
     public var mismatched: Int
+    /// Each leg's packets and loss, for an ST 2022-7 stream (empty for one on a single network).
+    public var legs: [Leg]
+
+    public struct Leg: Sendable, Hashable {
+        public var received: Int
+        public var lost: Int
+    }
     public var jitterMilliseconds: Double
     public var framesWritten: Int
     public var lostFrames: Int

@@ -31,6 +31,9 @@ extension RecordProgram {
                     unexpected: counters.unexpected.load(ordering: .relaxed),
                     malformed: counters.malformed.load(ordering: .relaxed),
                     mismatched: counters.mismatched.load(ordering: .relaxed),
+                    legs: counters.legs.map {
+                        RecordTrackProgress.Leg(received: $0.received.load(ordering: .relaxed), lost: $0.lost)
+                    },
                     jitterMilliseconds: Double(counters.jitterMicroseconds.load(ordering: .relaxed)) / 1000,
                     framesWritten: counters.framesWritten.load(ordering: .relaxed),
                     lostFrames: counters.lostFrames.load(ordering: .relaxed),
@@ -64,6 +67,13 @@ extension RecordProgram {
                 ("frames_written", .integer(track.framesWritten)),
                 ("lost_frames", .integer(track.lostFrames)),
                 ("dropped_frames", .integer(track.droppedFrames)),
+                (
+                    "legs",
+                    .array(
+                        track.legs.map { leg in
+                            .object([("received", .integer(leg.received)), ("lost", .integer(leg.lost))])
+                        })
+                ),
                 ("offset_frames", track.segments.first.map { .integer($0.position) } ?? .null),
                 ("drift_ppm", track.driftPartsPerMillion.map { .number(DecimalText.fixed($0, digits: 3)) } ?? .null),
                 (

@@ -89,11 +89,20 @@ public enum SendProgram {
             guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
             return index
         }
-        let inputs = PlanInputs(
+        // SMPTE ST 2022-7: the second leg's destination, resolved on the second leg's interface.
+        let secondInterface = try take.redundant?.interface.map { name throws(SendFailure) -> UInt32 in
+            guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
+            return index
+        }
+        let secondLegHost = try take.redundant.map { leg throws(SendFailure) in
+            try resolveHost(leg.destination, interface: secondInterface ?? 0, network: environment.network)
+        }
+        var inputs = PlanInputs(
             formats: sources.map(\.format),
             hosts: try resolveHosts(of: take, interface: interface ?? 0, network: environment.network),
             now: environment.clocks.wallNow(),
             userName: environment.userName, referenceClock: referenceClock, taiOffsetSeconds: taiOffset)
+        inputs.secondLegHost = secondLegHost
         let plan: TakePlan
         do throws(PlanError) {
             var random = environment.random()
@@ -103,7 +112,8 @@ public enum SendProgram {
         }
         let opened = try zip(plan.tracks, sources).map { track, source throws(SendFailure) in
             try open(
-                track, source: source, plan: plan, interface: interface ?? 0, environment: environment, stop: stop)
+                track, source: source, plan: plan, interface: interface ?? 0, secondInterface: secondInterface ?? 0,
+                environment: environment, stop: stop)
         }
         // --stats refused now rather than warned of in the middle of the stream: its first version written at once.
         if let path = request.statisticsPath,
@@ -139,12 +149,21 @@ public enum SendProgram {
             readAheadStop.stop()
             readerThread.join()
         }
+        // SAP on each network a stream goes to.
+        let announcing = request.sap || take.studio
         let announcer =
-            try (request.sap || take.studio)
+            try announcing
             ? startAnnouncing(plan, request: request, interface: interface ?? 0, environment: environment) : nil
+        let secondAnnouncer =
+            try announcing && take.redundant != nil
+            ? startAnnouncing(
+                plan, request: request, interface: secondInterface ?? 0, onSecondLeg: true, environment: environment)
+            : nil
         defer {
+            secondAnnouncer?.finish()
             announcer?.finish()
-            if let announcer { events(.announced(count: announcer.announcer.sent.load(ordering: .relaxed))) }
+            let sent = [announcer, secondAnnouncer].compactMap { $0?.announcer.sent.load(ordering: .relaxed) }
+            if !sent.isEmpty { events(.announced(count: sent.reduce(0, +))) }
         }
         for track in plan.tracks { events(.trackStarting(track, sdpPath: track.sdpPath)) }
         let wait = Double(plan.startUnixNanoseconds - environment.clocks.wallNow()) / 1e9
@@ -153,7 +172,7 @@ public enum SendProgram {
         }
         return try stream(
             opened, plan: plan, request: request, environment: environment, clockStatus: clockStatus, ptp: ptp,
-            announcer: announcer?.announcer, events: events, stop: stop)
+            announcers: [announcer, secondAnnouncer].compactMap { $0?.announcer }, events: events, stop: stop)
     }
 
     /// A wait for the start longer than this is said, so a far --start-at does not look like a hang.
@@ -181,16 +200,19 @@ public enum SendProgram {
     /// goes; returns how each track ended.
     static func stream(
         _ opened: [OpenedTrack], plan: TakePlan, request: SendRequest, environment: Environment,
-        clockStatus: ClockSyncStatus, ptp: PTPStatus?, announcer: SAPAnnouncer?,
+        clockStatus: ClockSyncStatus, ptp: PTPStatus?, announcers: [SAPAnnouncer],
         events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
         let sessions = opened.map(\.rtcp)
+        // Sender reports go out on each leg of an ST 2022-7 stream; the statistics are the first leg's.
+        let reporting = sessions + opened.compactMap { $0.secondLeg?.rtcp }
         var rtcpSockets: [any DatagramSocket] = []
-        for item in opened where !rtcpSockets.contains(where: { $0 === item.sockets.rtcp }) {
-            rtcpSockets.append(item.sockets.rtcp)
+        let legSockets = opened.flatMap { [$0.sockets.rtcp] + ($0.secondLeg.map { [$0.sockets.rtcp] } ?? []) }
+        for socket in legSockets where !rtcpSockets.contains(where: { $0 === socket }) {
+            rtcpSockets.append(socket)
         }
         let reporter = RTCPReporter(
-            sessions: sessions, interval: plan.rtcpInterval, waiter: environment.network.waiter(rtcpSockets),
+            sessions: reporting, interval: plan.rtcpInterval, waiter: environment.network.waiter(rtcpSockets),
             random: environment.random())
         let tracks = opened.map(\.track)
         let runner = StreamRunner(
@@ -234,7 +256,9 @@ public enum SendProgram {
                         events(.sdpNotRewritten(path: path, reason: reason))
                     }
                 }
-                announcer?.update(described.tracks.map { described.sessionDescription(for: $0).rendered() })
+                for announcer in announcers {
+                    announcer.update(described.tracks.map { described.sessionDescription(for: $0).rendered() })
+                }
             }
             if let path = request.statisticsPath, final || elapsed >= nextStatistics {
                 writeStatistics(sessions, start: runner.start, to: path, events: events)

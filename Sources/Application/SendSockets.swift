@@ -36,30 +36,54 @@ extension SendProgram {
         return hosts
     }
 
+    /// The host `name` resolved, with this host's address and the route's MTU on the way there by `interface`.
+    static func resolveHost(_ name: String, interface: UInt32, network: any Network) throws(SendFailure)
+        -> ResolvedHost
+    {
+        do {
+            let address = try network.resolve(name)
+            let route = try network.route(towards: address, interface: interface)
+            return ResolvedHost(address: address, localAddress: route.localAddress, pathMTU: route.mtu)
+        } catch let error as ResolutionError {
+            throw .unknownHost(error)
+        } catch {
+            let system = error as? SystemError ?? SystemError("connect", errno: 0)
+            if let address = try? network.resolve(name) { throw .unreachable(host: name, address, system) }
+            throw .network(system)
+        }
+    }
+
     /// A track's engine parts, its sockets open.
     struct OpenedTrack {
         var track: Track
         var rtcp: StreamParticipant
         var reader: ReadAheadSource?
         var sockets: SendingSockets
+        /// An ST 2022-7 stream's second leg: its sockets and its own sender reports.
+        var secondLeg: (rtcp: StreamParticipant, sockets: SendingSockets)?
     }
 
     /// Opens what a track's plan names: its RTP socket (bound to the source port if any, connected to the
     /// destination) and its RTCP socket (the same with rtcp-mux, else its own, bound so reports come back to it).
     static func open(
         _ plan: TrackPlan, source: any FrameSource, plan session: TakePlan, interface: UInt32,
-        environment: Environment, stop: StopSignal
+        secondInterface: UInt32 = 0, environment: Environment, stop: StopSignal
     ) throws(SendFailure) -> OpenedTrack {
         let sockets: SendingSockets
+        var secondSockets: SendingSockets?
         do {
             sockets = try environment.network.openSending(plan, interface: interface)
+            if let leg = plan.onSecondLeg {
+                secondSockets = try environment.network.openSending(leg, interface: secondInterface)
+            }
         } catch {
             throw .network(error as? SystemError ?? SystemError("socket", errno: 0))
         }
         let clock = environment.timeline
-        // Files are read ahead by one reader thread, off the pacing thread: a ring of at least a second each.
+        // Files (and bundles of them) are read ahead by one reader thread, off the pacing thread: a ring of at least
+        // a second each.
         var reader: ReadAheadSource?
-        if case .file = plan.source {
+        if plan.source != .testSignal {
             let format = plan.format
             reader = ReadAheadSource(
                 source, capacity: max(256 * 1024, format.sampleRate * format.bytesPerFrame),
@@ -69,13 +93,22 @@ extension SendProgram {
             source: plan.format.encoding, encoding: plan.encoding, channelCount: plan.format.channelCount,
             framesPerPacket: plan.framesPerPacket, payloadType: plan.payloadType, ssrc: plan.ssrc,
             initialSequenceNumber: plan.initialSequenceNumber, initialTimestamp: plan.initialTimestamp)
+        // Each datagram on both legs from the same deadline, where the stream has two.
+        let sink: any DatagramSink = secondSockets.map { DuplicatingSink(sockets.rtp, $0.rtp) } ?? sockets.rtp
         let track = Track(
-            name: plan.name, source: reader ?? source, packetizer: packetizer, sink: sockets.rtp,
+            name: plan.name, source: reader ?? source, packetizer: packetizer, sink: sink,
             frameLimit: plan.frameLimit, loops: plan.loops)
         let rtcp = StreamParticipant(
             track: track, socket: sockets.rtcp, destination: plan.rtcpDestination,
             canonicalName: session.canonicalName, isMultiplexed: plan.rtcpMultiplexed)
-        return OpenedTrack(track: track, rtcp: rtcp, reader: reader, sockets: sockets)
+        var secondLeg: (rtcp: StreamParticipant, sockets: SendingSockets)?
+        if let leg = plan.onSecondLeg, let legSockets = secondSockets {
+            let participant = StreamParticipant(
+                track: track, socket: legSockets.rtcp, destination: leg.rtcpDestination,
+                canonicalName: session.canonicalName, isMultiplexed: leg.rtcpMultiplexed)
+            secondLeg = (participant, legSockets)
+        }
+        return OpenedTrack(track: track, rtcp: rtcp, reader: reader, sockets: sockets, secondLeg: secondLeg)
     }
 
     /// Writes every track's SDP, then the session's, each atomically, creating the folder. Writes every SDP file of the plan; when one cannot be written and `all` is set (at the start), those already

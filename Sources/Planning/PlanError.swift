@@ -86,6 +86,18 @@ public enum StreamProblem: Sendable, Hashable {
     case malformedAttribute(String)
     /// Port 0: the stream is switched off.
     case disabled
+    /// An RFC 7104 duplication group the recorder cannot use: its `a=group` value, and why.
+    case duplication(String, DuplicationProblem)
+}
+
+/// Why a duplication group (`a=group:DUP`, SMPTE ST 2022-7) cannot be received.
+public enum DuplicationProblem: Sendable, Hashable {
+    /// It names a `mid` no audio section has.
+    case unknownMid(String)
+    /// Not two legs: the recorder merges a primary and a secondary.
+    case legCount(Int)
+    /// The legs differ in payload type, format or packet time: they are not copies of one stream.
+    case legsDiffer
 }
 
 /// Which of a track's ports a `portOutOfRange` is about.

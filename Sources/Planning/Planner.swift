@@ -113,13 +113,22 @@ public enum Planner {
         let drawn = take.origin == .random ? UInt32.random(in: .min ... .max, using: &random) : nil
         let context = StreamRule.Context(
             referenceClock: inputs.referenceClock, taiOffsetSeconds: inputs.taiOffsetSeconds, start: start)
-        let (stream, sizing) = try StreamRule.describe(
+        let leg = try secondLeg(slot: slot, take: take, inputs: inputs)
+        // Datagrams fit the narrower of the two paths: both legs carry the same ones.
+        let pathMTU = [host.pathMTU, leg?.mtu].compactMap { $0 }.min()
+        var (stream, sizing) = try StreamRule.describe(
             name: track.name, slot: slot, take: take,
             format: .init(encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount),
-            destination: .init(host: hostName, address: host.address, pathMTU: host.pathMTU), ssrc: ssrc,
+            destination: .init(host: hostName, address: host.address, pathMTU: pathMTU), ssrc: ssrc,
             drawnTimestamp: drawn, sourceFilter: sourceAddress, context: context, channelGroups: track.channelGroups,
             packetTime: track.packetTime)
-        let mtu = min(take.mtu, host.pathMTU ?? take.mtu)
+        let mtu = min(take.mtu, pathMTU ?? take.mtu)
+        if let leg {
+            stream.secondLeg = StreamDescription.Leg(
+                destination: StreamRule.connection(leg.destination.address, take: take), port: leg.destination.port,
+                rtcpPort: leg.rtcpDestination.port,
+                sourceFilter: leg.destination.address.isMulticast ? connectionAddress(leg.sourceAddress) : nil)
+        }
         if take.aes67 && !AES67Problem.framesPerPacket.contains(sizing.framesPerPacket) {
             throw .aes67(.packetTime(frames: sizing.framesPerPacket), track: track.name)
         }
@@ -146,8 +155,36 @@ public enum Planner {
             sourceRTCPPort: ports.sourceRTCP,
             encoding: encoding, payloadType: stream.payloadType, ssrc: ssrc, initialSequenceNumber: sequence,
             initialTimestamp: timestamp, sizing: sizing,
-            frameLimit: take.duration.map { $0.scaled(by: format.sampleRate) }, loops: take.loops, stream: stream,
-            sdpPath: take.sdpDirectory + "/" + track.name + ".sdp")
+            frameLimit: take.duration.map { $0.scaled(by: format.sampleRate) }, loops: take.loops, secondLeg: leg,
+            stream: stream, sdpPath: take.sdpDirectory + "/" + track.name + ".sdp")
+    }
+
+    /// Track `slot`'s second leg (SMPTE ST 2022-7): to the leg's destination, on its own port base (the first
+    /// leg's where none is given), RTCP on the next port or multiplexed as on the first; from the leg's bound
+    /// address, else this host's on the way there.
+    static func secondLeg(slot: Int, take: Take, inputs: PlanInputs) throws(PlanError) -> SendLeg? {
+        guard let redundant = take.redundant else { return nil }
+        guard let host = inputs.secondLegHost else { throw .unresolvedHost(redundant.destination) }
+        let base = redundant.port ?? take.port
+        guard let rtp = TakeRules.port(base: base, slot: slot) else {
+            throw .portOutOfRange(.destination, base: base, slot: slot)
+        }
+        let placement: RTCPPlacement = take.rtcp == .multiplexed ? .multiplexed : .nextPort
+        guard let rtcp = TakeRules.rtcpPort(placement, rtpPort: rtp, slot: slot) else {
+            throw .portOutOfRange(.destination, base: base, slot: slot)
+        }
+        let bound = try redundant.bindAddress.map { text throws(PlanError) in
+            guard let address = IPAddress(text), address.family == host.address.family else {
+                throw .unresolvedHost(text)
+            }
+            return address
+        }
+        return SendLeg(
+            destination: Endpoint(address: host.address, port: rtp),
+            rtcpDestination: Endpoint(address: host.address, port: rtcp), sourceAddress: bound ?? host.localAddress,
+            bindsSourceAddress: bound != nil,
+            multicastTTL: host.address.isMulticast ? take.network.ttl ?? NetworkOptions.defaultMulticastTTL : nil,
+            mtu: min(take.mtu, host.pathMTU ?? take.mtu))
     }
 
     /// Another node's track, described from what the take declares of it by the one rule. Its sender's address and

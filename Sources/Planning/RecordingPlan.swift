@@ -49,6 +49,8 @@ public struct RecordTake: Sendable, Hashable {
     public var canonicalName: String?
     /// The interface multicast groups are joined on, by name or address; nil leaves the routing table's.
     public var interface: String?
+    /// The interface the second legs of ST 2022-7 streams are joined on; nil leaves the routing table's.
+    public var redundantInterface: String?
     /// The DSCP of the receiver reports.
     public var dscp = NetworkOptions.defaultDSCP
     /// The least time between receiver reports before RFC 3550's randomisation, in seconds.
@@ -88,9 +90,18 @@ public struct RecordTrackPlan: Sendable, Hashable {
     /// Where its file goes (one file per track).
     public var path: String
     public var origin: String
+    /// The second leg of an ST 2022-7 stream (RFC 7104 `a=group:DUP`): where its copy is received, merged with the
+    /// first by sequence number; nil for a stream on one network.
+    public var secondLeg: RecordLeg?
     /// A bundle's channel groups, each a file of its own (where the stream's description gives a channel order and
     /// each track has its file); nil: the stream is one file, `path`.
     public var parts: [RecordPart]?
+
+    /// Where the stream (its first leg) is received.
+    public var firstLeg: RecordLeg {
+        RecordLeg(
+            listen: listen, rtcpListen: rtcpListen, multicastGroup: multicastGroup, multicastSource: multicastSource)
+    }
 
     /// The files the track's audio goes to.
     public var paths: [String] { parts?.map(\.path) ?? [path] }
@@ -116,6 +127,22 @@ public struct RecordTrackPlan: Sendable, Hashable {
     public var sampleRate: Int { stream.sampleRate }
     public var format: PCMFormat {
         PCMFormat(encoding: stream.encoding.fileEncoding, channelCount: stream.channelCount, sampleRate: sampleRate)
+    }
+}
+
+/// Where one leg of a duplicated stream is received.
+public struct RecordLeg: Sendable, Hashable {
+    public var listen: Endpoint
+    /// Nil with rtcp-mux: on the RTP socket.
+    public var rtcpListen: Endpoint?
+    public var multicastGroup: IPAddress?
+    public var multicastSource: IPAddress?
+
+    public init(listen: Endpoint, rtcpListen: Endpoint?, multicastGroup: IPAddress?, multicastSource: IPAddress?) {
+        self.listen = listen
+        self.rtcpListen = rtcpListen
+        self.multicastGroup = multicastGroup
+        self.multicastSource = multicastSource
     }
 }
 
@@ -171,19 +198,13 @@ public enum RecordPlanner {
         }
         for stream in try merged(take.streams) {
             let description = stream.description
-            let family: IPAddress.Family = description.destination.family == .ipv6 ? .ipv6 : .ipv4
-            let group = IPAddress(description.destination.address).flatMap { $0.isMulticast ? $0 : nil }
-            let listen = group ?? .unspecified(family)
-            // The RTP port first, so a clash names it.
-            for port in description.rtcpPort == description.port
-                ? [description.port]
-                : [
-                    description.port, description.rtcpPort,
-                ]
-            {
-                guard ports.insert(Endpoint(address: listen, port: port)).inserted else {
-                    throw .portInUseTwice(port)
-                }
+            let leg = try Self.leg(
+                destination: description.destination, port: description.port, rtcpPort: description.rtcpPort,
+                multiplexed: description.rtcpMultiplexed, sourceFilter: description.sourceFilter, taken: &ports)
+            let secondLeg = try description.secondLeg.map { second throws(PlanError) in
+                try Self.leg(
+                    destination: second.destination, port: second.port, rtcpPort: second.rtcpPort,
+                    multiplexed: description.rtcpMultiplexed, sourceFilter: second.sourceFilter, taken: &ports)
             }
             // A bundle (a channel order in its description) splits into a file per group, named from its labels.
             var parts: [RecordPart]?
@@ -201,19 +222,15 @@ public enum RecordPlanner {
             let clock = ReferenceClock.timelineClock(
                 offset: description.mediaClockOffset, referenceClock: description.referenceClock,
                 assumed: stream.mediaClockAssumed, host: hostClock)
-            // A multicast stream is received on its group's address (so other groups on the port stay out), joined
-            // from its one source where the SDP names it.
             tracks.append(
                 RecordTrackPlan(
-                    name: name, stream: description, listen: Endpoint(address: listen, port: description.port),
-                    rtcpListen: description.rtcpMultiplexed
-                        ? nil : Endpoint(address: listen, port: description.rtcpPort),
+                    name: name, stream: description, listen: leg.listen, rtcpListen: leg.rtcpListen,
                     expectedSSRC: description.ssrc, clock: clock,
                     latencyFrames: take.latencyMilliseconds.scaled(by: description.sampleRate, dividedBy: 1000),
                     path: (folder.isEmpty ? "" : folder + "/") + name + ".wav", origin: stream.origin,
-                    multicastGroup: group,
-                    multicastSource: group == nil ? nil : description.sourceFilter.flatMap { IPAddress($0.address) }))
+                    multicastGroup: leg.multicastGroup, multicastSource: leg.multicastSource))
             tracks[tracks.count - 1].parts = parts
+            tracks[tracks.count - 1].secondLeg = secondLeg
         }
         return RecordingPlan(
             tracks: tracks, start: take.start?.unixNanoseconds(now: now),
@@ -225,6 +242,25 @@ public enum RecordPlanner {
             interface: take.interface, dscp: take.dscp,
             rtcpMinimumSeconds: Double(take.rtcpMinimumSeconds.scaled(by: 1_000_000)) / 1e6,
             taiOffsetSeconds: taiOffsetSeconds)
+    }
+
+    /// Where one leg of a stream is received: on its group's address for a multicast stream (so other groups on
+    /// the port stay out), joined from its one source where the description names it; its ports taken once per
+    /// address, the RTP port first so a clash names it.
+    static func leg(
+        destination: ConnectionAddress, port: Int, rtcpPort: Int, multiplexed: Bool, sourceFilter: ConnectionAddress?,
+        taken ports: inout Set<Endpoint>
+    ) throws(PlanError) -> RecordLeg {
+        let family: IPAddress.Family = destination.family == .ipv6 ? .ipv6 : .ipv4
+        let group = IPAddress(destination.address).flatMap { $0.isMulticast ? $0 : nil }
+        let listen = group ?? .unspecified(family)
+        for port in rtcpPort == port ? [port] : [port, rtcpPort] {
+            guard ports.insert(Endpoint(address: listen, port: port)).inserted else { throw .portInUseTwice(port) }
+        }
+        return RecordLeg(
+            listen: Endpoint(address: listen, port: port),
+            rtcpListen: multiplexed ? nil : Endpoint(address: listen, port: rtcpPort), multicastGroup: group,
+            multicastSource: group == nil ? nil : sourceFilter.flatMap { IPAddress($0.address) })
     }
 
     /// A track name made safe as a file name: no path separators, control characters or leading dots, at most 200

@@ -29,6 +29,24 @@ public struct StreamDescription: Sendable, Hashable {
     /// ST 2110-30's channel order (`a=fmtp:<pt> channel-order=SMPTE2110.(...)`) with each channel's label (`i=`, in
     /// the Dante/PipeWire form): a bundle of several sources; nil for a stream of one.
     public var channelGroups: [ChannelGroup]?
+    /// SMPTE ST 2022-7: the same packets sent again on a second network, described as RFC 7104's duplication
+    /// group (`a=group:DUP`, an `m=` section per leg with its `a=mid`); nil for a stream on one network.
+    public var secondLeg: Leg?
+
+    /// Where the second copy of a stream goes: its own destination, ports and sender.
+    public struct Leg: Sendable, Hashable {
+        public var destination: ConnectionAddress
+        public var port: Int
+        public var rtcpPort: Int
+        public var sourceFilter: ConnectionAddress?
+
+        public init(destination: ConnectionAddress, port: Int, rtcpPort: Int, sourceFilter: ConnectionAddress?) {
+            self.destination = destination
+            self.port = port
+            self.rtcpPort = rtcpPort
+            self.sourceFilter = sourceFilter
+        }
+    }
 
     public init(
         name: String, destination: ConnectionAddress, port: Int, payloadType: UInt8, encoding: AudioPayloadEncoding,
@@ -89,9 +107,40 @@ public struct StreamDescription: Sendable, Hashable {
             attributes: attributes)
     }
 
-    /// The SDP for this stream alone, its `c=` at session level.
+    /// The `m=` section of the second leg: the first's, with the leg's port, RTCP port, `c=` and source filter.
+    public var secondLegDescription: MediaDescription? {
+        guard let secondLeg else { return nil }
+        var leg = self
+        leg.destination = secondLeg.destination
+        leg.port = secondLeg.port
+        leg.rtcpPort = secondLeg.rtcpPort
+        leg.sourceFilter = secondLeg.sourceFilter
+        leg.secondLeg = nil
+        var media = leg.mediaDescription
+        media.connection = secondLeg.destination
+        return media
+    }
+
+    /// The stream's `m=` sections, each with its `c=`: one, or the two legs of a duplication group tagged with
+    /// `a=mid:<first>` and `a=mid:<second>`; and the group's session-level attribute.
+    func mediaSections(mids: (String, String)) -> (media: [MediaDescription], group: Attribute?) {
+        var first = mediaDescription
+        first.connection = destination
+        guard var second = secondLegDescription else { return ([first], nil) }
+        first.attributes.append(Attribute("mid", mids.0))
+        second.attributes.append(Attribute("mid", mids.1))
+        return ([first, second], Attribute("group", "DUP \(mids.0) \(mids.1)"))
+    }
+
+    /// The SDP for this stream alone, its `c=` at session level (at media level for each leg of a duplicated one).
     public func sessionDescription(origin: SessionDescription.Origin) -> SessionDescription {
-        SessionDescription(origin: origin, sessionName: name, connection: destination, media: [mediaDescription])
+        guard secondLeg != nil else {
+            return SessionDescription(
+                origin: origin, sessionName: name, connection: destination, media: [mediaDescription])
+        }
+        let (media, group) = mediaSections(mids: ("1", "2"))
+        return SessionDescription(
+            origin: origin, sessionName: name, attributes: group.map { [$0] } ?? [], media: media)
     }
 
     /// One SDP for several streams, each its own `m=` section with its own `i=` and `c=`: ffmpeg aligns the streams
@@ -99,12 +148,13 @@ public struct StreamDescription: Sendable, Hashable {
     public static func sessionDescription(
         for streams: [StreamDescription], name: String, origin: SessionDescription.Origin
     ) -> SessionDescription {
-        SessionDescription(
-            origin: origin, sessionName: name,
-            media: streams.map { stream in
-                var media = stream.mediaDescription
-                media.connection = stream.destination
-                return media
-            })
+        var media: [MediaDescription] = []
+        var groups: [Attribute] = []
+        for (index, stream) in streams.enumerated() {
+            let sections = stream.mediaSections(mids: ("\(2 * index + 1)", "\(2 * index + 2)"))
+            media += sections.media
+            if let group = sections.group { groups.append(group) }
+        }
+        return SessionDescription(origin: origin, sessionName: name, attributes: groups, media: media)
     }
 }

@@ -12,6 +12,19 @@ extension StreamDescription {
         let description = document.description
         let audio = description.media.indices.filter { description.media[$0].media == "audio" }
         var streams: [StreamDescription] = []
+        var mids: [String?] = []
+        var lines: [Int] = []
+        // The second legs of duplication groups are copies: they take no name or position of their own.
+        let copyMids = Set(
+            description.attributes.compactMap { attribute -> String? in
+                guard attribute.name == "group", let value = attribute.value, value.hasPrefix("DUP ") else {
+                    return nil
+                }
+                let named = value.split(separator: " ")
+                return named.count == 3 ? String(named[2]) : nil
+            })
+        let isCopy = { (index: Int) in description.media[index].attribute("mid").map(copyMids.contains) ?? false }
+        let flows = audio.filter { !isCopy($0) }.count
         for index in audio {
             let media = description.media[index]
             let line = document.mediaLines[index]
@@ -37,7 +50,9 @@ extension StreamDescription {
             // position when one description holds several unnamed flows.
             let name =
                 media.information.flatMap { ChannelOrder.isLabelText($0) ? nil : $0 }
-                ?? (audio.count == 1 ? description.sessionName : "\(description.sessionName) \(streams.count + 1)")
+                ?? (flows == 1
+                    ? description.sessionName
+                    : "\(description.sessionName) \(audio.prefix { $0 < index }.filter { !isCopy($0) }.count + 1)")
             let fmtp = media.attributes.first { $0.name == "fmtp" && $0.value?.hasPrefix("\(payloadType) ") == true }
             let groups = ChannelOrder.groups(
                 fmtp: fmtp?.value, information: media.information, channelCount: channels)
@@ -53,8 +68,44 @@ extension StreamDescription {
                     sourceFilter: try sourceFilter(
                         media.attribute("source-filter") ?? description.attribute("source-filter"), line: line)))
             streams[streams.count - 1].channelGroups = groups
+            mids.append(media.attribute("mid"))
+            lines.append(line)
         }
-        return streams
+        return try duplicated(streams, mids: mids, lines: lines, in: description)
+    }
+
+    /// The streams with each RFC 7104 duplication group (`a=group:DUP <first> <second>`) made one stream with a
+    /// second leg: the section tagged with the second mid is the first's copy on another network.
+    static func duplicated(
+        _ streams: [StreamDescription], mids: [String?], lines: [Int], in description: SessionDescription
+    ) throws(PlanError) -> [StreamDescription] {
+        var streams = streams
+        var copies = Set<Int>()
+        for attribute in description.attributes where attribute.name == "group" {
+            guard let value = attribute.value, value.hasPrefix("DUP ") else { continue }
+            let named = value.split(separator: " ").dropFirst().map(String.init)
+            let line = lines.first ?? 0
+            guard named.count == 2 else {
+                throw .unusableStream(line: line, .duplication(value, .legCount(named.count)))
+            }
+            var legs: [Int] = []
+            for mid in named {
+                guard let index = mids.firstIndex(of: mid) else {
+                    throw .unusableStream(line: line, .duplication(value, .unknownMid(mid)))
+                }
+                legs.append(index)
+            }
+            let (first, second) = (streams[legs[0]], streams[legs[1]])
+            guard first.payloadType == second.payloadType, first.encoding == second.encoding,
+                first.sampleRate == second.sampleRate, first.channelCount == second.channelCount,
+                first.framesPerPacket == second.framesPerPacket
+            else { throw .unusableStream(line: lines[legs[1]], .duplication(value, .legsDiffer)) }
+            streams[legs[0]].secondLeg = Leg(
+                destination: second.destination, port: second.port, rtcpPort: second.rtcpPort,
+                sourceFilter: second.sourceFilter)
+            copies.insert(legs[1])
+        }
+        return streams.indices.filter { !copies.contains($0) }.map { streams[$0] }
     }
 
     /// The first of the section's formats that is L16 or L24: its payload type, encoding, rate and channels.

@@ -56,11 +56,9 @@ public enum StreamRule {
         let payloadType = try Planner.payloadType(
             take.payloadType, encoding: format.encoding, sampleRate: format.sampleRate, channels: format.channelCount)
         let multicast = destination.address?.isMulticast == true
-        var address =
-            destination.address.map(Planner.connectionAddress)
+        let address =
+            destination.address.map { connection($0, take: take) }
             ?? ConnectionAddress(family: family == .ipv6 ? .ipv6 : .ipv4, address: destination.host)
-        // RFC 8866 section 5.7: an IPv4 multicast address carries its TTL.
-        if multicast && family == .ipv4 { address.ttl = take.network.ttl ?? NetworkOptions.defaultMulticastTTL }
         let clock = mediaClock(take: take, context: context, sampleRate: format.sampleRate, drawn: drawnTimestamp)
         var stream = StreamDescription(
             name: name, destination: address, port: ports.rtp, payloadType: payloadType, encoding: format.encoding,
@@ -70,6 +68,15 @@ public enum StreamRule {
             sourceFilter: multicast ? sourceFilter.map(Planner.connectionAddress) : nil)
         stream.channelGroups = channelGroups
         return (stream, sizing)
+    }
+
+    /// The `c=` of a destination: an IPv4 multicast group carries the take's TTL (RFC 8866 section 5.7).
+    public static func connection(_ address: IPAddress, take: Take) -> ConnectionAddress {
+        var connection = Planner.connectionAddress(address)
+        if address.isMulticast && address.family == .ipv4 {
+            connection.ttl = take.network.ttl ?? NetworkOptions.defaultMulticastTTL
+        }
+        return connection
     }
 
     /// A track's first RTP timestamp and its offset from the media time of the clock a=ts-refclk names (RFC 7273

@@ -59,6 +59,8 @@ public struct Take: Sendable, Hashable {
     public var aes67 = false
     /// The most channels a stream carries where tracks are bundled (`--bundle`); nil sends a stream per track.
     public var bundle: Int?
+    /// SMPTE ST 2022-7: every packet sent again, identically and from the same deadline, on a second network.
+    public var redundant: RedundantLeg?
     /// The ST 2110-30 conformance level the streams must meet (`--st2110-level`): it bundles the tracks up to its
     /// largest stream, and sets each stream's packet time.
     public var st2110Level: ST2110Level?
@@ -195,4 +197,23 @@ public struct NetworkOptions: Sendable, Hashable {
     public var bindAddress: String?
 
     public init() {}
+}
+
+/// The second network of an ST 2022-7 take: where its copies go and how they leave.
+public struct RedundantLeg: Sendable, Hashable {
+    /// The destination host of the second leg, a name or a numeric address.
+    public var destination: String
+    /// The RTP port of track 0 on the second leg (track i on + 2i); nil: the first leg's.
+    public var port: Int?
+    /// The interface the second leg's multicast leaves by, by name or address; nil: the routing table's.
+    public var interface: String?
+    /// The local address the second leg's sockets bind to; nil: the system's choice.
+    public var bindAddress: String?
+
+    public init(destination: String, port: Int? = nil, interface: String? = nil, bindAddress: String? = nil) {
+        self.destination = destination
+        self.port = port
+        self.interface = interface
+        self.bindAddress = bindAddress
+    }
 }

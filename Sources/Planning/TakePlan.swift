@@ -19,6 +19,8 @@ public struct PlanInputs: Sendable, Hashable {
     public var referenceClock: String
     /// TAI - UTC in seconds, for timestamps on PTP time.
     public var taiOffsetSeconds: Int
+    /// The second leg's destination as resolved on its own interface (SMPTE ST 2022-7), where the take has one.
+    public var secondLegHost: ResolvedHost?
 
     public init(
         formats: [PCMFormat], hosts: [String: ResolvedHost], now: Int64, userName: String, referenceClock: String,
@@ -94,6 +96,8 @@ public struct TrackPlan: Sendable, Hashable {
     /// Frames to send before stopping; nil sends the source once (or forever when looping).
     public var frameLimit: Int?
     public var loops: Bool
+    /// Its second leg (SMPTE ST 2022-7): the same datagrams to another destination on another network.
+    public var secondLeg: SendLeg?
     /// What its SDP says.
     public var stream: StreamDescription
     /// Where its SDP file goes.
@@ -104,6 +108,35 @@ public struct TrackPlan: Sendable, Hashable {
     /// The media time of a full packet in nanoseconds.
     public var packetNanoseconds: Int64 {
         MediaTime.nanoseconds(frames: sizing.framesPerPacket, sampleRate: format.sampleRate)
+    }
+}
+
+/// Where a track's second leg goes and how it leaves.
+public struct SendLeg: Sendable, Hashable {
+    public var destination: Endpoint
+    public var rtcpDestination: Endpoint
+    /// The local address its sockets bind to (its `a=source-filter`), and whether they bind it.
+    public var sourceAddress: IPAddress
+    public var bindsSourceAddress: Bool
+    public var multicastTTL: Int?
+    /// The MTU of its route, where smaller than the take's.
+    public var mtu: Int
+}
+
+extension TrackPlan {
+    /// The plan as its second leg sends: the first's datagrams, to the leg's destination from the leg's address.
+    public var onSecondLeg: TrackPlan? {
+        guard let leg = secondLeg else { return nil }
+        var plan = self
+        plan.destination = leg.destination
+        plan.rtcpDestination = leg.rtcpDestination
+        plan.sourceAddress = leg.sourceAddress
+        plan.bindsSourceAddress = leg.bindsSourceAddress
+        plan.multicastTTL = leg.multicastTTL
+        plan.sourcePort = nil
+        plan.sourceRTCPPort = nil
+        plan.secondLeg = nil
+        return plan
     }
 }
 

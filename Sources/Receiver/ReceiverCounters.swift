@@ -26,6 +26,8 @@ public final class ReceiverCounters: Sendable {
     public let unexpected = Atomic<Int>(0)
     /// Packets of the stream whose format is not the described one (not recorded).
     public let mismatched = Atomic<Int>(0)
+    /// Each leg's figures, for an ST 2022-7 stream received on two networks (empty for one).
+    public let legs: [LegCounters]
     /// Frames of heard audio written (silence not counted): none, from a track that received packets, means its
     /// audio stood wholly outside the take.
     public let heardFrames = Atomic<Int>(0)
@@ -44,7 +46,9 @@ public final class ReceiverCounters: Sendable {
     public let reports = Atomic<Int>(0)
     public let goodbyes = Atomic<Int>(0)
 
-    public init() {}
+    public init(legs: Int = 0) {
+        self.legs = (0..<legs).map { _ in LegCounters() }
+    }
 
     /// The largest magnitude since the last call, resetting it.
     public func takePeak() -> Int { peak.exchange(0, ordering: .relaxed) }
@@ -72,6 +76,10 @@ public enum ReceiverEvent: Sendable, Hashable {
     /// The packets carry another channel count than described, unambiguously, from the first: the track is
     /// recorded as the wire carries it, `FormatMismatch.heardChannels` channels.
     case followsWire(track: String, FormatMismatch)
+    /// A leg of an ST 2022-7 stream went silent while the other is heard (`leg` from 0).
+    case legSilent(track: String, leg: Int)
+    /// A silent leg is heard again, after `silentNanoseconds`.
+    case legBack(track: String, leg: Int, silentNanoseconds: Int64)
 }
 
 /// What a stream's packets carry against what its description says: bytes per frame (the payload length over the

@@ -40,10 +40,13 @@ public final class Recorder {
         public var track: Int
         /// Whether the socket is the track's RTCP port (with rtcp-mux, the RTP socket carries both).
         public var isRTCP: Bool
+        /// Which leg of an ST 2022-7 stream the socket receives (0, the first, for a stream on one network).
+        public var leg: Int
 
-        public init(track: Int, isRTCP: Bool) {
+        public init(track: Int, isRTCP: Bool, leg: Int = 0) {
             self.track = track
             self.isRTCP = isRTCP
+            self.leg = leg
         }
     }
 
@@ -163,10 +166,10 @@ public final class Recorder {
                 malformedRTCP.add(1, ordering: .relaxed)
                 return
             }
-            track.receiveRTCP(packets, source: source, arrival: arrival, timeline: &timeline)
+            track.receiveRTCP(packets, source: source, arrival: arrival, leg: route.leg, timeline: &timeline)
             participants[route.track].receive(packets, from: source, arrival: arrival)
         } else {
-            track.receiveRTP(bytes, arrival: arrival, timeline: &timeline)
+            track.receiveRTP(bytes, arrival: arrival, leg: route.leg, timeline: &timeline)
         }
     }
 

@@ -12,7 +12,7 @@ public final class TrackReceiver {
     public let reception: TrackReception
     /// The channels the track records: the described ones, or those the wire carries where it follows them.
     private(set) var channels: Int
-    public let counters = ReceiverCounters()
+    public let counters: ReceiverCounters
     let capacity: Int
     private var filter: PacketFilter
     private var detector: SegmentDetector
@@ -23,10 +23,10 @@ public final class TrackReceiver {
     private var expectedBefore = 0
     /// The SSRC of the stream's sender, as heard; and where its RTCP comes from, for reports back.
     public private(set) var ssrc: UInt32?
-    public private(set) var senderRTCP: Endpoint?
-    public private(set) var senderName: String?
+    public internal(set) var senderRTCP: Endpoint?
+    public internal(set) var senderName: String?
     /// The last sender report: its NTP middle 32 bits and when it arrived (wall clock), for LSR and DLSR.
-    public private(set) var lastSenderReport: (middle: UInt32, arrival: Int64)?
+    public internal(set) var lastSenderReport: (middle: UInt32, arrival: Int64)?
     /// Every segment so far, for the statistics.
     public private(set) var summaries: [SegmentSummary] = []
     /// Whether the last segment ended with a BYE and all of it has been written.
@@ -40,10 +40,13 @@ public final class TrackReceiver {
     /// The format the packets carry, where it is not the described one: the track records nothing.
     public var formatMismatch: FormatMismatch? { formatCheck.mismatch }
     private var formatCheck: FormatCheck
+    private var legWatch: LegWatch
 
     /// - Parameter capacity: the jitter buffer's frames (window plus room for a report's wait).
     public init(reception: TrackReception, output: any TrackOutput, capacity: Int, frameLimit: Int64?) {
         self.reception = reception
+        counters = ReceiverCounters(legs: reception.redundant ? 2 : 0)
+        legWatch = LegWatch(counters: counters.legs)
         channels = reception.channelCount
         self.capacity = capacity
         filter = PacketFilter(reception)
@@ -65,7 +68,9 @@ public final class TrackReceiver {
     // MARK: RTP
 
     /// Takes in one datagram that arrived on the track's RTP port at `arrival` (wall clock, Unix ns).
-    public func receiveRTP(_ bytes: UnsafeRawBufferPointer, arrival: Int64, timeline: inout TakeTimeline) {
+    public func receiveRTP(
+        _ bytes: UnsafeRawBufferPointer, arrival: Int64, leg: Int = 0, timeline: inout TakeTimeline
+    ) {
         let packet: RTPPacket
         switch filter.check(bytes) {
         case .accepted(let accepted): packet = accepted
@@ -87,6 +92,10 @@ public final class TrackReceiver {
         }
         let header = packet.header
         lastArrival = max(lastArrival ?? arrival, arrival)
+        if reception.redundant, let silent = legWatch.heard(leg: leg, sequence: header.sequenceNumber, arrival: arrival)
+        {
+            events.append(.legBack(track: reception.name, leg: leg, silentNanoseconds: silent))
+        }
         let wasMismatched = formatCheck.mismatch != nil
         switch formatCheck.check(header, payload: UnsafeRawBufferPointer(rebasing: bytes[packet.payloadRange])) {
         case .pass: break
@@ -157,7 +166,8 @@ public final class TrackReceiver {
             if Int(result.peak) > counters.peak.load(ordering: .relaxed) {
                 counters.peak.store(Int(result.peak), ordering: .relaxed)
             }
-        case .duplicate: counters.duplicated.add(1, ordering: .relaxed)
+        // On two legs, the second copy of every packet is no duplicate.
+        case .duplicate: if !reception.redundant { counters.duplicated.add(1, ordering: .relaxed) }
         case .late:
             segment.reception.count(sequence: sequence)
             counters.received.add(1, ordering: .relaxed)
@@ -224,7 +234,7 @@ public final class TrackReceiver {
 
     /// Places an unmapped segment by the rule, if it can be placed yet (`waitedEnough`: no report is coming in time),
     /// saying what disagrees.
-    private func place(_ segment: Segment, waitedEnough: Bool, timeline: inout TakeTimeline, now: Int64) {
+    func place(_ segment: Segment, waitedEnough: Bool, timeline: inout TakeTimeline, now: Int64) {
         let evidence = PlacementRule.Evidence(
             mediaClock: segment.mediaClaim, report: segment.reportDelta,
             arrival: segment.mapping.arrivalDelta(firstPosition: segment.firstPosition, rate: rate),
@@ -245,59 +255,8 @@ public final class TrackReceiver {
     /// placement farther than both from the arrival is not believed silently.
     static let plausibleDelayMilliseconds: Int64 = 500
 
-    private func updateExpected() {
+    func updateExpected() {
         counters.expected.store(expectedBefore + (segment.map { Int($0.expected) } ?? 0), ordering: .relaxed)
-    }
-
-    // MARK: RTCP
-
-    /// Takes in one RTCP compound that arrived for this track from `source`.
-    public func receiveRTCP(_ packets: [RTCPPacket], source: Endpoint, arrival: Int64, timeline: inout TakeTimeline) {
-        let saysGoodbye = packets.contains { packet in
-            if case .goodbye(let goodbye) = packet { goodbye.sources.contains { $0 == ssrc } } else { false }
-        }
-        for packet in packets {
-            switch packet {
-            case .senderReport(let report) where report.ssrc == ssrc:
-                senderRTCP = source
-                counters.reports.add(1, ordering: .relaxed)
-                lastSenderReport = (report.ntpTimestamp.middle32, arrival)
-                take(report, beforeGoodbye: !saysGoodbye, timeline: &timeline, now: arrival)
-            case .sourceDescription(let description):
-                for chunk in description.chunks where chunk.ssrc == ssrc {
-                    if let name = chunk.canonicalName { senderName = String(name.prefix(255)) }
-                }
-            case .goodbye(let goodbye) where goodbye.sources.contains { $0 == ssrc }:
-                segment?.end()
-                updateExpected()
-                counters.goodbyes.add(1, ordering: .relaxed)
-                events.append(.goodbye(track: reception.name))
-            default: break
-            }
-        }
-    }
-
-    /// A sender report: the sender's count, a point for the drift, and evidence for the segment's place: it places
-    /// a segment still waiting, and is compared once with one placed otherwise. `beforeGoodbye` is false for the
-    /// report that comes with the BYE.
-    private func take(_ report: RTCPSenderReport, beforeGoodbye: Bool, timeline: inout TakeTimeline, now: Int64) {
-        guard let segment else { return }
-        segment.count(reportedPackets: report.packetCount, beforeGoodbye: beforeGoodbye)
-        let rtp = segment.counters.nearest(timestamp: report.rtpTimestamp)
-        let reported = segment.mapping.note(ntp: report.ntpTimestamp.unixNanoseconds, rtp: rtp, rate: rate)
-        if segment.reportDelta == nil { segment.reportDelta = reported }
-        guard segment.mapping.isMapped else {
-            place(segment, waitedEnough: false, timeline: &timeline, now: now)
-            return
-        }
-        if let difference = segment.mapping.compareOnce(reported), abs(difference) > 1,
-            let followed = segment.mapping.source
-        {
-            events.append(
-                .sourcesDisagree(
-                    track: reception.name, followed: followed, other: .senderReports, frames: difference,
-                    sampleRate: rate))
-        }
     }
 
     /// The stream's rate against the timeline, in parts per million, from its first and last sender reports of the
@@ -309,6 +268,9 @@ public final class TrackReceiver {
     /// Releases what is old enough at `now` (wall clock) and decides the mapping of a segment that waited a window
     /// for one in vain.
     public func service(now: Int64, timeline: inout TakeTimeline) {
+        if reception.redundant {
+            for leg in legWatch.newlySilent() { events.append(.legSilent(track: reception.name, leg: leg)) }
+        }
         guard let segment else { return }
         if !segment.mapping.isMapped, now - segment.mapping.firstArrival >= timeline.latencyNanoseconds * 2 {
             place(segment, waitedEnough: true, timeline: &timeline, now: now)

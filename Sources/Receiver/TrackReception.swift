@@ -20,6 +20,8 @@ public struct TrackReception: Sendable, Hashable {
     public var taiOffsetSeconds: Int
     /// How many frames late a packet may be and still take its place.
     public var latencyFrames: Int
+    /// Whether the stream comes on two networks (SMPTE ST 2022-7), its copies merged.
+    public var redundant = false
 
     public init(
         name: String, payloadType: UInt8, encoding: AudioPayloadEncoding, sampleRate: Int, channelCount: Int,

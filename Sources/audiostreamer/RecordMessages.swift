@@ -86,6 +86,15 @@ struct RecordMessages: Sendable {
         case .noRTPMap(let type): "payload type \(type) has no a=rtpmap"
         case .malformedAttribute(let name): "a=\(Printable.text(name)) is malformed"
         case .disabled: "the stream's port is 0 (switched off)"
+        case .duplication(let group, let why):
+            switch why {
+            case .unknownMid(let mid):
+                "a=group:\(Printable.text(group)) names mid \(Printable.text(mid)), which no audio section has"
+            case .legCount(let count):
+                "a=group:\(Printable.text(group)) has \(count) legs; ST 2022-7 streams are received on two"
+            case .legsDiffer:
+                "a=group:\(Printable.text(group)): its legs differ in payload type, format or packet time, so they are not copies of one stream"
+            }
         }
     }
 
@@ -95,7 +104,11 @@ struct RecordMessages: Sendable {
             return
                 "note: \(Printable.text(origin)): \(Printable.text(attribute)) says nothing; ignored, the packet time is what the stream carries\n"
         case .listening(let track):
-            let rtcp = track.rtcpListen.map { "RTCP on \($0.port)" } ?? "RTCP on the same port"
+            var rtcp = track.rtcpListen.map { "RTCP on \($0.port)" } ?? "RTCP on the same port"
+            if let leg = track.secondLeg {
+                rtcp +=
+                    "; its second leg (ST 2022-7) on \(leg.multicastGroup.map { "group \($0) " } ?? "")port \(leg.listen.port)"
+            }
             let clock =
                 switch track.clock {
                 case .direct(let offset, let timescale, let verified):
@@ -155,6 +168,8 @@ struct RecordMessages: Sendable {
         "\(channels(mismatch.describedChannels)) (\(mismatch.describedBytesPerFrame) bytes a frame)"
     }
 
+    static func legName(_ leg: Int) -> String { leg == 0 ? "first" : "second" }
+
     static func channels(_ count: Int) -> String { count == 1 ? "1 channel" : "\(count) channels" }
 
     func receiver(_ event: ReceiverEvent) -> String {
@@ -165,6 +180,12 @@ struct RecordMessages: Sendable {
         case .formatMismatch(let track, let mismatch):
             return
                 "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(Self.described(mismatch)): nothing of it is recorded\n"
+        case .legSilent(let track, let leg):
+            return
+                "warning: \(Printable.text(track)): its \(Self.legName(leg)) leg is silent while the other is heard; the other carries the stream\n"
+        case .legBack(let track, let leg, let silent):
+            return
+                "\(Printable.text(track)): its \(Self.legName(leg)) leg is heard again after \(DecimalText.fixed(Double(silent) / 1e9, digits: 3)) s\n"
         case .followsWire(let track, let mismatch):
             return
                 "warning: \(Printable.text(track)): its packets carry \(Self.heardFormat(mismatch)), the description says \(Self.described(mismatch)): recorded as the packets carry it, \(Self.channels(mismatch.heardChannels ?? 0))\n"

@@ -18,6 +18,11 @@ struct SendArguments: Sendable {
     var sapAddress: String?
     var ptpSocket = PTPClient.defaultSocketPath
     var ptpDomain: UInt8?
+    /// The second leg (SMPTE ST 2022-7) as the `--redundant-*` options give it, whatever their order.
+    var redundantDestination: String?
+    var redundantPort: Int?
+    var redundantInterface: String?
+    var redundantBind: String?
     var packetTimeFlag: String?
     /// The start as written, to name it in messages.
     var startText: String?
@@ -174,6 +179,30 @@ enum SendOptions {
             }
             arguments.take.network.bindAddress = value
         },
+        .value(
+            ["--redundant-ip"], "host",
+            help:
+                "SMPTE ST 2022-7: send every packet again, identically and from the same deadline, to this host on a second network"
+        ) { arguments, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs a host name or address") }
+            arguments.redundantDestination = value
+        },
+        .value(["--redundant-port"], "n", help: "the second leg's RTP port of track 0 (default: --port)") {
+            arguments, value, spelling in
+            arguments.redundantPort = try OptionValue.integer(value, spelling, 1...65535)
+        },
+        .value(["--redundant-interface"], "name|addr", help: "the interface the second leg's multicast leaves by") {
+            arguments, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
+            arguments.redundantInterface = value
+        },
+        .value(["--redundant-bind"], "addr", help: "the local address the second leg's sockets bind to") {
+            arguments, value, spelling in
+            guard IPAddress(value) != nil else {
+                throw UsageError("\(spelling) '\(value)': expected a numeric address")
+            }
+            arguments.redundantBind = value
+        },
         .flag(["--sap"], help: "announce every stream with SAP (RFC 2974) to 239.255.255.255:9875, deleted at the end")
         {
             $0.sap = true
@@ -288,6 +317,13 @@ enum SendOptions {
         settings.files = try ArgumentParser.parse(arguments, options: demo ? Self.demo : all, into: &settings)
         if settings.help || settings.showVersion { return settings }
         try validate(settings, demo: demo)
+        if let destination = settings.redundantDestination {
+            settings.take.redundant = RedundantLeg(
+                destination: destination, port: settings.redundantPort, interface: settings.redundantInterface,
+                bindAddress: settings.redundantBind)
+        } else if settings.redundantPort != nil || settings.redundantInterface != nil || settings.redundantBind != nil {
+            throw UsageError("--redundant-port, --redundant-interface and --redundant-bind go with --redundant-ip")
+        }
         return settings
     }
 

@@ -5,14 +5,14 @@ import Testing
 import WAV
 
 /// A clock that says it is synchronised.
-private struct Synchronised: ClockSyncReader {
+struct Synchronised: ClockSyncReader {
     func read() -> ClockSyncStatus? {
         ClockSyncStatus(isSynchronized: true, estimatedErrorMicroseconds: 1, maximumErrorMicroseconds: 10)
     }
 }
 
 /// Collects what a program says, from any thread.
-private final class Heard<Event: Sendable>: @unchecked Sendable {
+final class Heard<Event: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [Event] = []
     func append(_ event: Event) { lock.withLock { events.append(event) } }
@@ -20,16 +20,16 @@ private final class Heard<Event: Sendable>: @unchecked Sendable {
 }
 
 /// 2026-12-06T12:00:00Z.
-private let noon: Int64 = 1_796_558_400_000_000_000
+let noon: Int64 = 1_796_558_400_000_000_000
 
-private func environment(_ clocks: ManualClocks, _ network: MemoryNetwork) -> Environment {
+func environment(_ clocks: ManualClocks, _ network: MemoryNetwork) -> Environment {
     Environment(
         clocks: clocks, random: { SplitMix64(state: 7) }, clockSync: Synchronised(), userName: "test",
         network: network)
 }
 
 /// Runs `body` on a thread of its own and waits for it, for at most `seconds` of real time.
-private func onThread<Result: Sendable>(seconds: Double = 60, _ body: @escaping @Sendable () -> Result) -> Result? {
+func onThread<Result: Sendable>(seconds: Double = 60, _ body: @escaping @Sendable () -> Result) -> Result? {
     let done = DispatchSemaphore(value: 0)
     let box = Heard<Result>()
     Thread {
