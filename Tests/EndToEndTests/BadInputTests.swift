@@ -130,6 +130,13 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                 "--st2110-level A: 'fast' is 2 channels at 96000 Hz; the level takes streams of up to 8 at 48000 Hz 1 ms (no resampling)"
         ),
         BadInput(
+            label: "a second leg's option without --redundant-ip", arguments: ["--redundant-port", "6000", "good.wav"],
+            status: 64, message: "--redundant-port, --redundant-interface and --redundant-bind go with --redundant-ip"),
+        BadInput(
+            label: "record: a duplication group naming a leg that is not there",
+            arguments: ["record", "-o", "take", "dupbad.sdp"], status: 65,
+            message: "dupbad.sdp:7: a=group:DUP 1 3 names mid 3, which no audio section has", absent: ["take"]),
+        BadInput(
             label: "record: an SDP that does not exist", arguments: ["record", "nope.sdp"], status: 66,
             message: "nope.sdp: open: No such file or directory", absent: ["take"]),
         BadInput(
@@ -203,6 +210,10 @@ extension EndToEnd {
                 "v1.sdp", "v=1\r\n" + head.dropFirst(4) + "m=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
             try text("opus.sdp", head + "m=audio 49402 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n")
             try text("ok.sdp", head + "m=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+            try text(
+                "dupbad.sdp",
+                head + "a=group:DUP 1 3\r\nm=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:1\r\n"
+                    + "m=audio 49406 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:2\r\n")
             try text("busy.sdp", head + "m=audio 49404 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
             try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
             try text("out/ok.wav", "an earlier take\n")

@@ -1,0 +1,100 @@
+import Foundation
+import PCM
+import Testing
+
+extension EndToEnd {
+    /// SMPTE ST 2022-7 between two test hosts joined by two links (two networks): audiostreamer sends every packet
+    /// on both, nftables on the receiving host drops different packets on each (by RTP sequence number) and one leg
+    /// for 2 s, and the recorder merges the legs.
+    @Suite(.serialized)
+    struct RedundantLegsTests {
+        static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+
+        /// The packets a named nftables counter counted.
+        static func counted(_ network: TestNetwork, _ nft: String, _ name: String, folder: ScratchFolder) throws -> Int
+        {
+            let listing = try network.exec(
+                1, [nft, "list", "counter", "ip", "legs", name], folder: folder, label: "nft-\(name)")
+            let words = listing.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            return try #require(
+                words.firstIndex(of: "packets").flatMap { Int(words[$0 + 1]) }, "no counter in \(listing.output)")
+        }
+
+        @Test(
+            "two legs, each losing its own packets and one down for 2 s: merged bit-exact, per-leg loss as nftables counted",
+            .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"))
+        func mergedAcrossTwoNetworks() throws {
+            try #require(TestNetwork.available, "network namespaces need root and iproute2")
+            let nft = try #require(
+                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                "nftables is not installed")
+            let folder = try ScratchFolder("st2022-7")
+            let network = try TestNetwork(prefix: "asdup", hosts: ["tx", "rx"])
+            let (_, firstLink) = try network.link(0, "10.236.1.1", 1, "10.236.1.2", id: 47)
+            let (_, secondLink) = try network.link(0, "10.236.2.1", 1, "10.236.2.2", id: 48)
+            // The first leg loses 100-109, 500 and 2000-3999 (2 s down); the second 300-309, 500 and 1000. Packet 500
+            // is lost on both. RTP's sequence number is the transport payload's bits 16-31 (@th,80,16).
+            let rules = """
+                table ip legs {
+                  counter first {}
+                  counter second {}
+                  chain input {
+                    type filter hook input priority 0; policy accept;
+                    iifname "\(firstLink)" udp dport 29300 @th,80,16 100-109 counter name "first" drop
+                    iifname "\(firstLink)" udp dport 29300 @th,80,16 500 counter name "first" drop
+                    iifname "\(firstLink)" udp dport 29300 @th,80,16 2000-3999 counter name "first" drop
+                    iifname "\(secondLink)" udp dport 29310 @th,80,16 300-309 counter name "second" drop
+                    iifname "\(secondLink)" udp dport 29310 @th,80,16 500 counter name "second" drop
+                    iifname "\(secondLink)" udp dport 29310 @th,80,16 1000 counter name "second" drop
+                  }
+                }
+                """
+            try rules.write(toFile: folder.path("legs.nft"), atomically: true, encoding: .utf8)
+            try network.must(1, [nft, "-f", folder.path("legs.nft")], folder: folder)
+            let source = TestWAV(format: Self.stereo24, seconds: 5, seed: 220)
+            try source.write(to: folder.path("dup.wav"))
+            _ = BuiltProduct.audiostreamer
+            let sender = try network.start(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "--ip", "10.236.1.2", "--redundant-ip", "10.236.2.2", "--port", "29300",
+                    "--redundant-port", "29310", "--seq", "0", "--start-at", "+2.5", "--sdp-dir", folder.path("sdp"),
+                    folder.path("dup.wav"),
+                ], folder: folder, label: "sender")
+            let sdp = folder.path("sdp/dup.sdp")
+            #expect(waitForFile(sdp), "\(sender.standardError)")
+            let text = try String(contentsOfFile: sdp, encoding: .utf8)
+            for line in ["a=group:DUP 1 2", "m=audio 29300 RTP/AVP 96", "m=audio 29310 RTP/AVP 96", "a=mid:2"] {
+                #expect(text.contains(line + "\r\n"), "\(line) missing:\n\(text)")
+            }
+            let recorder = try network.start(
+                1,
+                [
+                    BuiltProduct.audiostreamer, "record", "-o", folder.path("take"), "--idle", "3", "--stats",
+                    folder.path("rec.json"), sdp,
+                ], folder: folder, label: "recorder")
+            #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
+            #expect(recorder.wait(seconds: 15) == 0, "\(recorder.standardError)")
+
+            let first = try Self.counted(network, nft, "first", folder: folder)
+            let second = try Self.counted(network, nft, "second", folder: folder)
+            #expect(first == 2011 && second == 12, "nftables dropped \(first) and \(second)")
+            let statistics = try RecorderStatistics(folder.path("rec.json"))
+            let track = try statistics.track("dup")
+            let legs = try #require(track["legs"] as? [[String: Any]])
+            print("ST 2022-7: nftables dropped \(first) and \(second); the recorder's legs: \(legs)")
+            #expect(legs.map { ($0["lost"] as? NSNumber)?.intValue } == [first, second], "\(legs)")
+            #expect(legs.map { ($0["received"] as? NSNumber)?.intValue } == [5000 - first, 5000 - second])
+            #expect(try statistics.int("dup", "lost") == 1)
+            #expect(try statistics.int("dup", "lost_frames") == 48)
+            // The merged recording: the source, packet 500's 48 frames silent.
+            var expected = source.samples
+            for index in (500 * 48 * 6)..<(501 * 48 * 6) { expected[index] = 0 }
+            let file = try RecordedFile(folder.path("take/dup.wav"))
+            expectSame(file.samples, expected, "the merged recording")
+            let said = recorder.standardError.split(separator: "\n")
+            #expect(said.filter { $0.contains("its first leg is silent") }.count == 1, "\(recorder.standardError)")
+            #expect(said.filter { $0.contains("its first leg is heard again") }.count == 1, "\(recorder.standardError)")
+        }
+    }
+}
