@@ -12,15 +12,19 @@ public final class ChildProcess {
     /// How it ended: its exit status, or 128 + the signal that ended it.
     public private(set) var status: Int32?
 
-    /// Starts `arguments` (the first one found on PATH).
-    public init(arguments: [String], quiet: Bool = false) throws {
+    /// Starts `arguments` (the first one found on PATH); its standard error to `errorPath` where given.
+    public init(arguments: [String], quiet: Bool = false, errorPath: String? = nil) throws {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        if quiet { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else if quiet {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
         var child = pid_t()
         let result = posix_spawnp(&child, arguments.first ?? "", &actions, nil, &argv, environ)
         guard result == 0 else { throw SystemError("posix_spawnp \(arguments.first ?? "")", errno: result) }

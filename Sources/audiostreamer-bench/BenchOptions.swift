@@ -8,7 +8,9 @@ struct BenchOptions: Sendable {
     var spinMicroseconds: Int?
     var realtime = false
     var bigWAVGigabytes = 2
-    var port = 47_000
+    /// Below Linux's ephemeral range (32768-60999): no socket the system numbers (the sender's own, anything else on
+    /// the machine) holds one of the benchmark's ports by chance.
+    var port = 20_000
     /// Track counts for the tracks-per-core run (empty: skip it).
     var trackCounts: [Int] = []
     /// Also run this many `ffmpeg -re` processes for comparison in the tracks run (0: none).
@@ -59,7 +61,9 @@ struct BenchOptions: Sendable {
             options, value, spelling in
             options.bigWAVGigabytes = try OptionValue.integer(value, spelling, 0...64)
         },
-        .value(["--port"], "n", help: "first loopback port the benchmark uses (default 47000)") {
+        .value(
+            ["--port"], "n", help: "first loopback port the benchmark uses (default 20000, below the ephemeral range)"
+        ) {
             options, value, spelling in
             options.port = try OptionValue.integer(value, spelling, 1024...64_000)
         },

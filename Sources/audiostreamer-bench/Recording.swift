@@ -36,7 +36,15 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
         clocks.sleep(untilMonotonic: clocks.monotonicNow() + 10_000_000)
     }
     let recorder = try ChildProcess(
-        arguments: [executable, "record", "-o", folder + "/take", "--stats", folder + "/rec.json", sdp], quiet: true)
+        arguments: [executable, "record", "-o", folder + "/take", "--stats", folder + "/rec.json", sdp],
+        errorPath: folder + "/record.err")
+    /// The recorder's last line: why it ended, where it failed.
+    func recorderSaid() -> String {
+        let text = (try? FileSystem.readFile(folder + "/record.err", limit: 1 << 20)).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        return text?.split(separator: "\n").last.map(String.init) ?? "nothing"
+    }
     // Samples on disk against the wall clock, for the first track and the last, until the sender is done.
     let header = WAVFileLayout(
         format: .init(encoding: .signed24, channelCount: 2, sampleRate: 48_000),
@@ -66,6 +74,9 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
         clocks.sleep(untilMonotonic: clocks.monotonicNow() + 20_000_000)
     }
     guard recorder.hasEnded() else { throw BenchError.sendFailed("the recorder did not end 20 s after the sender") }
+    guard recorder.status == 0 else {
+        throw BenchError.sendFailed("the recorder ended with status \(recorder.status ?? -1): \(recorderSaid())")
+    }
     let statistics = try? JSONValue(parsing: FileSystem.readFile(folder + "/rec.json", limit: 1 << 24))
     let drops = statistics?["kernel_drops"].flatMap { value -> Int? in
         if case .number(let text) = value { return Int(text) }
@@ -77,7 +88,9 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
     }
     let cpu = Double(recorder.cpuNanoseconds ?? 0) / 1e9 / Double(options.seconds + 2) * 100
     let sorted = delays.sorted()
-    guard !sorted.isEmpty else { throw BenchError.sendFailed("the recorder wrote none of \(watched)") }
+    guard !sorted.isEmpty else {
+        throw BenchError.sendFailed("the recorder wrote none of \(watched); it said: \(recorderSaid())")
+    }
     Console.output(
         """
         recorder, \(count) tracks of 48 kHz stereo 24-bit at 1 ms from one audiostreamer process, \(options.seconds) s:

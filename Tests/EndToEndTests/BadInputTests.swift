@@ -36,13 +36,13 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             message: "short.wav: truncated header: needs 20 bytes, file has 16"),
         BadInput(
             label: "a data chunk longer than the file",
-            arguments: ["--duration", "0.05", "--port", "49400", "long.wav"],
+            arguments: ["--duration", "0.05", "--port", "29400", "long.wav"],
             status: 0,
             message: "long.wav: data chunk claims 1000000 bytes, the file holds 19200; streaming what is there",
             absent: []),
         BadInput(
             label: "a file name with control characters",
-            arguments: ["--duration", "0.05", "--port", "49400", "evil\u{1B}[31mred.wav"],
+            arguments: ["--duration", "0.05", "--port", "29400", "evil\u{1B}[31mred.wav"],
             status: 0, message: "evil\\u{1b}[31mred", absent: []),
         BadInput(
             label: "an unknown flag", arguments: ["--bogus", "good.wav"], status: 64, message: "unknown option --bogus"),
@@ -148,7 +148,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             absent: ["take"]),
         BadInput(
             label: "record: a port in use", arguments: ["record", "-o", "take", "busy.sdp"], status: 69,
-            message: "port 49404: bind", absent: ["take"]),
+            message: "port 29404: bind", absent: ["take"]),
         BadInput(
             label: "record: a file that exists", arguments: ["record", "-o", "out", "ok.sdp"], status: 73,
             message: "out/ok.wav exists already; record into another folder or move it away", absent: []),
@@ -207,22 +207,22 @@ extension EndToEnd {
             // "\r\n" is one Character: dropping the first four drops "v=0\r\n".
             let head = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=ok\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             try text(
-                "v1.sdp", "v=1\r\n" + head.dropFirst(4) + "m=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
-            try text("opus.sdp", head + "m=audio 49402 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n")
-            try text("ok.sdp", head + "m=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+                "v1.sdp", "v=1\r\n" + head.dropFirst(4) + "m=audio 29402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+            try text("opus.sdp", head + "m=audio 29402 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n")
+            try text("ok.sdp", head + "m=audio 29402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
             try text(
                 "dupbad.sdp",
-                head + "a=group:DUP 1 3\r\nm=audio 49402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:1\r\n"
-                    + "m=audio 49406 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:2\r\n")
-            try text("busy.sdp", head + "m=audio 49404 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
+                head + "a=group:DUP 1 3\r\nm=audio 29402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:1\r\n"
+                    + "m=audio 29406 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:2\r\n")
+            try text("busy.sdp", head + "m=audio 29404 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
             try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
             try text("out/ok.wav", "an earlier take\n")
             try FileManager.default.createDirectory(atPath: folder.path("linked"), withIntermediateDirectories: true)
             try text("victim.txt", "precious\n")
             try FileManager.default.createSymbolicLink(
                 atPath: folder.path("linked/good.sdp"), withDestinationPath: folder.path("victim.txt"))
-            // Port 49404 is taken for the row that needs a port in use.
-            return try boundReceiver(.ipv4, port: 49_404)
+            // Port 29404 is taken for the row that needs a port in use.
+            return try boundReceiver(.ipv4, port: 29_404)
         }
 
         @Test(

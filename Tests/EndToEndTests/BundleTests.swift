@@ -25,14 +25,14 @@ extension EndToEnd {
             // A 10 ms run writes the SDP files the receivers start from.
             let dry = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--bundle", "8", "--port", "29100", "--duration", "0.01", "--sdp-dir", folder.path("sdp")] + files,
+                ["--bundle", "8", "--port", "31100", "--duration", "0.01", "--sdp-dir", folder.path("sdp")] + files,
                 in: folder.url, label: "dry")
             #expect(dry.status == 0, "\(dry.error)")
             for bundle in 0..<2 {
                 let text = try String(contentsOfFile: folder.path("sdp/bundle \(bundle + 1).sdp"), encoding: .utf8)
                 let labels = names[(8 * bundle)..<(8 * bundle + 8)].joined(separator: ", ")
                 for line in [
-                    "m=audio \(29_100 + 2 * bundle) RTP/AVP 96", "i=8 channels: \(labels)", "a=rtpmap:96 L24/48000/8",
+                    "m=audio \(31_100 + 2 * bundle) RTP/AVP 96", "i=8 channels: \(labels)", "a=rtpmap:96 L24/48000/8",
                     "a=fmtp:96 channel-order=SMPTE2110.(M,M,M,M,M,M,M,M)",
                 ] {
                     #expect(text.contains(line + "\r\n"), "bundle \(bundle + 1) lacks \(line):\n\(text)")
@@ -47,10 +47,10 @@ extension EndToEnd {
                         folder.path("bundle\(bundle).raw"),
                     ], in: folder.url, label: "ffmpeg\(bundle)")
             }
-            for port in [29_100, 29_102] { #expect(waitForUDPListener(port: port), "ffmpeg never listened on \(port)") }
+            for port in [31_100, 31_102] { #expect(waitForUDPListener(port: port), "ffmpeg never listened on \(port)") }
             let sender = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--bundle", "8", "--port", "29100", "--start-at", "+1", "--sdp-dir", folder.path("sdp2")] + files,
+                ["--bundle", "8", "--port", "31100", "--start-at", "+1", "--sdp-dir", folder.path("sdp2")] + files,
                 in: folder.url, label: "sender")
             #expect(sender.status == 0, "\(sender.error)")
             for decoder in decoders { #expect(decoder.wait(seconds: 10) != nil, "ffmpeg did not stop on the BYE") }
@@ -60,10 +60,10 @@ extension EndToEnd {
                     "-o", folder.path("take"), "--idle", "3", "--stats", folder.path("rec.json"),
                     folder.path("sdp/session.sdp"),
                 ],
-                folder: folder, port: 29_102)
+                folder: folder, port: 31_102)
             let again = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--bundle", "8", "--port", "29100", "--start-at", "+1", "--sdp-dir", folder.path("sdp3")] + files,
+                ["--bundle", "8", "--port", "31100", "--start-at", "+1", "--sdp-dir", folder.path("sdp3")] + files,
                 in: folder.url, label: "sender-again")
             #expect(again.status == 0, "\(again.error)")
             #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")
@@ -115,7 +115,7 @@ extension EndToEnd {
                 try network.exec(
                     0,
                     [
-                        BuiltProduct.audiostreamer, "--st2110-level", "C", "--ip", "10.235.1.2", "--port", "29200",
+                        BuiltProduct.audiostreamer, "--st2110-level", "C", "--ip", "10.235.1.2", "--port", "31200",
                         "--ptp4l-socket", folder.path("no-ptp4l"),
                     ] + extra + files, folder: folder, label: label)
             }
@@ -134,7 +134,7 @@ extension EndToEnd {
                     ffmpeg, "-nostdin", "-loglevel", "warning", "-protocol_whitelist", "file,udp,rtp", "-i", sdp,
                     "-c:a", "pcm_s24be", "-f", "s24be", "-y", folder.path("level-c.raw"),
                 ], folder: folder, label: "ffmpeg")
-            #expect(network.waitForUDPListener(in: 1, port: 29_200, folder: folder), "\(decoder.standardError)")
+            #expect(network.waitForUDPListener(in: 1, port: 31_200, folder: folder), "\(decoder.standardError)")
             let first = try send(["--start-at", "+1", "--sdp-dir", folder.path("sdp2")], label: "send")
             #expect(first.status == 0, "\(first.error)")
             #expect(decoder.wait(seconds: 10) != nil, "ffmpeg did not stop on the BYE")
@@ -148,7 +148,7 @@ extension EndToEnd {
             let recorder = try network.start(
                 1, [BuiltProduct.audiostreamer, "record", "-o", folder.path("take"), "--idle", "3", sdp],
                 folder: folder, label: "recorder")
-            #expect(network.waitForUDPListener(in: 1, port: 29_200, folder: folder), "\(recorder.standardError)")
+            #expect(network.waitForUDPListener(in: 1, port: 31_200, folder: folder), "\(recorder.standardError)")
             let second = try send(["--start-at", "+1", "--sdp-dir", folder.path("sdp3")], label: "send-again")
             #expect(second.status == 0, "\(second.error)")
             #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")

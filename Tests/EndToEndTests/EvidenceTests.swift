@@ -44,7 +44,7 @@ extension EndToEnd {
                 TestWAV(format: Self.stereo24, seconds: 2, seed: 181),
             ]
             for (index, source) in sources.enumerated() { try source.write(to: folder.path("pc\(index + 1).wav")) }
-            let pcs = [(1, "10.232.1.2", 49_600), (2, "10.232.2.2", 49_610)]
+            let pcs = [(1, "10.232.1.2", 29_600), (2, "10.232.2.2", 29_610)]
             _ = BuiltProduct.audiostreamer
             // The earlier run: 50 ms each, to the same ports, with origins of their own.
             for (host, address, port) in pcs {
@@ -166,7 +166,7 @@ extension EndToEnd {
             let sender = try network.start(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.233.1.1", "--port", "49620", "--ptp4l-socket", txSocket,
+                    BuiltProduct.audiostreamer, "--ip", "10.233.1.1", "--port", "29620", "--ptp4l-socket", txSocket,
                     "--timestamps", "ptp", "--start-at", Self.iso(start), "--sdp-dir", folder.path("sdp"),
                     folder.path("told.wav"), folder.path("honest.wav"),
                 ], folder: folder, label: "sender")

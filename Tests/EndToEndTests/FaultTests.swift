@@ -53,14 +53,14 @@ extension EndToEnd {
             let listener = try network.start(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "record", "--port", "49300", "--format", "L16", "-o",
+                    BuiltProduct.audiostreamer, "record", "--port", "29300", "--format", "L16", "-o",
                     folder.path("take"), "--idle", "8",
                 ], folder: folder, label: "listener")
-            #expect(network.waitForUDPListener(in: 1, port: 49_300, folder: folder), "\(listener.standardError)")
+            #expect(network.waitForUDPListener(in: 1, port: 29_300, folder: folder), "\(listener.standardError)")
             let sender = try network.start(
                 0,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.\(subnet).1.2", "--port", "49300", "--seq", "0",
+                    BuiltProduct.audiostreamer, "--ip", "10.\(subnet).1.2", "--port", "29300", "--seq", "0",
                     "--timestamp", "0", "--stats", folder.path("stats.json"), "--sdp-dir", folder.path("sdp"),
                     folder.path("steady.wav"),
                 ], folder: folder, label: "sender")
@@ -72,7 +72,7 @@ extension EndToEnd {
             listener.interrupt()
             capture.stop()
 
-            let packets = try Self.received(capture, port: 49_300)
+            let packets = try Self.received(capture, port: 29_300)
             let error = sender.standardError
             let total = seconds * 1000
             print("\(name): \(packets.count) of \(total) packets arrived")
@@ -199,7 +199,7 @@ extension EndToEnd {
             let sender = try network.start(
                 0,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.218.1.2", "--port", "49310", "--seq", "0", "--timestamp",
+                    BuiltProduct.audiostreamer, "--ip", "10.218.1.2", "--port", "29310", "--seq", "0", "--timestamp",
                     "0", "--stats", folder.path("stats.json"), "--sdp-dir", folder.path("sdp"),
                     folder.path("early.wav"),
                 ], folder: folder, label: "sender")
@@ -207,13 +207,13 @@ extension EndToEnd {
             let recorder = try network.start(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "record", "--port", "49310", "--format", "L16", "-o",
+                    BuiltProduct.audiostreamer, "record", "--port", "29310", "--format", "L16", "-o",
                     folder.path("take"), "--idle", "2", "--stats", folder.path("record.json"),
                 ], folder: folder, label: "recorder")
             #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)")
             #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")
             capture.stop()
-            let packets = try Self.received(capture, port: 49_310)
+            let packets = try Self.received(capture, port: 29_310)
             #expect(packets.count == 7000, "\(packets.count) of 7000 packets on the wire")
             let error = sender.standardError
             #expect(error.components(separatedBy: "nobody listens").count - 1 == 1, "\(error)")

@@ -24,8 +24,8 @@ extension EndToEnd {
             let gstLaunch = try ExternalTool.gstLaunch.require()
             let folder = try ScratchFolder("rtpbin-rr")
             try TestWAV(format: Self.format, seconds: 7).write(to: folder.path("t.wav"))
-            let port = 46_200
-            let sourcePort = 46_210
+            let port = 26_200
+            let sourcePort = 26_210
             let receiver = try Subprocess(
                 gstLaunch,
                 [
@@ -99,9 +99,9 @@ extension EndToEnd {
                 gstLaunch,
                 [
                     "-e", "rtpbin", "name=rb", "ntp-sync=true", "latency=300",
-                    "udpsrc", "port=46300", "caps=\(caps)", "!", "rb.recv_rtp_sink_0", "udpsrc", "port=46301", "!",
+                    "udpsrc", "port=26300", "caps=\(caps)", "!", "rb.recv_rtp_sink_0", "udpsrc", "port=26301", "!",
                     "rb.recv_rtcp_sink_0",
-                    "udpsrc", "port=46302", "caps=\(caps)", "!", "rb.recv_rtp_sink_1", "udpsrc", "port=46303", "!",
+                    "udpsrc", "port=26302", "caps=\(caps)", "!", "rb.recv_rtp_sink_1", "udpsrc", "port=26303", "!",
                     "rb.recv_rtcp_sink_1",
                     "rb.", "!", "rtpL16depay", "!", "queue", "!", "ai.sink_0",
                     "rb.", "!", "rtpL16depay", "!", "queue", "!", "ai.sink_1",
@@ -109,11 +109,11 @@ extension EndToEnd {
                     "location=\(recording)",
                 ],
                 in: folder.url, label: "rtpbin")
-            #expect(waitForUDPListener(port: 46_303))
+            #expect(waitForUDPListener(port: 26_303))
             let first = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "46300", "--stats", folder.path("a.json"), "--sdp-dir", folder.path("sdp"),
+                    "--port", "26300", "--stats", folder.path("a.json"), "--sdp-dir", folder.path("sdp"),
                     folder.path("a.wav"),
                 ],
                 in: folder.url, label: "a")
@@ -121,7 +121,7 @@ extension EndToEnd {
             let second = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "46302", "--stats", folder.path("b.json"), "--sdp-dir", folder.path("sdp"),
+                    "--port", "26302", "--stats", folder.path("b.json"), "--sdp-dir", folder.path("sdp"),
                     folder.path("b.wav"),
                 ],
                 in: folder.url, label: "b")

@@ -8,7 +8,7 @@ extension EndToEnd {
     struct GroupFlowsTests {
         static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
 
-        /// Two devices (test hosts) each send one flow to port 49500, in 239.69.1.1 and 239.69.2.1; one recorder
+        /// Two devices (test hosts) each send one flow to port 29500, in 239.69.1.1 and 239.69.2.1; one recorder
         /// on a third host records both from their SDP files, each bit-exact.
         @Test(
             "two flows to one port in two groups, from two hosts, recorded together: both bit-exact",
@@ -34,7 +34,7 @@ extension EndToEnd {
                 try network.start(
                     host,
                     [
-                        BuiltProduct.audiostreamer, "--ip", group, "--interface", link, "--port", "49500",
+                        BuiltProduct.audiostreamer, "--ip", group, "--interface", link, "--port", "29500",
                         "--start-at", start, "--sdp-dir", folder.path("sdp\(host)"),
                         folder.path("\(sources[host - 1].0).wav"),
                     ], folder: folder, label: "d\(host)")

@@ -63,7 +63,7 @@ extension EndToEnd {
             try TestWAV(format: Self.stereo16, seconds: 6).write(to: path)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "49200", "--sdp-dir", folder.path("sdp")] + (looping ? ["--loop"] : []) + [path],
+                ["--port", "29200", "--sdp-dir", folder.path("sdp")] + (looping ? ["--loop"] : []) + [path],
                 in: folder.url, label: "sender")
             Thread.sleep(forTimeInterval: 1.5)
             try #require(truncate(path, 44) == 0, "truncate: \(errno)")
@@ -89,14 +89,14 @@ extension EndToEnd {
             try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
             try FileManager.default.createSymbolicLink(atPath: folder.path("sdp/a.sdp"), withDestinationPath: victim)
             let linked = try Self.send(
-                ["--port", "49202", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], folder: folder)
+                ["--port", "29202", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], folder: folder)
             #expect(linked.status == 73, "\(linked.error)")
             #expect(linked.error.contains("not a regular file"), "\(linked.error)")
             #expect(
                 try String(contentsOfFile: victim, encoding: .utf8) == "precious\n", "the link's target was written")
 
             let device = try Self.send(
-                ["--port", "49202", "--stats", "/dev/full", "--sdp-dir", folder.path("sdp2"), folder.path("a.wav")],
+                ["--port", "29202", "--stats", "/dev/full", "--sdp-dir", folder.path("sdp2"), folder.path("a.wav")],
                 folder: folder)
             #expect(device.status == 73, "\(device.error)")
             #expect(device.error.contains("--stats /dev/full"), "\(device.error)")
@@ -108,7 +108,7 @@ extension EndToEnd {
             let long = String(repeating: "n", count: 240)
             try TestWAV(format: Self.stereo16, seconds: 0.1).write(to: folder.path("\(long).wav"))
             let named = try Self.send(
-                ["--port", "49202", "--sdp-dir", folder.path("sdp3"), folder.path("\(long).wav")], folder: folder)
+                ["--port", "29202", "--sdp-dir", folder.path("sdp3"), folder.path("\(long).wav")], folder: folder)
             #expect(named.status == 0, "\(named.error)")
             #expect(FileManager.default.fileExists(atPath: folder.path("sdp3/\(long).sdp")))
             let left = try FileManager.default.contentsOfDirectory(atPath: folder.path("sdp3"))
@@ -125,7 +125,7 @@ extension EndToEnd {
             }
             try FileManager.default.createDirectory(atPath: folder.path("sdp/b.sdp"), withIntermediateDirectories: true)
             let result = try Self.send(
-                ["--port", "49204", "--sdp-dir", folder.path("sdp"), folder.path("a.wav"), folder.path("b.wav")],
+                ["--port", "29204", "--sdp-dir", folder.path("sdp"), folder.path("a.wav"), folder.path("b.wav")],
                 folder: folder)
             #expect(result.status == 73, "\(result.error)")
             #expect(result.error.contains("b.sdp"), "\(result.error)")
@@ -140,7 +140,7 @@ extension EndToEnd {
             let began = Date()
             let result = try Self.send(
                 [
-                    "--port", "49206", "--stats", folder.path("missing/stats.json"), "--sdp-dir", folder.path("sdp"),
+                    "--port", "29206", "--stats", folder.path("missing/stats.json"), "--sdp-dir", folder.path("sdp"),
                     folder.path("a.wav"),
                 ], folder: folder)
             #expect(result.status == 73, "\(result.error)")
@@ -159,7 +159,7 @@ extension EndToEnd {
             let name = "evil\u{1B}[31mred\nforged line"
             try TestWAV(format: Self.stereo16, seconds: 0.05).write(to: folder.path("\(name).wav"))
             let result = try Self.send(
-                ["--port", "49208", "--sdp-dir", folder.path("sdp"), folder.path("\(name).wav")], folder: folder)
+                ["--port", "29208", "--sdp-dir", folder.path("sdp"), folder.path("\(name).wav")], folder: folder)
             #expect(result.status == 0, "\(result.error)")
             #expect(!result.error.contains("\u{1B}[31m"), "an escape sequence reached the terminal")
             #expect(!result.error.contains("\nforged line"), "a forged line reached the log")
@@ -173,21 +173,21 @@ extension EndToEnd {
         func hostileReceivers() throws {
             let folder = try ScratchFolder("hostile")
             try TestWAV(format: Self.stereo16, seconds: 4).write(to: folder.path("a.wav"))
-            let log = try PacketLog(port: 49_210)
+            let log = try PacketLog(port: 29_210)
             let statsPath = folder.path("stats.json")
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "49210", "--source-port", "49220", "--ssrc", "0x5EED", "--rtcp-interval", "0.2",
+                    "--port", "29210", "--source-port", "29220", "--ssrc", "0x5EED", "--rtcp-interval", "0.2",
                     "--stats", statsPath, "--verbose", "--sdp-dir", folder.path("sdp"), folder.path("a.wav"),
                 ], in: folder.url, label: "sender")
             // RTCP listens where RTP leaves from, towards loopback 127.0.0.1, not on every interface.
-            #expect(waitForUDPListener(port: 49_221))
+            #expect(waitForUDPListener(port: 29_221))
             let udp = (try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8)) ?? ""
-            let rtcpLine = udp.split(separator: "\n").first { $0.contains(":\(String(format: "%04X", 49_221)) ") }
-            #expect(rtcpLine?.contains("0100007F:\(String(format: "%04X", 49_221))") == true, "\(rtcpLine ?? "none")")
+            let rtcpLine = udp.split(separator: "\n").first { $0.contains(":\(String(format: "%04X", 29_221)) ") }
+            #expect(rtcpLine?.contains("0100007F:\(String(format: "%04X", 29_221))") == true, "\(rtcpLine ?? "none")")
 
-            let target = Endpoint.loopback(.ipv4, port: 49_221)
+            let target = Endpoint.loopback(.ipv4, port: 29_221)
             let peer = try UDPSocket(family: .ipv4)
             func report(from reporter: UInt32, name: String?) -> [UInt8] {
                 let block = RTCPReportBlock(
@@ -263,7 +263,7 @@ extension EndToEnd {
             try TestWAV(format: Self.stereo16, seconds: 0.1).write(to: folder.path("a.wav"))
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "49230", "--start-at", "+60", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
+                ["--port", "29230", "--start-at", "+60", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")],
                 in: folder.url, label: "sender")
             let deadline = Date().addingTimeInterval(5)
             while !sender.standardError.contains("waiting") && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -278,10 +278,10 @@ extension EndToEnd {
         func hangUpEndsCleanly() throws {
             let folder = try ScratchFolder("sighup")
             try TestWAV(format: Self.stereo16, seconds: 5).write(to: folder.path("a.wav"))
-            let rtcp = try boundReceiver(.ipv4, port: 49_241)
+            let rtcp = try boundReceiver(.ipv4, port: 29_241)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "49240", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], in: folder.url,
+                ["--port", "29240", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], in: folder.url,
                 label: "sender")
             Thread.sleep(forTimeInterval: 1)
             sender.send(SIGHUP)
@@ -305,7 +305,7 @@ extension EndToEnd {
             try TestWAV(format: Self.stereo16, seconds: 5).write(to: folder.path("a.wav"))
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "49242", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], in: folder.url,
+                ["--port", "29242", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")], in: folder.url,
                 label: "sender")
             Thread.sleep(forTimeInterval: 1)
             sender.send(SIGQUIT)
@@ -319,10 +319,10 @@ extension EndToEnd {
         func brokenStandardError() throws {
             let folder = try ScratchFolder("sigpipe")
             try TestWAV(format: Self.stereo16, seconds: 2).write(to: folder.path("a.wav"))
-            let log = try PacketLog(port: 49_244)
+            let log = try PacketLog(port: 29_244)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: BuiltProduct.audiostreamer)
-            process.arguments = ["--port", "49244", "--verbose", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")]
+            process.arguments = ["--port", "29244", "--verbose", "--sdp-dir", folder.path("sdp"), folder.path("a.wav")]
             process.currentDirectoryURL = folder.url
             let pipe = Pipe()
             process.standardError = pipe
@@ -346,11 +346,11 @@ extension EndToEnd {
         func stallIsToldAndCapped() throws {
             let folder = try ScratchFolder("stall")
             try TestWAV(format: Self.stereo16, seconds: 4).write(to: folder.path("a.wav"))
-            let log = try PacketLog(port: 49_246)
+            let log = try PacketLog(port: 29_246)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "49246", "--seq", "0", "--timestamp", "0", "--sdp-dir", folder.path("sdp"),
+                    "--port", "29246", "--seq", "0", "--timestamp", "0", "--sdp-dir", folder.path("sdp"),
                     folder.path("a.wav"),
                 ], in: folder.url, label: "sender")
             Thread.sleep(forTimeInterval: 1)

@@ -59,9 +59,9 @@ extension EndToEnd {
                 try file.write(to: input + "/track\(String(format: "%02d", index)).wav")
             }
             try "not audio".write(toFile: input + "/notes.txt", atomically: true, encoding: .utf8)
-            let ports = (0..<16).map { 46_400 + 2 * $0 }
+            let ports = (0..<16).map { 26_400 + 2 * $0 }
             let sender = try Subprocess(
-                BuiltProduct.audiostreamer, ["--port", "46400", "--sdp-dir", folder.path("sdp"), input], in: folder.url,
+                BuiltProduct.audiostreamer, ["--port", "26400", "--sdp-dir", folder.path("sdp"), input], in: folder.url,
                 label: "sender")
             let streams = try Self.receive(ports: ports)
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
@@ -108,9 +108,9 @@ extension EndToEnd {
                 .replacingOccurrences(of: "Z", with: ".\(fraction)Z")
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46440", "--start-at", iso, "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
+                ["--port", "26440", "--start-at", iso, "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
                 in: folder.url, label: "sender")
-            let stream = try Self.receive(ports: [46_440])[0]
+            let stream = try Self.receive(ports: [26_440])[0]
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
             let first = try #require(stream.first)
             let expected = UInt32(
@@ -141,7 +141,7 @@ extension EndToEnd {
             let accepted = try Subprocess.run(
                 BuiltProduct.audiostreamer,
                 [
-                    "--require-sync", "--ntp-server", "ntp.example", "--port", "46450", "--sdp-dir", folder.path("sdp"),
+                    "--require-sync", "--ntp-server", "ntp.example", "--port", "26450", "--sdp-dir", folder.path("sdp"),
                     folder.path("t.wav"),
                 ], in: folder.url, label: "accepted")
             #expect(accepted.status == 0, "\(accepted.error)")
@@ -164,7 +164,7 @@ extension EndToEnd {
             defer { unsetenv("AUDIOSTREAMER_CLOCK_STATUS") }
             let streamer = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["demo", "--duration", "6", "--port", "46460", "--sdp-dir", folder.path("sdp")], in: folder.url,
+                ["demo", "--duration", "6", "--port", "26460", "--sdp-dir", folder.path("sdp")], in: folder.url,
                 label: "stream")
             /// Waits up to 5 s for `text` in the streamer's standard error.
             func waitFor(_ text: String) -> Bool {
@@ -217,7 +217,7 @@ extension EndToEnd {
             // One session file for the take: both processes read it, each sends its node's tracks, and each writes a
             // session.sdp with all four. A 10 ms run of pc1 writes it before ffmpeg starts.
             let take = """
-                {"name": "take", "destination": "127.0.0.1", "port": 46500, "tracks": [
+                {"name": "take", "destination": "127.0.0.1", "port": 26500, "tracks": [
                   {"file": "a1.wav", "node": "pc1", "encoding": "L16", "sample_rate": 48000, "channels": 1},
                   {"file": "a2.wav", "node": "pc1", "encoding": "L16", "sample_rate": 48000, "channels": 1},
                   {"file": "b1.wav", "node": "pc2", "encoding": "L16", "sample_rate": 48000, "channels": 1},
@@ -244,7 +244,7 @@ extension EndToEnd {
                     "pcm_s16le",
                     "-y", recording,
                 ], in: folder.url, label: "ffmpeg")
-            #expect(waitForUDPListener(port: 46_506))
+            #expect(waitForUDPListener(port: 26_506))
             // One start for both processes, whole seconds (ISO 8601 without a fraction), 1 to 2 s from now.
             let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
             let senders = try ["pc1", "pc2"].map { node in

@@ -58,7 +58,7 @@ extension EndToEnd {
         func everyPacketLeaves() throws {
             let tshark = try ExternalTool.tshark.require()
             let folder = try ScratchFolder("every-packet")
-            let port = 49_000
+            let port = 29_000
             try TestWAV(format: Self.stereo24, seconds: 1).write(to: folder.path("lonely.wav"))
             let capture = folder.path("lo.pcap")
             let capturer = try Subprocess(
@@ -112,7 +112,7 @@ extension EndToEnd {
             try source.write(to: folder.path("take.wav"))
             let capture = try Capture(
                 network, host: 1, interface: rxLink, filter: "udp or ip6", folder: folder, label: "rx")
-            for (family, destination, port) in [("IPv4", "10.210.1.2", 49_010), ("IPv6", "fd00:210::2", 49_020)] {
+            for (family, destination, port) in [("IPv4", "10.210.1.2", 29_010), ("IPv6", "fd00:210::2", 29_020)] {
                 let sdpFolder = folder.path("sdp-\(port)")
                 let sender = try network.start(
                     0,
@@ -131,12 +131,12 @@ extension EndToEnd {
             }
             capture.stop()
             // Every datagram to the receiver's ports, RTP and RTCP, in one list: IPv4's DSCP and DF, IPv6's class.
-            let decode = ["udp.port==49010,rtp", "udp.port==49020,rtp"]
+            let decode = ["udp.port==29010,rtp", "udp.port==29020,rtp"]
             let sent = try capture.fields(
-                "!icmp && !icmpv6 && (udp.dstport >= 49010 && udp.dstport <= 49021)",
+                "!icmp && !icmpv6 && (udp.dstport >= 29010 && udp.dstport <= 29021)",
                 ["udp.dstport", "ip.dsfield.dscp", "ipv6.tclass.dscp", "ip.flags.df", "rtp.seq", "udp.length"],
                 decode: decode)
-            for port in [49_010, 49_020] {
+            for port in [29_010, 29_020] {
                 let rtp = sent.filter { $0[0] == "\(port)" }
                 let rtcp = sent.filter { $0[0] == "\(port + 1)" }
                 #expect(rtp.count == 2000, "port \(port): \(rtp.count) RTP packets on the wire, expected 2000")
@@ -148,7 +148,7 @@ extension EndToEnd {
                 let lengths = Set(rtp.map { $0[5] })
                 #expect(lengths == ["308"], "port \(port): UDP lengths \(lengths)")
             }
-            let ipv4 = sent.filter { $0[0] == "49010" || $0[0] == "49011" }
+            let ipv4 = sent.filter { $0[0] == "29010" || $0[0] == "29011" }
             #expect(ipv4.allSatisfy { $0[3] == "1" || $0[3] == "True" }, "an IPv4 datagram without Don't Fragment")
             let fragments = try capture.count("ip.flags.mf == 1 || ip.frag_offset > 0 || ipv6.fragment")
             #expect(fragments == 0, "\(fragments) IP fragments at the default settings")
@@ -175,7 +175,7 @@ extension EndToEnd {
             try network.must(1, ["/usr/sbin/sysctl", "-q", "-w", "net.ipv4.ip_forward=1"], folder: folder)
             let source = TestWAV(format: Self.stereo24, seconds: 1, seed: 110)
             try source.write(to: folder.path("wide.wav"))
-            let port = 49_030
+            let port = 29_030
             let capture = try Capture(network, host: 2, interface: rxLink, filter: "udp", folder: folder, label: "rx")
             func send(_ extra: [String], label: String) throws -> (status: Int32, output: String, error: String) {
                 try network.exec(
@@ -252,7 +252,7 @@ extension EndToEnd {
             let other = TestWAV(format: Self.stereo24, seconds: 2, seed: 121)
             try wanted.write(to: folder.path("stage.wav"))
             try other.write(to: folder.path("intruder.wav"))
-            let port = 49_050
+            let port = 29_050
             let capture = try Capture(network, host: 1, interface: rxLink, filter: "udp", folder: folder, label: "rx")
             let sender = try network.start(
                 0,
@@ -295,7 +295,7 @@ extension EndToEnd {
                 "another source reached the recorder:\n\(recorder.standardError)")
 
             // IPv6: a site-local group (ff05::), its hop limit given, recorded bit-exact.
-            let port6 = 49_060
+            let port6 = 29_060
             let sender6 = try network.start(
                 0,
                 [
@@ -367,7 +367,7 @@ extension EndToEnd {
             let sender = try network.exec(
                 0,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "239.77.0.2", "--interface", txLink, "--port", "49070",
+                    BuiltProduct.audiostreamer, "--ip", "239.77.0.2", "--interface", txLink, "--port", "29070",
                     "--sap", "--start-at", "+3", "--sdp-dir", folder.path("sdp"), folder.path("announced.wav"),
                 ], folder: folder, label: "sender")
             #expect(sender.status == 0, "\(sender.error)")
@@ -399,7 +399,7 @@ extension EndToEnd {
                 0,
                 [
                     BuiltProduct.audiostreamer, "--aes67", "--ip", "239.77.0.4", "--interface", txLink, "--port",
-                    "49074", "--ptp4l-socket", folder.path("no-ptp4l"), "--sdp-dir", folder.path("sdp67"),
+                    "29074", "--ptp4l-socket", folder.path("no-ptp4l"), "--sdp-dir", folder.path("sdp67"),
                     folder.path("plain.wav"),
                 ], folder: folder, label: "aes67")
             #expect(preset.status == 0, "\(preset.error)")
@@ -474,14 +474,14 @@ extension EndToEnd {
             let ptpSender = try network.start(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.214.1.1", "--port", "49080", "--ptp4l-socket",
+                    BuiltProduct.audiostreamer, "--ip", "10.214.1.1", "--port", "29080", "--ptp4l-socket",
                     followerSocket, "--timestamps", "ptp", "--start-at", startText, "--sdp-dir", folder.path("sdp"),
                     folder.path("ptp.wav"),
                 ], folder: folder, label: "sender-ptp")
             let wallSender = try network.start(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.214.1.1", "--port", "49082", "--start-at", startText,
+                    BuiltProduct.audiostreamer, "--ip", "10.214.1.1", "--port", "29082", "--start-at", startText,
                     "--sdp-dir", folder.path("sdp"), folder.path("wall.wav"),
                 ], folder: folder, label: "sender-wall")
             let sdp = folder.path("sdp/ptp.sdp")
@@ -506,7 +506,7 @@ extension EndToEnd {
             let seconds = Int64(start.timeIntervalSince1970)
             let expected = UInt32(truncatingIfNeeded: (seconds + 37) * 48_000)
             let first = try capture.fields(
-                "rtp && udp.dstport == 49080", ["rtp.timestamp"], decode: ["udp.port==49080,rtp"]
+                "rtp && udp.dstport == 29080", ["rtp.timestamp"], decode: ["udp.port==29080,rtp"]
             ).first?.first
             #expect(first == "\(expected)", "first PTP timestamp \(first ?? "none"), expected \(expected)")
             // Both tracks start at the take's first frame, whole: the PTP one was placed by TAI, the other by UTC.
@@ -581,7 +581,7 @@ extension EndToEnd {
                 table ip lossy {
                   chain input {
                     type filter hook input priority 0; policy accept;
-                    udp dport 49090 @th,80,16 1-1999 numgen random mod 100 < 3 counter drop
+                    udp dport 29090 @th,80,16 1-1999 numgen random mod 100 < 3 counter drop
                   }
                 }
                 """
@@ -591,15 +591,15 @@ extension EndToEnd {
             let recorder = try network.start(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "record", "--port", "49090", "--format", "L24", "--rate", "48000",
+                    BuiltProduct.audiostreamer, "record", "--port", "29090", "--format", "L24", "--rate", "48000",
                     "--channels", "2", "--rtcp-interval", "0.5", "-o", folder.path("take"), "--idle", "2",
                     "--stats", folder.path("record.json"),
                 ], folder: folder, label: "recorder")
-            #expect(network.waitForUDPListener(in: 1, port: 49_090, folder: folder), "\(recorder.standardError)")
+            #expect(network.waitForUDPListener(in: 1, port: 29_090, folder: folder), "\(recorder.standardError)")
             let sender = try network.exec(
                 0,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.215.1.2", "--port", "49090", "--seq", "0", "--stats",
+                    BuiltProduct.audiostreamer, "--ip", "10.215.1.2", "--port", "29090", "--seq", "0", "--stats",
                     folder.path("send.json"), "--sdp-dir", folder.path("sdp"), folder.path("lossy.wav"),
                 ], folder: folder, label: "sender")
             #expect(sender.status == 0, "\(sender.error)")
@@ -620,7 +620,7 @@ extension EndToEnd {
             #expect((stream["failed_sends"] as? NSNumber)?.intValue == 0)
             #expect(((stream["rtcp_sent"] as? NSNumber)?.intValue ?? 0) >= 2, "sender reports: \(stream)")
             let recorded = try RecorderStatistics(folder.path("record.json"))
-            #expect(try recorded.int("port 49090", "lost") == dropped)
+            #expect(try recorded.int("port 29090", "lost") == dropped)
         }
     }
 }

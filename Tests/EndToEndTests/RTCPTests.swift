@@ -61,10 +61,10 @@ extension EndToEnd {
             let folder = try ScratchFolder("sr")
             let wav = TestWAV(format: Self.format, seconds: 4)
             try wav.write(to: folder.path("t.wav"))
-            let receiver = try Receiver(port: 46_100)
+            let receiver = try Receiver(port: 26_100)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46100", "--rtcp-interval", "0.5", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
+                ["--port", "26100", "--rtcp-interval", "0.5", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
                 in: folder.url, label: "sender")
             try receiver.collect()
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
@@ -112,12 +112,12 @@ extension EndToEnd {
             let folder = try ScratchFolder("rr")
             let wav = TestWAV(format: Self.format, seconds: 2.5)
             try wav.write(to: folder.path("t.wav"))
-            let receiver = try Receiver(port: 46_110)
+            let receiver = try Receiver(port: 26_110)
             let statsPath = folder.path("stats.json")
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "46110", "--rtcp-interval", "0.3", "--stats", statsPath, "--cname", "sender@test",
+                    "--port", "26110", "--rtcp-interval", "0.3", "--stats", statsPath, "--cname", "sender@test",
                     "--sdp-dir", folder.path("sdp"), folder.path("t.wav"),
                 ], in: folder.url, label: "sender")
             // Wait for the first SR: its source is the sender's RTCP socket, where replies go.
@@ -183,10 +183,10 @@ extension EndToEnd {
         func interruptSendsGoodbye() throws {
             let folder = try ScratchFolder("sigint")
             try TestWAV(format: Self.format, seconds: 1).write(to: folder.path("t.wav"))
-            let receiver = try Receiver(port: 46_120)
+            let receiver = try Receiver(port: 26_120)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46120", "--loop", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")], in: folder.url,
+                ["--port", "26120", "--loop", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")], in: folder.url,
                 label: "sender")
             try receiver.collect(quietMilliseconds: 10_000, until: Date().addingTimeInterval(1.5))
             let signalled = WallClock().now()
@@ -209,23 +209,23 @@ extension EndToEnd {
             let tshark = try ExternalTool.tshark.require()
             let folder = try ScratchFolder("tshark-rtcp")
             try TestWAV(format: Self.format, seconds: 2).write(to: folder.path("t.wav"))
-            let receiver = try Receiver(port: 46_130)
+            let receiver = try Receiver(port: 26_130)
             let capture = folder.path("rtcp.pcap")
             let capturer = try Subprocess(
-                tshark, ["-i", "lo", "-f", "udp dst port 46131", "-w", capture], in: folder.url, label: "capture")
+                tshark, ["-i", "lo", "-f", "udp dst port 26131", "-w", capture], in: folder.url, label: "capture")
             let started = Date()
             while !capturer.standardError.contains("Capturing on") && Date().timeIntervalSince(started) < 20 {
                 Thread.sleep(forTimeInterval: 0.05)
             }
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--port", "46130", "--rtcp-interval", "0.3", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
+                ["--port", "26130", "--rtcp-interval", "0.3", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
                 in: folder.url, label: "sender")
             try receiver.collect()
             #expect(sender.wait(seconds: 10) == 0)
             Thread.sleep(forTimeInterval: 0.3)
             capturer.interrupt()
-            let decode = ["-r", capture, "-d", "udp.port==46131,rtcp"]
+            let decode = ["-r", capture, "-d", "udp.port==26131,rtcp"]
             let fields = try Subprocess.run(
                 tshark, decode + ["-T", "fields", "-e", "rtcp.pt", "-e", "rtcp.sdes.type", "-e", "rtcp.sdes.text"],
                 in: folder.url, label: "fields")

@@ -13,13 +13,13 @@ extension EndToEnd {
             let began = Date()
             let result = try Subprocess.run(
                 program,
-                ["record", "--port", "47300", "--idle", "2", "-o", folder.path("new/take")], in: folder.url,
+                ["record", "--port", "27300", "--idle", "2", "-o", folder.path("new/take")], in: folder.url,
                 label: "recorder", timeout: 20)
             let seconds = Date().timeIntervalSince(began)
             #expect(result.status == 69, "exit \(result.status): \(result.error)")
             #expect(seconds >= 2 && seconds < 10, "ended after \(seconds) s")
             let lines = result.error.split(separator: "\n").filter { $0.hasPrefix("audiostreamer: ") }
-            #expect(lines == ["audiostreamer: nothing was received on port 47300; no file is left"], "\(result.error)")
+            #expect(lines == ["audiostreamer: nothing was received on port 27300; no file is left"], "\(result.error)")
             #expect(!FileManager.default.fileExists(atPath: folder.path("new")), "the folders it made are left")
         }
 
@@ -47,7 +47,7 @@ extension EndToEnd {
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "47310", "--start-at", "+2", "--sdp-dir", folder.path("sdp"), folder.path("t.wav"),
+                    "--port", "27310", "--start-at", "+2", "--sdp-dir", folder.path("sdp"), folder.path("t.wav"),
                 ], in: folder.url, label: "sender")
             #expect(waitForFile(folder.path("sdp/t.sdp")))
             var sdp = try String(contentsOfFile: folder.path("sdp/t.sdp"), encoding: .utf8)
@@ -56,7 +56,7 @@ extension EndToEnd {
             if typeClaimed { sdp = sdp.replacingOccurrences(of: "rtpmap:96", with: "rtpmap:97") }
             try sdp.write(toFile: folder.path("claimed.sdp"), atomically: true, encoding: .utf8)
             let recorder = try RecorderTests.recorder(
-                ["-o", folder.path("out"), "--idle", "4", folder.path("claimed.sdp")], folder: folder, port: 47_310)
+                ["-o", folder.path("out"), "--idle", "4", folder.path("claimed.sdp")], folder: folder, port: 27_310)
             #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)")
             #expect(recorder.wait(seconds: 15) == (typeClaimed ? 65 : 0), "\(recorder.standardError)")
             let lines = recorder.standardError.split(separator: "\n").filter { $0.contains(message) }

@@ -40,7 +40,7 @@ extension EndToEnd {
             let first = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000 + 3000).rounded(.down) / 1000)
             let starts = [first, first.addingTimeInterval(1.3)]
             let senders = try [
-                (1, "10.202.1.2", 48_100, 0, [String]()), (2, "10.202.2.2", 48_108, 4, ["--timestamps", "random"]),
+                (1, "10.202.1.2", 28_100, 0, [String]()), (2, "10.202.2.2", 28_108, 4, ["--timestamps", "random"]),
             ]
             .map { host, address, port, track, extra in
                 let (program, arguments) = network.inside(
@@ -93,7 +93,7 @@ extension EndToEnd {
             try network.link(1, "10.203.1.1", 0, "10.203.1.2", id: 3)
             let sources = (0..<2).map { TestWAV(format: Self.stereo24, seconds: 4, seed: UInt64(95 + $0)) }
             for (index, source) in sources.enumerated() { try source.write(to: folder.path("l\(index).wav")) }
-            // RTP of the second track (port 48122) only, every packet with a 1 in 50 chance, counted, dropped as it
+            // RTP of the second track (port 28122) only, every packet with a 1 in 50 chance, counted, dropped as it
             // reaches the recorder's host: the sender sends (and its sender reports count) every packet, so a loss
             // at either end of the stream is known too. (Dropped in the sender's own output, a packet fails with
             // EPERM and is not counted as sent, so a last packet lost there is invisible to any receiver.)
@@ -101,7 +101,7 @@ extension EndToEnd {
                 table ip lossy {
                   chain input {
                     type filter hook input priority 0; policy accept;
-                    udp dport 48122 numgen random mod 50 == 0 counter drop
+                    udp dport 28122 numgen random mod 50 == 0 counter drop
                   }
                 }
                 """
@@ -112,7 +112,7 @@ extension EndToEnd {
             let (program, arguments) = network.inside(
                 1,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.203.1.2", "--port", "48120", "--start-at", "+2",
+                    BuiltProduct.audiostreamer, "--ip", "10.203.1.2", "--port", "28120", "--start-at", "+2",
                     "--sdp-dir", folder.path("sdp"), folder.path("l0.wav"), folder.path("l1.wav"),
                 ])
             let sender = try Subprocess(program, arguments, in: folder.url, label: "sender")

@@ -82,13 +82,13 @@ extension EndToEnd {
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "48000", "--sdp-dir", folder.path("sdp"), "--stats", folder.path("send.json"),
+                    "--port", "28000", "--sdp-dir", folder.path("sdp"), "--stats", folder.path("send.json"),
                     "--start-at", "+3", folder.path("track0.wav"), folder.path("track1.wav"),
                 ], in: folder.url, label: "sender")
             let sdp = folder.path("sdp/session.sdp")
             while !FileManager.default.fileExists(atPath: sdp) && Date() < start { Thread.sleep(forTimeInterval: 0.02) }
             let recorder = try Self.recorder(
-                ["-o", folder.path("take"), "--stats", folder.path("rec.json"), sdp], folder: folder, port: 48_002)
+                ["-o", folder.path("take"), "--stats", folder.path("rec.json"), sdp], folder: folder, port: 28_002)
             #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
             #expect(recorder.wait(seconds: 10) == 0, "the recorder did not end on the BYEs: \(recorder.standardError)")
             let statistics = try RecorderStatistics(folder.path("rec.json"))
@@ -133,7 +133,7 @@ extension EndToEnd {
                 ExternalTool.ffmpeg.path.map { $0.replacingOccurrences(of: "ffmpeg", with: "ffprobe") })
             let folder = try ScratchFolder("record-signals")
             let sender = try Subprocess(
-                BuiltProduct.audiostreamer, ["demo", "--loop", "--port", "48010", "--sdp-dir", folder.path("sdp")],
+                BuiltProduct.audiostreamer, ["demo", "--loop", "--port", "28010", "--sdp-dir", folder.path("sdp")],
                 in: folder.url, label: "demo")
             defer { sender.interrupt() }
             func duration(_ path: String) throws -> Double? {
@@ -145,29 +145,29 @@ extension EndToEnd {
             // SIGINT: the file finished, its duration what the recorder says it wrote.
             let interrupted = try Self.recorder(
                 [
-                    "--port", "48010", "--format", "L16", "--rate", "48000", "--channels", "2", "-o",
+                    "--port", "28010", "--format", "L16", "--rate", "48000", "--channels", "2", "-o",
                     folder.path("int"), "--stats", folder.path("int.json"),
-                ], folder: folder, port: 48_010, label: "int")
+                ], folder: folder, port: 28_010, label: "int")
             Thread.sleep(forTimeInterval: 2)
             #expect(interrupted.interrupt() == 0, "\(interrupted.standardError)")
-            let written = try RecorderStatistics(folder.path("int.json")).int("port 48010", "frames_written")
+            let written = try RecorderStatistics(folder.path("int.json")).int("port 28010", "frames_written")
             #expect(written > 48_000, "\(written) frames")
-            let measured = try #require(try duration(folder.path("int/port 48010.wav")))
+            let measured = try #require(try duration(folder.path("int/port 28010.wav")))
             #expect(abs(measured - Double(written) / 48_000) < 0.0001, "ffprobe \(measured) s, written \(written)")
-            #expect(try RecordedFile(folder.path("int/port 48010.wav")).frames == written)
+            #expect(try RecordedFile(folder.path("int/port 28010.wav")).frames == written)
             // SIGKILL after 2.5 s: the header was patched within the last second.
             let killed = try Self.recorder(
                 [
-                    "--port", "48010", "--format", "L16", "--rate", "48000", "--channels", "2", "-o",
+                    "--port", "28010", "--format", "L16", "--rate", "48000", "--channels", "2", "-o",
                     folder.path("kill"),
                 ],
-                folder: folder, port: 48_010, label: "kill")
+                folder: folder, port: 28_010, label: "kill")
             let began = Date()
             Thread.sleep(forTimeInterval: 2.5)
             killed.send(SIGKILL)
             _ = killed.wait(seconds: 5)
             let elapsed = Date().timeIntervalSince(began)
-            let left = try #require(try duration(folder.path("kill/port 48010.wav")), "ffprobe cannot open it")
+            let left = try #require(try duration(folder.path("kill/port 28010.wav")), "ffprobe cannot open it")
             #expect(left >= elapsed - 1.0 - 0.5 && left <= elapsed, "\(left) s left of \(elapsed) s")
         }
 
@@ -180,13 +180,13 @@ extension EndToEnd {
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "48050", "--sdp-dir", folder.path("sdp"), "--start-at", "+2", folder.path("m0.wav"),
+                    "--port", "28050", "--sdp-dir", folder.path("sdp"), "--start-at", "+2", folder.path("m0.wav"),
                     folder.path("m1.wav"),
                 ], in: folder.url, label: "sender")
             #expect(waitForFile(folder.path("sdp/session.sdp")))
             let recorder = try Self.recorder(
                 ["--multichannel", folder.path("out/take.wav"), folder.path("sdp/session.sdp")], folder: folder,
-                port: 48_052)
+                port: 28_052)
             #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
             #expect(recorder.wait(seconds: 10) == 0, "\(recorder.standardError)")
             let file = try RecordedFile(folder.path("out/take.wav"))
@@ -206,14 +206,14 @@ extension EndToEnd {
             arguments: [
                 ("opus", 65, "rec.sdp:6: payload 111 opus/48000/2: only L16 and L24 can be recorded"),
                 ("version", 65, "rec.sdp: line 1: the first line must be v=0"),
-                ("port", 69, "port 48060: bind"),
+                ("port", 69, "port 28060: bind"),
                 ("exists", 73, "exists already"),
                 ("folder", 73, "cannot create"),
             ])
         func badInput(_ label: String, _ status: Int32, _ message: String) throws {
             let folder = try ScratchFolder("record-bad")
             let valid =
-                "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=rec\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 48060 RTP/AVP 96\n"
+                "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=rec\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 28060 RTP/AVP 96\n"
                 + "a=rtpmap:96 L16/48000/2\n"
             var sdp = valid
             var output = folder.path("take")
@@ -225,7 +225,7 @@ extension EndToEnd {
             case "version": sdp = valid.replacingOccurrences(of: "v=0", with: "v=1")
             case "port":
                 holder = try UDPSocket(family: .ipv4)
-                try holder?.bind(to: .wildcard(.ipv4, port: 48_060), reusingAddress: false)
+                try holder?.bind(to: .wildcard(.ipv4, port: 28_060), reusingAddress: false)
             case "exists":
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 try "keep me".write(toFile: output + "/rec.wav", atomically: true, encoding: .utf8)
@@ -259,17 +259,17 @@ extension EndToEnd {
             try #require(mounted.status == 0, "\(mounted.error)")
             defer { _ = try? Subprocess.run("/bin/umount", [small], in: folder.url, label: "umount") }
             let sender = try Subprocess(
-                BuiltProduct.audiostreamer, ["demo", "--loop", "--port", "48070", "--sdp-dir", folder.path("sdp")],
+                BuiltProduct.audiostreamer, ["demo", "--loop", "--port", "28070", "--sdp-dir", folder.path("sdp")],
                 in: folder.url, label: "demo")
             defer { sender.interrupt() }
             let result = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["record", "--port", "48070", "--format", "L16", "--rate", "48000", "--channels", "2", "-o", small],
+                ["record", "--port", "28070", "--format", "L16", "--rate", "48000", "--channels", "2", "-o", small],
                 in: folder.url, label: "record", timeout: 30)
             #expect(result.status == 74, "exit \(result.status): \(result.error)")
             #expect(
                 result.error.contains("writing stopped") && result.error.contains("No space left"), "\(result.error)")
-            let file = try RecordedFile(small + "/port 48070.wav")
+            let file = try RecordedFile(small + "/port 28070.wav")
             #expect(file.frames > 10_000, "\(file.frames) frames")
             #expect(file.layout.format.channelCount == 2)
         }
@@ -315,7 +315,7 @@ extension EndToEnd {
             let source = TestWAV(format: format, seconds: 3, seed: 81)
             try source.write(to: folder.path("in.wav"))
             let output = [
-                "-c:a", "pcm_s16be", "-f", "rtp", "rtp://127.0.0.1:48020", "-sdp_file", folder.path("ff.sdp"),
+                "-c:a", "pcm_s16be", "-f", "rtp", "rtp://127.0.0.1:28020", "-sdp_file", folder.path("ff.sdp"),
             ]
             let dry = try Subprocess.run(
                 ffmpeg, ["-nostdin", "-loglevel", "error", "-y", "-t", "0.05", "-i", folder.path("in.wav")] + output,
@@ -323,7 +323,7 @@ extension EndToEnd {
             #expect(dry.status == 0, "\(dry.error)")
             let recorder = try Self.recorder(
                 ["-o", folder.path("take"), "--idle", "2", "--stats", folder.path("rec.json"), folder.path("ff.sdp")],
-                folder: folder, port: 48_020)
+                folder: folder, port: 28_020)
             let sender = try Subprocess.run(
                 ffmpeg, ["-nostdin", "-loglevel", "error", "-y", "-re", "-i", folder.path("in.wav")] + output,
                 in: folder.url, label: "ffmpeg", timeout: 30)
@@ -351,16 +351,16 @@ extension EndToEnd {
             try source.write(to: folder.path("in.wav"))
             let sdp = [
                 "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=gstreamer", "c=IN IP4 127.0.0.1", "t=0 0",
-                "m=audio 48030 RTP/AVP 96", "a=rtpmap:96 L24/48000/2", "",
+                "m=audio 28030 RTP/AVP 96", "a=rtpmap:96 L24/48000/2", "",
             ].joined(separator: "\n")
             try sdp.write(toFile: folder.path("gst.sdp"), atomically: true, encoding: .utf8)
             let recorder = try Self.recorder(
-                ["-o", folder.path("take"), "--idle", "2", folder.path("gst.sdp")], folder: folder, port: 48_030)
+                ["-o", folder.path("take"), "--idle", "2", folder.path("gst.sdp")], folder: folder, port: 28_030)
             let pipeline = [
                 "-q", "rtpbin", "name=rtpbin", "filesrc", "location=\(folder.path("in.wav"))", "!", "wavparse", "!",
                 "audioconvert", "!", "audio/x-raw,format=S24BE,rate=48000,channels=2", "!", "rtpL24pay", "pt=96", "!",
-                "rtpbin.send_rtp_sink_0", "rtpbin.send_rtp_src_0", "!", "udpsink", "host=127.0.0.1", "port=48030",
-                "rtpbin.send_rtcp_src_0", "!", "udpsink", "host=127.0.0.1", "port=48031", "sync=false", "async=false",
+                "rtpbin.send_rtp_sink_0", "rtpbin.send_rtp_src_0", "!", "udpsink", "host=127.0.0.1", "port=28030",
+                "rtpbin.send_rtcp_src_0", "!", "udpsink", "host=127.0.0.1", "port=28031", "sync=false", "async=false",
             ]
             let sender = try Subprocess(gst, pipeline, in: folder.url, label: "gst")
             #expect(recorder.wait(seconds: 20) == 0, "\(recorder.standardError)\ngst: \(sender.standardError)")
@@ -385,21 +385,21 @@ extension EndToEnd {
             // The sender writes its SDP for the relay's port; the recorder gets the same with the recorder's port.
             let dry = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--port", "48040", "--sdp-dir", folder.path("sdp"), "--duration", "0.01", folder.path("t.wav")],
+                ["--port", "28040", "--sdp-dir", folder.path("sdp"), "--duration", "0.01", folder.path("t.wav")],
                 in: folder.url, label: "dry")
             #expect(dry.status == 0, "\(dry.error)")
             let text = try String(contentsOfFile: folder.path("sdp/t.sdp"), encoding: .utf8)
-            try text.replacingOccurrences(of: "m=audio 48040 ", with: "m=audio 48044 ")
+            try text.replacingOccurrences(of: "m=audio 28040 ", with: "m=audio 28044 ")
                 .write(toFile: folder.path("rec.sdp"), atomically: true, encoding: .utf8)
-            let relay = try Relay(from: 48_040, to: 48_044)
+            let relay = try Relay(from: 28_040, to: 28_044)
             let recorder = try Self.recorder(
                 [
                     "-o", folder.path("take"), "--latency", "50", "--stats", folder.path("rec.json"),
                     folder.path("rec.sdp"),
                 ],
-                folder: folder, port: 48_044)
+                folder: folder, port: 28_044)
             let sender = try Subprocess.run(
-                BuiltProduct.audiostreamer, ["--port", "48040", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
+                BuiltProduct.audiostreamer, ["--port", "28040", "--sdp-dir", folder.path("sdp"), folder.path("t.wav")],
                 in: folder.url, label: "sender", timeout: 30)
             #expect(sender.status == 0, "\(sender.error)")
             relay.finish()

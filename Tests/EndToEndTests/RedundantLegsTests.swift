@@ -40,12 +40,12 @@ extension EndToEnd {
                   counter second {}
                   chain input {
                     type filter hook input priority 0; policy accept;
-                    iifname "\(firstLink)" udp dport 29300 @th,80,16 100-109 counter name "first" drop
-                    iifname "\(firstLink)" udp dport 29300 @th,80,16 500 counter name "first" drop
-                    iifname "\(firstLink)" udp dport 29300 @th,80,16 2000-3999 counter name "first" drop
-                    iifname "\(secondLink)" udp dport 29310 @th,80,16 300-309 counter name "second" drop
-                    iifname "\(secondLink)" udp dport 29310 @th,80,16 500 counter name "second" drop
-                    iifname "\(secondLink)" udp dport 29310 @th,80,16 1000 counter name "second" drop
+                    iifname "\(firstLink)" udp dport 31300 @th,80,16 100-109 counter name "first" drop
+                    iifname "\(firstLink)" udp dport 31300 @th,80,16 500 counter name "first" drop
+                    iifname "\(firstLink)" udp dport 31300 @th,80,16 2000-3999 counter name "first" drop
+                    iifname "\(secondLink)" udp dport 31310 @th,80,16 300-309 counter name "second" drop
+                    iifname "\(secondLink)" udp dport 31310 @th,80,16 500 counter name "second" drop
+                    iifname "\(secondLink)" udp dport 31310 @th,80,16 1000 counter name "second" drop
                   }
                 }
                 """
@@ -57,14 +57,14 @@ extension EndToEnd {
             let sender = try network.start(
                 0,
                 [
-                    BuiltProduct.audiostreamer, "--ip", "10.236.1.2", "--redundant-ip", "10.236.2.2", "--port", "29300",
-                    "--redundant-port", "29310", "--seq", "0", "--start-at", "+2.5", "--sdp-dir", folder.path("sdp"),
+                    BuiltProduct.audiostreamer, "--ip", "10.236.1.2", "--redundant-ip", "10.236.2.2", "--port", "31300",
+                    "--redundant-port", "31310", "--seq", "0", "--start-at", "+2.5", "--sdp-dir", folder.path("sdp"),
                     folder.path("dup.wav"),
                 ], folder: folder, label: "sender")
             let sdp = folder.path("sdp/dup.sdp")
             #expect(waitForFile(sdp), "\(sender.standardError)")
             let text = try String(contentsOfFile: sdp, encoding: .utf8)
-            for line in ["a=group:DUP 1 2", "m=audio 29300 RTP/AVP 96", "m=audio 29310 RTP/AVP 96", "a=mid:2"] {
+            for line in ["a=group:DUP 1 2", "m=audio 31300 RTP/AVP 96", "m=audio 31310 RTP/AVP 96", "a=mid:2"] {
                 #expect(text.contains(line + "\r\n"), "\(line) missing:\n\(text)")
             }
             let recorder = try network.start(

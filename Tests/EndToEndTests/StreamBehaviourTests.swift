@@ -55,7 +55,7 @@ extension EndToEnd {
             try wav.write(to: folder.path("six.wav"))
             let receiver: UDPSocket
             do {
-                receiver = try boundReceiver(.ipv6, port: 46_000)
+                receiver = try boundReceiver(.ipv6, port: 26_000)
             } catch {
                 // A kernel without IPv6 on loopback; nothing to test here.
                 try #require(ExternalTool.required == false, "IPv6 loopback unavailable: \(error)")
@@ -63,7 +63,7 @@ extension EndToEnd {
             }
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["--ip", "::1", "--port", "46000", "--sdp-dir", folder.path("sdp"), folder.path("six.wav")],
+                ["--ip", "::1", "--port", "26000", "--sdp-dir", folder.path("sdp"), folder.path("six.wav")],
                 in: folder.url, label: "sender")
             let stream = try ReceivedStream(socket: receiver)
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")
@@ -79,11 +79,11 @@ extension EndToEnd {
             let folder = try ScratchFolder("loop")
             let wav = TestWAV(format: Self.stereo16, seconds: 0.3)
             try wav.write(to: folder.path("short.wav"))
-            let receiver = try boundReceiver(.ipv4, port: 46_010)
+            let receiver = try boundReceiver(.ipv4, port: 26_010)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
                 [
-                    "--port", "46010", "--loop", "--duration", "0.7505", "--sdp-dir", folder.path("sdp"),
+                    "--port", "26010", "--loop", "--duration", "0.7505", "--sdp-dir", folder.path("sdp"),
                     folder.path("short.wav"),
                 ], in: folder.url, label: "sender")
             let stream = try ReceivedStream(socket: receiver)
@@ -103,7 +103,7 @@ extension EndToEnd {
             try TestWAV(format: Self.stereo16, seconds: 0.3).write(to: folder.path("lonely.wav"))
             let result = try Subprocess.run(
                 BuiltProduct.audiostreamer,
-                ["--port", "46020", "--sdp-dir", folder.path("sdp"), folder.path("lonely.wav")],
+                ["--port", "26020", "--sdp-dir", folder.path("sdp"), folder.path("lonely.wav")],
                 in: folder.url, label: "sender", timeout: 10)
             #expect(result.status == 0, "\(result.error)")
             // Each send after the first reports the ICMP error of the one before it (loopback does not rate-limit
@@ -117,10 +117,10 @@ extension EndToEnd {
         @Test("demo streams its generated tone and writes sdp/demo.sdp")
         func demoStreamsATone() throws {
             let folder = try ScratchFolder("demo")
-            let receiver = try boundReceiver(.ipv4, port: 46_030)
+            let receiver = try boundReceiver(.ipv4, port: 26_030)
             let sender = try Subprocess(
                 BuiltProduct.audiostreamer,
-                ["demo", "--port", "46030", "--duration", "0.5", "--sdp-dir", folder.path("sdp")],
+                ["demo", "--port", "26030", "--duration", "0.5", "--sdp-dir", folder.path("sdp")],
                 in: folder.url, label: "demo")
             let stream = try ReceivedStream(socket: receiver)
             #expect(sender.wait(seconds: 10) == 0, "\(sender.standardError)")

@@ -25,14 +25,14 @@ extension EndToEnd {
                 (name, TestWAV(format: Self.stereo24, seconds: 2, seed: UInt64(150 + index)))
             }
             for (name, source) in sources { try source.write(to: folder.path("\(name).wav")) }
-            try Self.takeJSON(port: 47_000, wire: #""rtcp": "mux", "payload_type": 100,"#)
+            try Self.takeJSON(port: 27_000, wire: #""rtcp": "mux", "payload_type": 100,"#)
                 .write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
             // A recorder that would not end on BYEs waits 20 s idle; ending within 10 s of the senders shows both BYEs.
             let recorder = try RecorderTests.recorder(
                 [
                     "--session", folder.path("take.json"), "-o", folder.path("out"), "--idle", "20", "--stats",
                     folder.path("rec.json"),
-                ], folder: folder, port: 47_002)
+                ], folder: folder, port: 27_002)
             let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
             let senders = try ["pc1", "pc2"].map { node in
                 try Subprocess(
@@ -66,7 +66,7 @@ extension EndToEnd {
                 (name, TestWAV(format: Self.stereo24, seconds: 2, seed: UInt64(160 + index)))
             }
             for (name, source) in sources { try source.write(to: folder.path("\(name).wav")) }
-            try Self.takeJSON(port: 47_020, wire: "").write(
+            try Self.takeJSON(port: 27_020, wire: "").write(
                 toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
             // Built first: the start must still be ahead when the senders run.
             _ = BuiltProduct.audiostreamer
@@ -83,7 +83,7 @@ extension EndToEnd {
             for sdp in sdps { #expect(waitForFile(sdp), "\(sdp) never came") }
             let recorder = try RecorderTests.recorder(
                 ["-o", folder.path("out"), "--idle", "20", "--stats", folder.path("rec.json")] + sdps, folder: folder,
-                port: 47_022)
+                port: 27_022)
             for sender in senders { #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)") }
             #expect(recorder.wait(seconds: 10) == 0, "the recorder did not end on both BYEs: \(recorder.standardError)")
             for (name, source) in sources {
@@ -101,14 +101,14 @@ extension EndToEnd {
             arguments: [
                 (["--rtcp-mux"], "--rtcp-mux would send other than", "\"rtcp\""),
                 (["--payload-type", "101"], "--payload-type would send other than", "\"payload_type\""),
-                (["--port", "47100"], "--port would send other than", "\"port\""),
+                (["--port", "27100"], "--port would send other than", "\"port\""),
                 (["--timestamps", "random"], "--timestamps random cannot go with", "could not know"),
                 (["--ssrc", "7"], "--ssrc would send other than", "each track's \"ssrc\""),
             ])
         func optionsThatContradictTheTakeFile(_ options: [String], _ message: String, _ key: String) throws {
             let folder = try ScratchFolder("take-override")
             try TestWAV(format: Self.stereo24, seconds: 0.1).write(to: folder.path("a.wav"))
-            try Self.takeJSON(port: 47_010, wire: #""payload_type": 100,"#)
+            try Self.takeJSON(port: 27_010, wire: #""payload_type": 100,"#)
                 .write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
             let result = try Subprocess.run(
                 BuiltProduct.audiostreamer,

@@ -43,7 +43,7 @@ extension EndToEnd {
             let two = TestWAV(format: Self.format(2), seconds: 0.5, seed: 201)
             try eight.write(to: folder.path("eight.wav"))
             try two.write(to: folder.path("two.wav"))
-            for (source, file, told, port) in [(eight, "eight", 2, 47_400), (two, "two", 8, 47_402)] {
+            for (source, file, told, port) in [(eight, "eight", 2, 27_400), (two, "two", 8, 27_402)] {
                 let (status, said) = try Self.run(
                     folder.path("\(file).wav"), port: port,
                     record: ["--channels", String(told), "-o", folder.path("take-\(file)")], folder: folder,
@@ -67,25 +67,25 @@ extension EndToEnd {
             let folder = try ScratchFolder("wire-refusals")
             try TestWAV(format: Self.format(2), seconds: 0.5, seed: 202).write(to: folder.path("two.wav"))
             let type = try Self.run(
-                folder.path("two.wav"), port: 47_404, send: ["--payload-type", "97"],
+                folder.path("two.wav"), port: 27_404, send: ["--payload-type", "97"],
                 record: ["--channels", "2", "-o", folder.path("take-type")], folder: folder, label: "type")
             #expect(type.status == 65, "\(type.said)")
             #expect(
                 Self.warnings(
-                    type.said, "warning: port 47404: packets of payload type 97 arrive, the description says 96")
+                    type.said, "warning: port 27404: packets of payload type 97 arrive, the description says 96")
                     == 1, "\(type.said)")
-            #expect(type.said.contains("port 47404: its packets are of payload type 97, the description says 96"))
+            #expect(type.said.contains("port 27404: its packets are of payload type 97, the description says 96"))
             #expect(!FileManager.default.fileExists(atPath: folder.path("take-type")), "\(type.said)")
 
             let multichannel = try Self.run(
-                folder.path("two.wav"), port: 47_406,
+                folder.path("two.wav"), port: 27_406,
                 record: ["--channels", "4", "--multichannel", folder.path("take-multi/all.wav")], folder: folder,
                 label: "multi")
             #expect(multichannel.status == 65, "\(multichannel.said)")
             #expect(
                 Self.warnings(
                     multichannel.said,
-                    "warning: port 47406: its packets carry 2 channels (6 bytes a frame), the description says 4 channels (12 bytes a frame): nothing of it is recorded"
+                    "warning: port 27406: its packets carry 2 channels (6 bytes a frame), the description says 4 channels (12 bytes a frame): nothing of it is recorded"
                 ) == 1, "\(multichannel.said)")
             #expect(!FileManager.default.fileExists(atPath: folder.path("take-multi")), "\(multichannel.said)")
         }
