@@ -72,11 +72,14 @@ public final class StreamRunner {
                         } catch {
                             if index == 0 { note(.timerSlackUnavailable(error)) }
                         }
-                        if settings.realtime {
+                        if settings.realtime != .off {
                             do throws(SystemError) {
                                 try ThreadTuning.requestRealtimePriority()
                             } catch {
-                                if index == 0 { note(.realtimeUnavailable(error)) }
+                                // Asked for, a refusal is a warning; by default, a note for --verbose.
+                                if index == 0 {
+                                    note(.realtimeUnavailable(error, asked: settings.realtime == .required))
+                                }
                             }
                         }
                         job.run()

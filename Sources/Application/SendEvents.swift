@@ -65,7 +65,7 @@ public enum SendEvent: Sendable {
     /// The pacing thread could not get 1 ns timer slack; wake-ups may be late by the default 50 us.
     case timerSlackUnavailable(SystemError)
     /// Real-time priority was asked for and refused; pacing goes on with normal priority.
-    case realtimeUnavailable(SystemError)
+    case realtimeUnavailable(SystemError, asked: Bool)
     /// The streams' figures, every half second and once at the end.
     case progress(SendProgress)
     /// The clock's synchronisation changed while streaming.

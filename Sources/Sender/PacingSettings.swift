@@ -10,8 +10,20 @@ public struct PacingSettings: Sendable, Hashable {
     /// the send error 2.4 to 6.4 us against 14.8 to 52.2 us sleeping, for 0.8 to 2.6 % of a core more; README,
     /// Benchmark), and never more than 6 % of a core per pacing thread at 1 ms.
     public static let defaultMostSpinNanoseconds: Int64 = 60_000
-    /// Ask for SCHED_FIFO; without the privilege it says so and goes on.
-    public var realtime = false
+    /// Whether the pacing threads ask for SCHED_FIFO.
+    public var realtime = RealtimePolicy.wherePermitted
+
+    /// When pacing threads run at realtime priority (SCHED_FIFO).
+    public enum RealtimePolicy: Sendable, Hashable {
+        /// Where the process may (CAP_SYS_NICE, or an rtprio limit), silently not otherwise: the default. Measured
+        /// beside GStreamer in the same runs, one track at 1 ms: p99.9 of the send error 45 and 108 us with it,
+        /// 693 and 274 us without, for about 1 % of a core more (Benchmark).
+        case wherePermitted
+        /// Asked for (`--realtime`): a refusal is said.
+        case required
+        /// Not wanted (`--no-realtime`): where several senders share few cores.
+        case off
+    }
     /// Without a start instant, the first packet leaves this long after `run` is called.
     public var startDelayNanoseconds: Int64 = 20_000_000
     /// After a stall, packets later than this are skipped rather than sent in a burst.

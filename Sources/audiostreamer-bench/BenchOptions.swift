@@ -1,4 +1,5 @@
 import Arguments
+import Sender
 
 /// What the benchmark is asked to measure; a bad value is refused with one line, never ignored.
 struct BenchOptions: Sendable {
@@ -6,7 +7,8 @@ struct BenchOptions: Sendable {
     var packetTimes = ["1", "0.125"]
     /// nil: the command's default.
     var spinMicroseconds: Int?
-    var realtime = false
+    /// The pacing threads' priority, as the command's flags set it (default: SCHED_FIFO where permitted).
+    var realtime = PacingSettings.RealtimePolicy.wherePermitted
     var bigWAVGigabytes = 2
     /// Below Linux's ephemeral range (32768-60999): no socket the system numbers (the sender's own, anything else on
     /// the machine) holds one of the benchmark's ports by chance.
@@ -54,7 +56,10 @@ struct BenchOptions: Sendable {
             options, value, spelling in
             options.spinMicroseconds = try OptionValue.integer(value, spelling, 0...10_000)
         },
-        .flag(["--realtime"], help: "pace with SCHED_FIFO where permitted") { $0.realtime = true },
+        .flag(["--realtime"], help: "pace with SCHED_FIFO, warning where refused (the default asks silently)") {
+            $0.realtime = .required
+        },
+        .flag(["--no-realtime"], help: "pace with normal priority") { $0.realtime = .off },
         .value(
             ["--big-wav-gb"], "n", help: "size of the sparse WAV read through the read-ahead ring (default 2, 0: skip)"
         ) {

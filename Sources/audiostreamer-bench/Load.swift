@@ -32,7 +32,11 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
     ]
     if let threads = options.pacingThreads { arguments += ["--pacing-threads", String(threads)] }
     if let spin = options.spinMicroseconds { arguments += ["--spin-us", String(spin)] }
-    if options.realtime { arguments.append("--realtime") }
+    switch options.realtime {
+    case .required: arguments.append("--realtime")
+    case .off: arguments.append("--no-realtime")
+    case .wherePermitted: break
+    }
     let clock = MonotonicClock()
     let started = clock.now()
     let child = try withExtendedLifetime(sinks) { () throws -> ChildProcess in

@@ -59,7 +59,11 @@ struct SendMessages: Sendable {
             return
                 "waiting \(Self.seconds(seconds)) s for the start at \(CivilDate.iso8601(unixNanoseconds: start)); Ctrl-C stops\n"
         case .timerSlackUnavailable(let error): return "warning: \(error); wake-ups may be up to 50 us late\n"
-        case .realtimeUnavailable(let error): return "warning: --realtime: \(error); pacing with normal priority\n"
+        case .realtimeUnavailable(let error, asked: true):
+            return "warning: --realtime: \(error); pacing with normal priority\n"
+        case .realtimeUnavailable(let error, asked: false):
+            return arguments.verbose
+                ? "note: realtime priority not permitted (\(error)); pacing with normal priority\n" : ""
         case .progress(let progress): return self.progress(progress)
         case .clockChanged(let status, let elapsed):
             let line =

@@ -243,8 +243,15 @@ enum SendOptions {
         ) { arguments, value, spelling in
             arguments.pacing.spinNanoseconds = Int64(try OptionValue.integer(value, spelling, 0...10_000)) * 1000
         },
-        .flag(["--realtime"], help: "pace with SCHED_FIFO priority where permitted") { arguments in
-            arguments.pacing.realtime = true
+        .flag(
+            ["--realtime"],
+            help: "pace with SCHED_FIFO priority, and warn where it is not permitted (the default asks silently)"
+        ) { arguments in
+            arguments.pacing.realtime = .required
+        },
+        .flag(["--no-realtime"], help: "pace with normal priority (where several senders share few cores)") {
+            arguments in
+            arguments.pacing.realtime = .off
         },
         .value(
             ["--max-late"], "ms",

@@ -65,6 +65,8 @@ struct InProcessTests {
         var request = SendRequest(take: take, tracks: .testSignal(name: "signal"))
         request.pacing.spinNanoseconds = 0
         request.pacing.threads = 1
+        // The test process's own threads: no realtime priority among the other tests.
+        request.pacing.realtime = .off
         return request
     }
 

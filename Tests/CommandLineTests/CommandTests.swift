@@ -51,6 +51,29 @@ import Testing
         #expect(record.sdpFiles == ["a.sdp", "b.sdp"] && record.take.output == .directory("take"))
     }
 
+    @Test("realtime pacing where permitted by default; --realtime insists, --no-realtime opts out")
+    func realtimePolicy() throws {
+        #expect(try send(["a.wav"]).pacing.realtime == .wherePermitted)
+        #expect(try send(["--realtime", "a.wav"]).pacing.realtime == .required)
+        #expect(try send(["--no-realtime", "a.wav"]).pacing.realtime == .off)
+    }
+
+    @Test(
+        "a second leg: --redundant-ip with its port, interface and bind address, in any order; alone they are refused")
+    func secondLeg() throws {
+        let settings = try send([
+            "--redundant-port", "6004", "--redundant-ip", "239.70.1.2", "--redundant-interface", "eth1",
+            "--redundant-bind", "192.168.1.2", "a.wav",
+        ])
+        #expect(
+            settings.take.redundant
+                == RedundantLeg(destination: "239.70.1.2", port: 6004, interface: "eth1", bindAddress: "192.168.1.2"))
+        #expect(try send(["a.wav"]).take.redundant == nil)
+        #expect(
+            throws: UsageError("--redundant-port, --redundant-interface and --redundant-bind go with --redundant-ip")
+        ) { try Command.parse(["--redundant-interface", "eth1", "a.wav"]) }
+    }
+
     @Test("-- ends the options: a file may be named -x.wav")
     func doubleDashEndsOptions() throws {
         #expect(try send(["send", "--", "-x.wav", "--port"]).files == ["-x.wav", "--port"])

@@ -75,8 +75,9 @@ extension EndToEnd {
                     try network.start(
                         host,
                         [
-                            BuiltProduct.audiostreamer, "--ip", address, "--port", String(port), "--timestamps",
-                            "random", "--start-at", Self.iso(start), "--sdp-dir", folder.path("real\(host)"),
+                            BuiltProduct.audiostreamer, "--no-realtime", "--ip", address, "--port", String(port),
+                            "--timestamps", "random", "--start-at", Self.iso(start), "--sdp-dir",
+                            folder.path("real\(host)"),
                             folder.path("pc\(host).wav"),
                         ], folder: folder, label: "pc\(host)"))
                 if host == 1 { Thread.sleep(forTimeInterval: 0.25) }

@@ -34,7 +34,8 @@ extension EndToEnd {
                 try network.start(
                     host,
                     [
-                        BuiltProduct.audiostreamer, "--ip", group, "--interface", link, "--port", "29500",
+                        BuiltProduct.audiostreamer, "--no-realtime", "--ip", group, "--interface", link, "--port",
+                        "29500",
                         "--start-at", start, "--sdp-dir", folder.path("sdp\(host)"),
                         folder.path("\(sources[host - 1].0).wav"),
                     ], folder: folder, label: "d\(host)")

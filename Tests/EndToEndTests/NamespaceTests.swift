@@ -110,7 +110,9 @@ extension EndToEnd {
                 let (program, arguments) = network.inside(
                     host,
                     [
-                        BuiltProduct.audiostreamer, "--ip", address, "--port", String(port), "--start-at", startText,
+                        BuiltProduct.audiostreamer, "--no-realtime", "--ip", address, "--port", String(port),
+                        "--start-at",
+                        startText,
                         "--sdp-dir", folder.path("sdp\(host)"),
                     ] + (first..<first + 4).map { folder.path("t\($0).wav") })
                 return try Subprocess(program, arguments, in: folder.url, label: "pc\(host)")

@@ -46,7 +46,8 @@ extension EndToEnd {
                 let (program, arguments) = network.inside(
                     host,
                     [
-                        BuiltProduct.audiostreamer, "--ip", address, "--port", String(port), "--start-at",
+                        BuiltProduct.audiostreamer, "--no-realtime", "--ip", address, "--port", String(port),
+                        "--start-at",
                         Self.iso(starts[host - 1]), "--sdp-dir", folder.path("sdp\(host)"),
                     ] + extra + (track..<track + 4).map { folder.path("t\($0).wav") })
                 return try Subprocess(program, arguments, in: folder.url, label: "pc\(host)")

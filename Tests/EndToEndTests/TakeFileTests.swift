@@ -38,7 +38,8 @@ extension EndToEnd {
                 try Subprocess(
                     BuiltProduct.audiostreamer,
                     [
-                        "--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
+                        "--no-realtime", "--session", folder.path("take.json"), "--node", node, "--start-at", absolute,
+                        "--sdp-dir",
                         folder.path("sdp-\(node)"),
                     ], in: folder.url, label: node)
             }
@@ -75,7 +76,8 @@ extension EndToEnd {
                 try Subprocess(
                     BuiltProduct.audiostreamer,
                     [
-                        "--session", folder.path("take.json"), "--node", node, "--start-at", absolute, "--sdp-dir",
+                        "--no-realtime", "--session", folder.path("take.json"), "--node", node, "--start-at", absolute,
+                        "--sdp-dir",
                         folder.path("sdp-\(node)"),
                     ], in: folder.url, label: node)
             }
