@@ -1,4 +1,5 @@
 import Arguments
+import Planning
 import Sender
 
 /// What the benchmark is asked to measure; a bad value is refused with one line, never ignored.
@@ -28,6 +29,11 @@ struct BenchOptions: Sendable {
     var loadCounts: [Int] = []
     /// Pacing threads the load run asks for (nil: the command's default).
     var pacingThreads: Int?
+    /// With `--load`: mono tracks bundled into streams of this many channels (the command's `--bundle`).
+    var bundle: Int?
+    /// With `--load`: the packet time in milliseconds (default 1).
+    var loadPacketTime = "1"
+
     /// Print the packet size table (and measure nothing).
     var packetSizes = false
     /// Track counts whose shortest kept packet time is sought (empty: skip it).
@@ -119,6 +125,16 @@ struct BenchOptions: Sendable {
         .value(["--pacing-threads"], "n", help: "with --load: the command's --pacing-threads") {
             options, value, spelling in
             options.pacingThreads = try OptionValue.integer(value, spelling, 1...64)
+        },
+        .value(["--bundle"], "n", help: "with --load: mono tracks bundled into streams of n channels (--bundle n)") {
+            options, value, spelling in
+            options.bundle = try OptionValue.integer(value, spelling, 1...64)
+        },
+        .value(["--load-ptime"], "ms", help: "with --load: the packet time (default 1)") { options, value, spelling in
+            guard PacketTime.allowed(value) != nil else {
+                throw UsageError("\(spelling) '\(value)': expected milliseconds from 0.125 to 1000")
+            }
+            options.loadPacketTime = value
         },
         .flag(["--packet-sizes"], help: "print the packet size table for every packet time and format, and exit") {
             $0.packetSizes = true

@@ -47,8 +47,9 @@ func timestampedReceiver(port: Int, timeoutMilliseconds: Int) throws -> UDPSocke
 
 /// A WAV of `seconds` of 48 kHz stereo 24-bit silence as a sparse file in /tmp: read like any WAV, costing no
 /// disk space. The caller removes it.
-func silentWAV(seconds: Int, label: String) throws -> (path: String, format: PCMFormat, frames: Int) {
-    let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+func silentWAV(seconds: Int, label: String, channels: Int = 2) throws -> (path: String, format: PCMFormat, frames: Int)
+{
+    let format = PCMFormat(encoding: .signed24, channelCount: channels, sampleRate: 48_000)
     let frames = format.sampleRate * seconds
     let path = "/tmp/audiostreamer-bench-\(Console.processID)-\(label).wav"
     let header = WAVHeader.bytes(format: format, dataByteCount: frames * format.bytesPerFrame)

@@ -9,10 +9,15 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
     let floor = try timerLateness(seconds: options.seconds, periodNanoseconds: 1_000_000).sorted()
     let floorLate = Double(floor.filter { $0 >= 1000 }.count) / Double(max(1, floor.count)) * 100
 
-    let files = try (0..<count).map { try silentWAV(seconds: options.seconds, label: "load\($0)").path }
+    // Bundled: mono files, a stream per `bundle` of them.
+    let channels = options.bundle == nil ? 2 : 1
+    let streamCount = options.bundle.map { (count + $0 - 1) / $0 } ?? count
+    let files = try (0..<count).map {
+        try silentWAV(seconds: options.seconds, label: "load\($0)", channels: channels).path
+    }
     defer { files.forEach(FileSystem.remove) }
     let base = options.port + 500
-    let sinks = try (0..<count).map { index in
+    let sinks = try (0..<streamCount).map { index in
         let socket = try UDPSocket(family: .ipv4)
         try socket.bind(to: .loopback(.ipv4, port: base + 2 * index))
         return socket
@@ -27,9 +32,10 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
         (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
         + ["audiostreamer"]).joined(separator: "/")
     var arguments = [
-        executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", "1", "--format", "L24", "--sdp-dir",
-        folder, "--stats", statistics,
+        executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", options.loadPacketTime, "--format", "L24",
+        "--sdp-dir", folder, "--stats", statistics,
     ]
+    if let bundle = options.bundle { arguments += ["--bundle", String(bundle)] }
     if let threads = options.pacingThreads { arguments += ["--pacing-threads", String(threads)] }
     if let spin = options.spinMicroseconds { arguments += ["--spin-us", String(spin)] }
     switch options.realtime {
@@ -64,7 +70,7 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
     let packets = max(1, sent)
     Console.output(
         """
-        \(count) tracks at 1 ms (48 kHz stereo 24-bit), \(options.seconds) s, the audiostreamer command (exit \(child.status ?? -1)):
+        \(count) tracks at \(options.loadPacketTime) ms (48 kHz \(channels == 1 ? "mono" : "stereo") 24-bit\(options.bundle.map { ", bundled by \($0) into \(streamCount) streams" } ?? "")), \(options.seconds) s, the audiostreamer command (exit \(child.status ?? -1)):
           late \(fixed(late / packets * 100, 3))% (\(Int(late)) of \(Int(sent)) packets a packet time or more late, \(Int(skipped)) skipped), worst \(fixed(worst, 3)) ms
           CPU \(fixed(cpu))% of one core, every thread, \(fixed(cpu / Double(count), 3))% per track; per packet \(fixed(Double(child.userNanoseconds) / packets / 1000, 2)) us user + \(fixed(Double(child.systemNanoseconds) / packets / 1000, 2)) us kernel
           the machine alone, bare 1 ms timer for \(options.seconds) s: wake-up lateness \(percentiles(floor)) us, \(fixed(floorLate, 3))% of wake-ups a period late
