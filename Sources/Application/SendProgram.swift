@@ -58,13 +58,16 @@ public enum SendProgram {
             files.first.flatMap { level.maximumChannels(atSampleRate: $0.format.sampleRate) }
         }
         if let maximum = take.bundle ?? levelMaximum {
-            let members = zip(take.localTracks, files).map { local, reader in
-                Bundling.Member(name: local.track.name, format: reader.format, channelMask: reader.layout.channelMask)
-            }
             do throws(PlanError) {
-                let (bundled, bundles) = try Bundling.bundled(take, members: members, maximum: maximum)
+                // Which of the take's tracks each opened file is.
+                let fileOf = Dictionary(uniqueKeysWithValues: zip(take.localTracks.map(\.slot), files.indices))
+                let (bundled, bundles) = try Bundling.bundled(
+                    take, members: try bundlingMembers(of: take, files: files, fileOf: fileOf), maximum: maximum)
                 take = bundled
-                sources = bundles.map { indices in InterleavedFrames(indices.map { files[$0] }) }
+                // This node's bundles, each of its files read as one.
+                sources = take.localTracks.map { slot, _ in
+                    InterleavedFrames(bundles[slot].compactMap { fileOf[$0].map { files[$0] } })
+                }
             } catch {
                 throw .plan(error, takeFile: takeFilePath)
             }

@@ -53,6 +53,27 @@ extension SendProgram {
         }
     }
 
+    /// Every track of the take as bundling sees it: this node's from their files (with their WAV speaker masks
+    /// where the take is this node's alone; a take file's nodes describe each other's bundles without them), each
+    /// checked against what the take declares of it; another node's as declared.
+    static func bundlingMembers(of take: Take, files: [WAVFrameReader], fileOf: [Int: Int]) throws(PlanError)
+        -> [Bundling.Member]
+    {
+        try take.tracks.indices.map { index throws(PlanError) -> Bundling.Member in
+            let track = take.tracks[index]
+            guard let file = fileOf[index].map({ files[$0] }) else {
+                guard let member = Bundling.Member(declared: track) else {
+                    throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "")
+                }
+                return member
+            }
+            try Planner.checkDeclared(track, format: file.format, take: take)
+            return Bundling.Member(
+                name: track.name, format: file.format,
+                channelMask: take.localNode == nil ? file.layout.channelMask : 0, node: track.node)
+        }
+    }
+
     /// A track's engine parts, its sockets open.
     struct OpenedTrack {
         var track: Track

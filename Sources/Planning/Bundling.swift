@@ -8,11 +8,25 @@ public enum Bundling {
         public var name: String
         public var format: PCMFormat
         public var channelMask: UInt32
+        /// The node that sends it: a bundle never spans two.
+        public var node: String?
 
-        public init(name: String, format: PCMFormat, channelMask: UInt32 = 0) {
+        public init(name: String, format: PCMFormat, channelMask: UInt32 = 0, node: String? = nil) {
             self.name = name
             self.format = format
             self.channelMask = channelMask
+            self.node = node
+        }
+
+        /// Another node's track as its take file declares it: its payload's sample width stands for the file's,
+        /// and no speaker mask is known (so every node describes it alike).
+        public init?(declared track: TakeTrack) {
+            guard let format = track.declared?.complete else { return nil }
+            self.init(
+                name: track.name,
+                format: PCMFormat(
+                    encoding: format.encoding == .l16 ? .signed16 : .signed24, channelCount: format.channelCount,
+                    sampleRate: format.sampleRate), node: track.node)
         }
     }
 
@@ -27,7 +41,7 @@ public enum Bundling {
             guard width <= maximum else {
                 throw .bundleTooNarrow(track: member.name, channels: width, maximum: maximum)
             }
-            if let open = bundles.last, channels + width <= maximum {
+            if let open = bundles.last, channels + width <= maximum, members[open[0]].node == member.node {
                 let first = members[open[0]]
                 guard first.format.sampleRate == member.format.sampleRate,
                     first.format.encoding == member.format.encoding
@@ -46,20 +60,23 @@ public enum Bundling {
     }
 
     /// The take with its tracks bundled, and each bundle's members (indices into `take.tracks`). `members` are the
-    /// take's tracks with their formats, in order. Bundle k is named `bundle k` (from 1) and goes to slot k - 1.
+    /// take's tracks with their formats, in order, every node's (another node's as declared). Bundle k is named
+    /// `bundle k` (from 1) and goes to slot k - 1, whichever node sends it, so every node and a recorder reading
+    /// the take file agree. Where the tracks' SSRCs are derived (a take file), a bundle's is derived from its name.
     public static func bundled(_ take: Take, members: [Member], maximum: Int) throws(PlanError) -> (Take, [[Int]]) {
-        // Bundles of a take shared by nodes would need every node's sources: not bundled here yet.
-        guard take.localNode == nil else { throw .bundleAcrossNodes }
         let bundles = try pack(members, maximum: maximum)
         var bundled = take
         bundled.tracks = bundles.enumerated().map { number, indices in
             let format = members[indices[0]].format
+            let first = take.tracks[indices[0]]
+            let name = "bundle \(number + 1)"
+            let derived = indices.allSatisfy { take.tracks[$0].ssrc != nil }
             var track = TakeTrack(
-                name: "bundle \(number + 1)", source: .bundle(indices.map { take.tracks[$0].source }),
-                node: take.tracks[indices[0]].node,
+                name: name, source: .bundle(indices.map { take.tracks[$0].source }), node: first.node,
                 declared: DeclaredFormat(
-                    encoding: take.encoding, sampleRate: format.sampleRate,
-                    channelCount: indices.reduce(0) { $0 + members[$1].format.channelCount }))
+                    encoding: first.declared?.encoding ?? take.encoding, sampleRate: format.sampleRate,
+                    channelCount: indices.reduce(0) { $0 + members[$1].format.channelCount }),
+                ssrc: derived ? TakeRules.derivedSSRC(take: take.sessionName, track: name) : nil)
             track.channelGroups = indices.map {
                 ChannelGroup(
                     source: members[$0].name, channelCount: members[$0].format.channelCount,

@@ -37,8 +37,6 @@ public enum PlanError: Error, Sendable, Hashable {
     case bundleTooNarrow(track: String, channels: Int, maximum: Int)
     /// A source's rate or sample width differs from the bundle it would join.
     case bundleMixesFormats(track: String, format: PCMFormat, bundleTrack: String, bundleFormat: PCMFormat)
-    /// `--bundle` with a take file's nodes: not supported yet.
-    case bundleAcrossNodes
     /// A stream the ST 2110-30 level cannot carry: its rate, or its channels at that rate.
     case st2110(ST2110Level, track: String, sampleRate: Int, channels: Int)
     /// Two streams to record want one port.

@@ -89,14 +89,7 @@ public enum Planner {
             track.packetTime = time
         }
         let encoding = take.studio ? .l24 : take.encoding ?? format.encoding.naturalPayload
-        if let declared = track.declared {
-            let actual = DeclaredFormat(
-                encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
-            guard declared.agrees(with: actual) else {
-                let file = if case .file(let path) = track.source { path } else { track.name }
-                throw .declaredFormatMismatch(track: track.name, declared: declared, actual: actual, file: file)
-            }
-        }
+        try checkDeclared(track, format: format, take: take)
         let hostName = track.destination ?? take.destination
         let host = try resolved(hostName, inputs)
         let ports = try portsOf(slot: slot, take: take)
@@ -157,6 +150,18 @@ public enum Planner {
             initialTimestamp: timestamp, sizing: sizing,
             frameLimit: take.duration.map { $0.scaled(by: format.sampleRate) }, loops: take.loops, secondLeg: leg,
             stream: stream, sdpPath: take.sdpDirectory + "/" + track.name + ".sdp")
+    }
+
+    /// A track's file against what the take declares of it (a take file's `encoding`, `sample_rate`, `channels`).
+    public static func checkDeclared(_ track: TakeTrack, format: PCMFormat, take: Take) throws(PlanError) {
+        guard let declared = track.declared else { return }
+        let encoding = take.studio ? .l24 : take.encoding ?? format.encoding.naturalPayload
+        let actual = DeclaredFormat(
+            encoding: encoding, sampleRate: format.sampleRate, channelCount: format.channelCount)
+        guard declared.agrees(with: actual) else {
+            let file = if case .file(let path) = track.source { path } else { track.name }
+            throw .declaredFormatMismatch(track: track.name, declared: declared, actual: actual, file: file)
+        }
     }
 
     /// Track `slot`'s second leg (SMPTE ST 2022-7): to the leg's destination, on its own port base (the first

@@ -310,7 +310,17 @@ public enum RecordPlanner {
     public static func streams(of file: TakeFile, path: String, taiOffsetSeconds: Int) throws(PlanError)
         -> [RecordTake.Stream]
     {
-        let take = try file.applied(to: Take(), node: nil, path: path)
+        var take = try file.applied(to: Take(), node: nil, path: path)
+        // Bundled as every node bundles it: from the declared formats.
+        if let maximum = take.bundle {
+            let members = try take.tracks.map { track throws(PlanError) -> Bundling.Member in
+                guard let member = Bundling.Member(declared: track) else {
+                    throw .remoteTrackUndeclared(track: track.name, node: track.node ?? "")
+                }
+                return member
+            }
+            take = try Bundling.bundled(take, members: members, maximum: maximum).0
+        }
         // A take file's timestamps start from the wall clock or PTP time, never at random, so their offset from
         // the reference clock does not depend on when the take starts.
         let context = StreamRule.Context(referenceClock: nil, taiOffsetSeconds: taiOffsetSeconds, start: 0)
@@ -322,7 +332,7 @@ public enum RecordPlanner {
             let description = try StreamRule.describe(
                 name: track.name, slot: slot, take: take, format: format,
                 destination: .init(host: track.destination ?? take.destination, address: nil), ssrc: track.ssrc,
-                drawnTimestamp: nil, sourceFilter: nil, context: context
+                drawnTimestamp: nil, sourceFilter: nil, context: context, channelGroups: track.channelGroups
             ).stream
             return RecordTake.Stream(
                 description: description, origin: "\(path): track '\(track.name)'", mediaClockAssumed: true)

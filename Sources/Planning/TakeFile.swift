@@ -41,6 +41,8 @@ public struct TakeFile: Sendable, Hashable {
         public var mtu: Int?
         public var dscp: Int?
         public var ttl: Int?
+        /// Tracks bundled into streams of at most this many channels, every node's by one rule (`--bundle`).
+        public var bundle: Int?
         /// `"wallclock"` or `"ptp"`; never random, which a recorder on another PC could not know.
         public var timestampOrigin: TimestampOrigin?
 
@@ -128,6 +130,7 @@ public struct TakeFile: Sendable, Hashable {
         take.network.dscp = wire.dscp ?? NetworkOptions.defaultDSCP
         take.network.ttl = wire.ttl
         take.timestampOrigin = wire.timestampOrigin ?? .wallClock
+        take.bundle = wire.bundle
         take.start = take.start ?? start
         take.localNode = node
         take.tracks = tracks.indices.map { index in

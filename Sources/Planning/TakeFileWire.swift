@@ -20,6 +20,7 @@ extension TakeFile.WireSettings {
         mtu = try root.optional("mtu")?.integer(in: 576...65_535)
         dscp = try root.optional("dscp")?.integer(in: 0...63)
         ttl = try root.optional("ttl")?.integer(in: 1...255)
+        bundle = try root.optional("bundle")?.integer(in: 1...64)
         timestampOrigin = try root.optional("timestamps").map { field throws(TakeFileError) -> TimestampOrigin in
             let text = try field.string()
             switch text {
@@ -34,7 +35,7 @@ extension TakeFile.WireSettings {
 /// A setting of a take that changes the datagrams, which a take file fixes for every node.
 public enum TakeSetting: Sendable, Hashable, CaseIterable {
     case destination, port, packetTime, encoding, payloadType, ssrc, timestamp, timestampOrigin, mtu, fragmentation
-    case rtcp, dscp, ttl
+    case rtcp, dscp, ttl, bundle
 }
 
 extension TakeFile {
@@ -65,6 +66,7 @@ extension TakeFile {
         if differs(take.rtcp, file.wire.rtcp, defaults.rtcp) { return .rtcp }
         if differs(take.network.dscp, file.wire.dscp, defaults.network.dscp) { return .dscp }
         if differs(take.network.ttl, file.wire.ttl, nil) { return .ttl }
+        if differs(take.bundle, file.wire.bundle, nil) { return .bundle }
         return nil
     }
 }

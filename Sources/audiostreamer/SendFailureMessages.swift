@@ -123,11 +123,6 @@ extension SendMessages {
                 "--bundle: '\(Printable.text(track))' is \(format.sampleRate) Hz \(format.encoding), '\(Printable.text(bundleTrack))' of the same stream is \(bundleFormat.sampleRate) Hz \(bundleFormat.encoding): the files of one stream share rate and width",
                 ExitCode.dataError
             )
-        case .bundleAcrossNodes:
-            return (
-                "--bundle with \(Printable.text(file))'s nodes: bundling a take shared by several PCs is not supported yet; send without --bundle or --st2110-level",
-                ExitCode.usage
-            )
         case .st2110(let level, let track, let rate, let channels):
             let takes = level.modes.map { "\($0.maximumChannels) at \($0.sampleRate) Hz \($0.packetTime) ms" }
             return (
@@ -179,6 +174,7 @@ extension SendMessages {
             case .rtcp: (arguments.take.rtcp == .multiplexed ? "--rtcp-mux" : "--rtcp-port", "rtcp")
             case .dscp: ("--dscp", "dscp")
             case .ttl: ("--ttl", "ttl")
+            case .bundle: ("--bundle", "bundle")
             }
         if setting == .timestampOrigin && arguments.take.timestampOrigin == .random {
             return "--timestamps random cannot go with \(file): a recorder reading it could not know a random origin"

@@ -118,9 +118,11 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             label: "--bundle beyond 64 channels", arguments: ["--bundle", "65", "good.wav"], status: 64,
             message: "--bundle '65': expected a whole number from 1 to 64"),
         BadInput(
-            label: "--bundle with a take file's nodes",
+            label: "--bundle other than the take file's",
             arguments: ["--session", "mismatch.json", "--node", "a", "--bundle", "2"], status: 64,
-            message: "--bundle with mismatch.json's nodes: bundling a take shared by several PCs is not supported yet"),
+            message:
+                "--bundle would send other than mismatch.json tells every node and recorder to expect: set \"bundle\" in the file instead"
+        ),
         BadInput(
             label: "an ST 2110-30 level that does not exist", arguments: ["--st2110-level", "D", "good.wav"],
             status: 64, message: "--st2110-level 'D': expected A, AX, B, BX, C or CX"),

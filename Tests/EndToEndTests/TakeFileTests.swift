@@ -96,6 +96,59 @@ extension EndToEnd {
             #expect(written == ["a.wav", "b.wav"], "\(written)")
         }
 
+        /// A take file with `"bundle": 2`: each node bundles its own mono tracks into a 2-channel stream, bundle k
+        /// on port + 2(k - 1) whichever node sends it; both nodes' session.sdp describe both bundles alike (their
+        /// channel orders and labels); and a recorder reading the take file splits each bundle back into its files,
+        /// bit-exact.
+        @Test("a take file's bundle: each node sends its own bundle, the recorder splits them back into the 4 files")
+        func bundledTake() throws {
+            let folder = try ScratchFolder("take-bundle")
+            let mono = PCMFormat(encoding: .signed24, channelCount: 1, sampleRate: 48_000)
+            let names = ["a", "b", "c", "d"]
+            let sources = names.enumerated().map { index, name in
+                (name, TestWAV(format: mono, seconds: 1, seed: UInt64(230 + index)))
+            }
+            for (name, source) in sources { try source.write(to: folder.path("\(name).wav")) }
+            let tracks = names.enumerated().map { index, name in
+                #"{"file": "\#(name).wav", "node": "pc\#(index / 2 + 1)", "encoding": "L24", "sample_rate": 48000, "channels": 1}"#
+            }
+            try
+                (#"{"name": "bundled", "destination": "127.0.0.1", "port": 27030, "bundle": 2, "tracks": ["#
+                + tracks.joined(separator: ", ") + "]}")
+                .write(toFile: folder.path("take.json"), atomically: true, encoding: .utf8)
+            let recorder = try RecorderTests.recorder(
+                ["--session", folder.path("take.json"), "-o", folder.path("out"), "--idle", "20"], folder: folder,
+                port: 27_032)
+            _ = BuiltProduct.audiostreamer
+            let absolute = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
+            let senders = try ["pc1", "pc2"].map { node in
+                try Subprocess(
+                    BuiltProduct.audiostreamer,
+                    [
+                        "--no-realtime", "--session", folder.path("take.json"), "--node", node, "--start-at", absolute,
+                        "--sdp-dir", folder.path("sdp-\(node)"),
+                    ], in: folder.url, label: node)
+            }
+            for sender in senders { #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)") }
+            #expect(recorder.wait(seconds: 10) == 0, "the recorder did not end on both BYEs: \(recorder.standardError)")
+            let descriptions = try ["pc1", "pc2"].map {
+                try String(contentsOfFile: folder.path("sdp-\($0)/session.sdp"), encoding: .utf8)
+                    .split(separator: "\r\n").filter {
+                        $0.hasPrefix("m=") || $0.hasPrefix("i=") || $0.hasPrefix("a=fmtp")
+                    }
+            }
+            #expect(
+                descriptions[0] == [
+                    "m=audio 27030 RTP/AVP 96", "i=2 channels: a, b", "a=fmtp:96 channel-order=SMPTE2110.(M,M)",
+                    "m=audio 27032 RTP/AVP 96", "i=2 channels: c, d", "a=fmtp:96 channel-order=SMPTE2110.(M,M)",
+                ], "\(descriptions[0])")
+            #expect(descriptions[0] == descriptions[1], "the nodes describe the take differently")
+            for (name, source) in sources {
+                let file = try RecordedFile(folder.path("out/\(name).wav"))
+                #expect(file.samples == source.samples, "\(name) differs from its source")
+            }
+        }
+
         /// The file wins: an option that would send otherwise than the take file says is one line and exit 64,
         /// naming the option and the file's key; nothing is sent and no SDP written.
         @Test(
