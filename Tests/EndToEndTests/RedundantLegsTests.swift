@@ -30,8 +30,8 @@ extension EndToEnd {
                 "nftables is not installed")
             let folder = try ScratchFolder("st2022-7")
             let network = try TestNetwork(prefix: "asdup", hosts: ["tx", "rx"])
-            let (_, firstLink) = try network.link(0, "10.236.1.1", 1, "10.236.1.2", id: 47)
-            let (_, secondLink) = try network.link(0, "10.236.2.1", 1, "10.236.2.2", id: 48)
+            let (firstOut, firstLink) = try network.link(0, "10.236.1.1", 1, "10.236.1.2", id: 47)
+            let (secondOut, secondLink) = try network.link(0, "10.236.2.1", 1, "10.236.2.2", id: 48)
             // The first leg loses 100-109, 500 and 2000-3999 (2 s down); the second 300-309, 500 and 1000. Packet 500
             // is lost on both. RTP's sequence number is the transport payload's bits 16-31 (@th,80,16).
             let rules = """
@@ -54,12 +54,16 @@ extension EndToEnd {
             let source = TestWAV(format: Self.stereo24, seconds: 5, seed: 220)
             try source.write(to: folder.path("dup.wav"))
             _ = BuiltProduct.audiostreamer
+            // Both networks captured at the receiving host: SAP on each, and when each leg's copy of a packet came.
+            let captures = try [firstLink, secondLink].enumerated().map { index, link in
+                try Capture(network, host: 1, interface: link, filter: "udp", folder: folder, label: "leg\(index + 1)")
+            }
             let sender = try network.start(
                 0,
                 [
                     BuiltProduct.audiostreamer, "--ip", "10.236.1.2", "--redundant-ip", "10.236.2.2", "--port", "31300",
                     "--redundant-port", "31310", "--seq", "0", "--start-at", "+2.5", "--sdp-dir", folder.path("sdp"),
-                    folder.path("dup.wav"),
+                    "--sap", "--interface", firstOut, "--redundant-interface", secondOut, folder.path("dup.wav"),
                 ], folder: folder, label: "sender")
             let sdp = folder.path("sdp/dup.sdp")
             #expect(waitForFile(sdp), "\(sender.standardError)")
@@ -75,6 +79,34 @@ extension EndToEnd {
                 ], folder: folder, label: "recorder")
             #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
             #expect(recorder.wait(seconds: 15) == 0, "\(recorder.standardError)")
+            for capture in captures { capture.stop() }
+
+            // SAP on both networks, announcing and deleting the one description (one o=).
+            let sap = try captures.map { try $0.fields("sap", ["sap.flags.t", "sdp.owner"]) }
+            for (index, packets) in sap.enumerated() {
+                #expect(packets.contains { $0[0] == "0" || $0[0] == "False" }, "leg \(index + 1): no announcement")
+                #expect(packets.contains { $0[0] == "1" || $0[0] == "True" }, "leg \(index + 1): no deletion")
+            }
+            #expect(Set(sap.flatMap { $0.map { $0[1] } }).count == 1, "o= lines: \(sap)")
+            // How far apart the two copies of a packet arrived: the legs' send times apart, and their paths.
+            let arrivals = try [(captures[0], 31_300), (captures[1], 31_310)].map { capture, port in
+                Dictionary(
+                    try capture.fields(
+                        "rtp && udp.dstport == \(port)", ["rtp.seq", "frame.time_epoch"],
+                        decode: ["udp.port==\(port),rtp"]
+                    ).compactMap { fields in
+                        Int(fields[0]).flatMap { seq in Double(fields[1]).map { (seq, $0) } }
+                    }, uniquingKeysWith: { first, _ in first })
+            }
+            let apart = arrivals[0].compactMap { seq, time in arrivals[1][seq].map { abs($0 - time) * 1e6 } }.sorted()
+            let p99 = apart.isEmpty ? 0 : apart[apart.count * 99 / 100]
+            let median = apart.isEmpty ? 0 : apart[apart.count / 2]
+            print(
+                String(
+                    format:
+                        "ST 2022-7: the legs' copies of %d packets arrived p50 %.1f us, p99 %.1f us, max %.1f us apart",
+                    apart.count, median, p99, apart.last ?? 0))
+            #expect(apart.count > 2500, "\(apart.count) packets seen on both legs")
 
             let first = try Self.counted(network, nft, "first", folder: folder)
             let second = try Self.counted(network, nft, "second", folder: folder)
