@@ -39,6 +39,8 @@ public enum PlanError: Error, Sendable, Hashable {
     case bundleMixesFormats(track: String, format: PCMFormat, bundleTrack: String, bundleFormat: PCMFormat)
     /// A stream the ST 2110-30 level cannot carry: its rate, or its channels at that rate.
     case st2110(ST2110Level, track: String, sampleRate: Int, channels: Int)
+    /// A stream of the level does not fit the MTU at the packet time the level gives it.
+    case st2110DoesNotFit(ST2110Level, track: String, packetTime: PacketTime, mtu: Int)
     /// Two streams to record want one port.
     case portInUseTwice(Int)
     /// An AES67 take that AES67 receivers would not accept.

@@ -122,6 +122,12 @@ public enum Planner {
                 rtcpPort: leg.rtcpDestination.port,
                 sourceFilter: leg.destination.address.isMulticast ? connectionAddress(leg.sourceAddress) : nil)
         }
+        // A level's packet time is part of what its receivers take: a datagram the MTU cannot carry at that time is
+        // refused, never sent at another.
+        if let level = take.st2110Level, sizing.wasReduced {
+            throw .st2110DoesNotFit(
+                level, track: track.name, packetTime: track.packetTime ?? take.packetTime, mtu: mtu)
+        }
         if take.aes67 && !AES67Problem.framesPerPacket.contains(sizing.framesPerPacket) {
             throw .aes67(.packetTime(frames: sizing.framesPerPacket), track: track.name)
         }

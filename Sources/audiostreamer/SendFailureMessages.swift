@@ -129,6 +129,11 @@ extension SendMessages {
                 "--st2110-level \(level): '\(Printable.text(track))' is \(channels) channels at \(rate) Hz; the level takes streams of up to \(takes.joined(separator: ", ")) (no resampling)",
                 ExitCode.usage
             )
+        case .st2110DoesNotFit(let level, let track, let packetTime, let mtu):
+            return (
+                "--st2110-level \(level): '\(Printable.text(track))' does not fit \(mtuSpelling(mtu)) at \(packetTime) ms, the packet time the level gives it; bundle fewer channels (--bundle) or raise --mtu",
+                ExitCode.usage
+            )
         case .inputsMissing, .unresolvedHost, .unusableStream, .noStreams, .portInUseTwice, .conflictingDescriptions:
             // Planning a send never gives these.
             return ("internal error: \(error)", ExitCode.software)
