@@ -68,7 +68,11 @@ struct LegWatch {
         guard legs.count > 1 else { return [] }
         var silent: [Int] = []
         for index in legs.indices where legs[index].silentSince == nil {
-            let others = legs.indices.filter { $0 != index }.compactMap { legs[$0].lastArrival }.max()
+            // The latest arrival on any other leg, without allocating (this runs on every pass of the receive loop).
+            var others: Int64?
+            for other in legs.indices where other != index {
+                if let arrival = legs[other].lastArrival { others = max(others ?? arrival, arrival) }
+            }
             // A leg never heard is silent from when the stream was first heard.
             guard let others, let last = legs[index].lastArrival ?? started, others - last >= Self.silenceNanoseconds
             else { continue }

@@ -320,6 +320,16 @@ struct InProcessTests {
     static func record(
         _ request: RecordRequest, port: Int, packets: [[UInt8]], arrivals: (Int) -> Int = { $0 }
     ) throws -> (result: Result<RecordSummary, RecordFailure>, events: [RecordEvent]) {
+        try record(
+            request,
+            deliveries: packets.enumerated().map { n, packet in (port, packet, arrivals(n)) })
+    }
+
+    /// Records `request` in process while each delivery's packet arrives at its port, its milliseconds after the
+    /// first, from a port of the sending host 1000 above it; returns how it ended and what it said.
+    static func record(_ request: RecordRequest, deliveries: [(port: Int, bytes: [UInt8], milliseconds: Int)]) throws
+        -> (result: Result<RecordSummary, RecordFailure>, events: [RecordEvent])
+    {
         let clocks = ManualClocks(wall: noon)
         let network = MemoryNetwork(clocks: clocks)
         let heard = Heard<RecordEvent>()
@@ -337,13 +347,15 @@ struct InProcessTests {
             }
             done.signal()
         }.start()
+        let ports = Set(deliveries.map(\.port))
         let deadline = Date().addingTimeInterval(10)
-        while !network.isListening(port: port) && Date() < deadline { usleep(1000) }
+        while !ports.allSatisfy(network.isListening) && Date() < deadline { usleep(1000) }
         let first = clocks.monotonicNow() + 10_000_000
-        for (n, packet) in packets.enumerated() {
+        for delivery in deliveries.sorted(by: { $0.milliseconds < $1.milliseconds }) {
             network.inject(
-                packet, to: port, from: Endpoint(address: MemoryNetwork.local, port: 7000),
-                arrival: first + Int64(arrivals(n)) * 1_000_000)
+                delivery.bytes, to: delivery.port,
+                from: Endpoint(address: MemoryNetwork.local, port: delivery.port + 1000),
+                arrival: first + Int64(delivery.milliseconds) * 1_000_000)
         }
         #expect(done.wait(timeout: .now() + 60) == .success, "record did not end")
         clocks.finish()

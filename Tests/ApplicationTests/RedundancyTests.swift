@@ -36,38 +36,8 @@ struct RedundancyTests {
         take.idleSeconds = ExactDecimal("0.5") ?? take.idleSeconds
         var request = RecordRequest(take: take, streams: .sdpFiles([folder + "/dup.sdp"]))
         request.statisticsPath = folder + "/stats.json"
-        let recordRequest = request
-        let clocks = ManualClocks(wall: noon)
-        let network = MemoryNetwork(clocks: clocks)
-        let heard = Heard<RecordEvent>()
-        let recording = Heard<Result<RecordSummary, RecordFailure>>()
-        let environment = environment(clocks, network)
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            do throws(RecordFailure) {
-                recording.append(
-                    .success(
-                        try RecordProgram.run(
-                            recordRequest, environment: environment, events: heard.append, stop: StopSignal())))
-            } catch {
-                recording.append(.failure(error))
-            }
-            done.signal()
-        }.start()
-        let deadline = Date().addingTimeInterval(10)
-        while !(network.isListening(port: 6600) && network.isListening(port: 6700)) && Date() < deadline {
-            usleep(1000)
-        }
-        let first = clocks.monotonicNow() + 10_000_000
-        for delivery in deliveries.sorted(by: { $0.milliseconds < $1.milliseconds }) {
-            network.inject(
-                packet(delivery.packet), to: delivery.port,
-                from: Endpoint(address: MemoryNetwork.local, port: delivery.port + 1000),
-                arrival: first + Int64(delivery.milliseconds) * 1_000_000)
-        }
-        #expect(done.wait(timeout: .now() + 60) == .success, "record did not end")
-        clocks.finish()
-        return (try #require(recording.all.first), heard.all)
+        return try InProcessTests.record(
+            request, deliveries: deliveries.map { ($0.port, packet($0.packet), $0.milliseconds) })
     }
 
     @Test(

@@ -12,13 +12,6 @@ extension EndToEnd {
         static let hosts = ConditionTrait.enabled(
             if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts")
 
-        /// An ISO 8601 UTC time with milliseconds.
-        static func iso(_ date: Date) -> String {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return formatter.string(from: date)
-        }
-
         /// A whole millisecond `seconds` from now.
         static func wholeMillisecond(in seconds: Double) -> Date {
             Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + seconds) * 1000).rounded(.down) / 1000)
@@ -76,7 +69,7 @@ extension EndToEnd {
                         host,
                         [
                             BuiltProduct.audiostreamer, "--no-realtime", "--ip", address, "--port", String(port),
-                            "--timestamps", "random", "--start-at", Self.iso(start), "--sdp-dir",
+                            "--timestamps", "random", "--start-at", RecorderNetworkTests.iso(start), "--sdp-dir",
                             folder.path("real\(host)"),
                             folder.path("pc\(host).wav"),
                         ], folder: folder, label: "pc\(host)"))
@@ -168,7 +161,8 @@ extension EndToEnd {
                 1,
                 [
                     BuiltProduct.audiostreamer, "--ip", "10.233.1.1", "--port", "29620", "--ptp4l-socket", txSocket,
-                    "--timestamps", "ptp", "--start-at", Self.iso(start), "--sdp-dir", folder.path("sdp"),
+                    "--timestamps", "ptp", "--start-at", RecorderNetworkTests.iso(start), "--sdp-dir",
+                    folder.path("sdp"),
                     folder.path("told.wav"), folder.path("honest.wav"),
                 ], folder: folder, label: "sender")
             let told = folder.path("sdp/told.sdp")
