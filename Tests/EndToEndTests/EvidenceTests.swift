@@ -118,19 +118,11 @@ extension EndToEnd {
             let folder = try ScratchFolder("ptp-claims")
             let network = try TestNetwork(prefix: "asevp", hosts: ["gm", "tx"])
             let (gmLink, txLink) = try network.link(0, "10.233.1.1", 1, "10.233.1.2", id: 44)
-            let common = [
-                "[global]", "domainNumber 7", "time_stamping software", "free_running 1", "logAnnounceInterval -2",
-                "logSyncInterval -3", "announceReceiptTimeout 3", "utc_offset 37",
-            ]
             let gmSocket = folder.path("gm.uds")
             let txSocket = folder.path("tx.uds")
-            try
-                (common + [
-                    "priority1 10", "clockClass 6", "clockIdentity 001dc1.fffe.0000c3", "uds_address \(gmSocket)",
-                ])
-                .joined(separator: "\n").write(toFile: folder.path("gm.cfg"), atomically: true, encoding: .utf8)
-            try (common + ["slaveOnly 1", "uds_address \(txSocket)"]).joined(separator: "\n")
-                .write(toFile: folder.path("tx.cfg"), atomically: true, encoding: .utf8)
+            _ = try writePTPConfiguration(
+                "gm", domain: 7, socket: gmSocket, grandmaster: "001dc1.fffe.0000c3", folder: folder)
+            _ = try writePTPConfiguration("tx", domain: 7, socket: txSocket, grandmaster: nil, folder: folder)
             let grandmaster = try network.start(
                 0, [ptp4l, "-f", folder.path("gm.cfg"), "-i", gmLink, "-m"], folder: folder, label: "ptp4l-gm")
             let follower = try network.start(

@@ -426,22 +426,13 @@ extension EndToEnd {
             let folder = try ScratchFolder("ptp")
             let network = try TestNetwork(prefix: "asptp", hosts: ["gm", "follower"])
             let (gmLink, followerLink) = try network.link(0, "10.214.1.1", 1, "10.214.1.2", id: 15)
-            let common = [
-                "[global]", "domainNumber 5", "time_stamping software", "free_running 1", "logAnnounceInterval -2",
-                "logSyncInterval -3", "announceReceiptTimeout 3", "utc_offset 37",
-            ]
             let gmSocket = folder.path("gm.uds")
             let followerSocket = folder.path("follower.uds")
             for (name, identity) in [("gm", "001dc1.fffe.0000a1"), ("gm2", "001dc1.fffe.0000b2")] {
-                try
-                    (common + [
-                        "priority1 10", "clockClass 6", "clockIdentity \(identity)", "uds_address \(gmSocket)", "",
-                    ])
-                    .joined(separator: "\n").write(
-                        toFile: folder.path("\(name).cfg"), atomically: true, encoding: .utf8)
+                _ = try writePTPConfiguration(name, domain: 5, socket: gmSocket, grandmaster: identity, folder: folder)
             }
-            try (common + ["slaveOnly 1", "uds_address \(followerSocket)", ""]).joined(separator: "\n")
-                .write(toFile: folder.path("follower.cfg"), atomically: true, encoding: .utf8)
+            _ = try writePTPConfiguration(
+                "follower", domain: 5, socket: followerSocket, grandmaster: nil, folder: folder)
             var grandmaster = try network.start(
                 0, [ptp4l, "-f", folder.path("gm.cfg"), "-i", gmLink, "-m"], folder: folder, label: "ptp4l-gm")
             let follower = try network.start(

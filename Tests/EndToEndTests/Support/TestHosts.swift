@@ -106,3 +106,20 @@ func waitForFile(_ path: String, seconds: Double = 10) -> Bool {
     }
     return FileManager.default.fileExists(atPath: path)
 }
+
+/// A ptp4l configuration for a test host, on software timestamps and fast intervals, in `domain`, answering on
+/// `socket`: a grandmaster of `identity` (`001dc1.fffe.0000a1`), or with nil one that only follows. Written to
+/// `<name>.cfg` in the folder; returns its path.
+func writePTPConfiguration(
+    _ name: String, domain: Int, socket: String, grandmaster identity: String?, folder: ScratchFolder
+) throws -> String {
+    let common = [
+        "[global]", "domainNumber \(domain)", "time_stamping software", "free_running 1", "logAnnounceInterval -2",
+        "logSyncInterval -3", "announceReceiptTimeout 3", "utc_offset 37",
+    ]
+    let role = identity.map { ["priority1 10", "clockClass 6", "clockIdentity \($0)"] } ?? ["slaveOnly 1"]
+    let path = folder.path("\(name).cfg")
+    try (common + role + ["uds_address \(socket)", ""]).joined(separator: "\n")
+        .write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
