@@ -45,6 +45,9 @@ final class RecordWriter: @unchecked Sendable {
 
     /// The start the files' broadcast extensions say until the take's is known.
     let placeholderStart: Int64
+    /// The take's start as last written into the files (the writer thread's own): a file that takes another channel
+    /// count later keeps it.
+    private var writtenStart: Int64?
 
     init(
         files: [File], splits: [(ring: SPSCByteRing, bytesPerFrame: Int)], clock: MonotonicTimeline,
@@ -154,7 +157,7 @@ final class RecordWriter: @unchecked Sendable {
         let format = file.writer.layout.format
         guard channels > 0, channels != format.channelCount else { return }
         let followed = PCMFormat(encoding: format.encoding, channelCount: channels, sampleRate: format.sampleRate)
-        let start = placeholderStart
+        let start = writtenStart ?? placeholderStart
         record(file.path) {
             try file.writer.replaceFormat(
                 followed, broadcast: Self.broadcast(name: file.name, format: followed, start: start))
@@ -167,6 +170,7 @@ final class RecordWriter: @unchecked Sendable {
                 defer { value = nil }; return value
             })
         else { return }
+        writtenStart = start
         for file in files {
             file.writer.replaceBroadcast(
                 Self.broadcast(name: file.name, format: file.writer.layout.format, start: start))
