@@ -46,9 +46,10 @@ public enum SendProgram {
         let files = try take.localTracks.map { _, track throws(SendFailure) -> WAVFrameReader in
             switch track.source {
             case .file(let path): return try Inputs.openWAV(path: path, note: note)
-            case .testSignal, .bundle:
+            case .testSignal:
                 return try Inputs.openWAV(
                     source: MemoryByteSource(TestSignal.wav(seconds: 1)), named: track.name, note: note)
+            case .bundle: preconditionFailure("tracks are bundled after their files are opened, never before")
             }
         }
         var sources: [any FrameSource] = files
