@@ -23,7 +23,9 @@ public enum RecordProgram {
             return index
         }
         let secondInterface = try request.take.redundantInterface.map { name throws(RecordFailure) -> UInt32 in
-            guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
+            guard let index = environment.network.interfaceIndex(name) else {
+                throw .noInterface(name, secondLeg: true)
+            }
             return index
         }
         // What this host can verify of the reference clocks the descriptions name: its own synchronisation, and

@@ -48,8 +48,8 @@ public enum RecordFailure: Error, Sendable {
     /// A port could not be bound (in use, or not permitted).
     case portUnavailable(port: Int, SystemError)
     case network(SystemError)
-    /// No interface has this name or address.
-    case noInterface(String)
+    /// No interface has this name or address (`secondLeg`: --redundant-interface).
+    case noInterface(String, secondLeg: Bool = false)
     /// An output file exists already: never replaced.
     case outputExists(path: String)
     case outputNotCreated(path: String, reason: String)

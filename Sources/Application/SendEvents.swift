@@ -22,22 +22,23 @@ public enum SendFailure: Error, Sendable {
     case inputInvalid(path: String, WAVError)
     /// A folder given as input holds no `.wav` file.
     case folderWithoutWAV(path: String)
-    /// A destination host does not resolve.
-    case unknownHost(ResolutionError)
+    /// A destination host does not resolve (`secondLeg`: the ST 2022-7 second leg's, --redundant-ip).
+    case unknownHost(ResolutionError, secondLeg: Bool = false)
     /// Synchronisation was required and the clock is not synchronised.
     case clockNotSynchronized(ClockSyncStatus)
     /// A socket could not be opened, bound or connected.
     case network(SystemError)
-    /// The kernel has no route to a destination (for multicast: no interface was named and no route covers it).
-    case unreachable(host: String, IPAddress, SystemError)
+    /// The kernel has no route to a destination (for multicast: no interface was named and no route covers it);
+    /// `secondLeg`: the ST 2022-7 second leg's destination.
+    case unreachable(host: String, IPAddress, SystemError, secondLeg: Bool = false)
     /// An SDP file could not be written.
     case sdpNotWritten(path: String, reason: String)
     /// The --stats file cannot be written.
     case statisticsUnwritable(path: String, reason: String)
     /// A thread could not be started.
     case thread(SystemError)
-    /// No interface has this name or address.
-    case noInterface(String)
+    /// No interface has this name or address (`secondLeg`: --redundant-interface).
+    case noInterface(String, secondLeg: Bool = false)
     /// The SAP address asked for is not a multicast address.
     case sapAddress(String)
 }

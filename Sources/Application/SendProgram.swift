@@ -95,11 +95,14 @@ public enum SendProgram {
         }
         // SMPTE ST 2022-7: the second leg's destination, resolved on the second leg's interface.
         let secondInterface = try take.redundant?.interface.map { name throws(SendFailure) -> UInt32 in
-            guard let index = environment.network.interfaceIndex(name) else { throw .noInterface(name) }
+            guard let index = environment.network.interfaceIndex(name) else {
+                throw .noInterface(name, secondLeg: true)
+            }
             return index
         }
         let secondLegHost = try take.redundant.map { leg throws(SendFailure) in
-            try resolveHost(leg.destination, interface: secondInterface ?? 0, network: environment.network)
+            try resolveHost(
+                leg.destination, interface: secondInterface ?? 0, network: environment.network, secondLeg: true)
         }
         var inputs = PlanInputs(
             formats: sources.map(\.format),

@@ -36,19 +36,22 @@ extension SendProgram {
         return hosts
     }
 
-    /// The host `name` resolved, with this host's address and the route's MTU on the way there by `interface`.
-    static func resolveHost(_ name: String, interface: UInt32, network: any Network) throws(SendFailure)
-        -> ResolvedHost
+    /// The host `name` resolved, with this host's address and the route's MTU on the way there by `interface`;
+    /// `secondLeg` says, in a failure, that it is the ST 2022-7 second leg's.
+    static func resolveHost(_ name: String, interface: UInt32, network: any Network, secondLeg: Bool = false)
+        throws(SendFailure) -> ResolvedHost
     {
         do {
             let address = try network.resolve(name)
             let route = try network.route(towards: address, interface: interface)
             return ResolvedHost(address: address, localAddress: route.localAddress, pathMTU: route.mtu)
         } catch let error as ResolutionError {
-            throw .unknownHost(error)
+            throw .unknownHost(error, secondLeg: secondLeg)
         } catch {
             let system = error as? SystemError ?? SystemError("connect", errno: 0)
-            if let address = try? network.resolve(name) { throw .unreachable(host: name, address, system) }
+            if let address = try? network.resolve(name) {
+                throw .unreachable(host: name, address, system, secondLeg: secondLeg)
+            }
             throw .network(system)
         }
     }

@@ -15,8 +15,11 @@ struct RecordMessages: Sendable {
         case .plan(let error, let origin): plan(error, origin: origin)
         case .portUnavailable(let port, let error): ("port \(port): \(error)", ExitCode.unavailable)
         case .network(let error): ("network: \(error)", ExitCode.osError)
-        case .noInterface(let name):
-            ("--interface \(Printable.text(name)): no interface has this name or address", ExitCode.usage)
+        case .noInterface(let name, let second):
+            (
+                "\(second ? "--redundant-interface" : "--interface") \(Printable.text(name)): no interface has this name or address",
+                ExitCode.usage
+            )
         case .outputExists(let path):
             (
                 "\(Printable.text(path)) exists already; record into another folder or move it away",

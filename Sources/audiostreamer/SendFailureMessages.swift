@@ -13,16 +13,16 @@ extension SendMessages {
             ("\(Printable.text(path)): \(Printable.text(reason))", ExitCode.noInput)
         case .inputInvalid(let path, let error): ("\(Printable.text(path)): \(error)", ExitCode.dataError)
         case .folderWithoutWAV(let path): ("\(Printable.text(path)): no .wav files in the folder", ExitCode.dataError)
-        case .unknownHost(let error): ("--ip: \(error)", ExitCode.noHost)
+        case .unknownHost(let error, let second): ("\(second ? "--redundant-ip" : "--ip"): \(error)", ExitCode.noHost)
         case .clockNotSynchronized:
             (
                 "--require-sync: the system clock is not synchronised (adjtimex); start chrony or ptp4l and wait for it to lock",
                 ExitCode.unavailable
             )
         case .network(let error): ("network: \(error)", ExitCode.osError)
-        case .unreachable(let host, let address, let error):
+        case .unreachable(let host, let address, let error, let second):
             (
-                "--ip \(host): \(error)\(address.isMulticast ? "; name the interface multicast leaves by with --interface" : "")",
+                "\(second ? "--redundant-ip" : "--ip") \(host): \(error)\(address.isMulticast ? "; name the interface multicast leaves by with \(second ? "--redundant-interface" : "--interface")" : "")",
                 ExitCode.osError
             )
         case .sdpNotWritten(let path, let reason):
@@ -30,8 +30,11 @@ extension SendMessages {
         case .statisticsUnwritable(let path, let reason):
             ("--stats \(Printable.text(path)): cannot be written: \(Printable.text(reason))", ExitCode.cannotCreate)
         case .thread(let error): ("\(error)", ExitCode.osError)
-        case .noInterface(let name):
-            ("--interface \(Printable.text(name)): no interface has this name or address", ExitCode.usage)
+        case .noInterface(let name, let second):
+            (
+                "\(second ? "--redundant-interface" : "--interface") \(Printable.text(name)): no interface has this name or address",
+                ExitCode.usage
+            )
         case .sapAddress(let text):
             ("--sap-address \(Printable.text(text)): expected a multicast address", ExitCode.usage)
         }

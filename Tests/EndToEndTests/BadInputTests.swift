@@ -135,6 +135,18 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             label: "a second leg's option without --redundant-ip", arguments: ["--redundant-port", "6000", "good.wav"],
             status: 64, message: "--redundant-port, --redundant-interface and --redundant-bind go with --redundant-ip"),
         BadInput(
+            label: "a second leg's interface that does not exist",
+            arguments: ["--redundant-ip", "127.0.0.2", "--redundant-interface", "nosuch0", "good.wav"], status: 64,
+            message: "--redundant-interface nosuch0: no interface has this name or address"),
+        BadInput(
+            label: "a second leg's host that does not resolve",
+            arguments: ["--redundant-ip", "no.such.host.invalid", "good.wav"], status: 68,
+            message: "--redundant-ip: cannot resolve 'no.such.host.invalid'"),
+        BadInput(
+            label: "record: a second leg's interface that does not exist",
+            arguments: ["record", "-o", "take", "--redundant-interface", "nosuch0", "ok.sdp"], status: 64,
+            message: "--redundant-interface nosuch0: no interface has this name or address", absent: ["take"]),
+        BadInput(
             label: "record: a duplication group naming a leg that is not there",
             arguments: ["record", "-o", "take", "dupbad.sdp"], status: 65,
             message: "dupbad.sdp:7: a=group:DUP 1 3 names mid 3, which no audio section has", absent: ["take"]),

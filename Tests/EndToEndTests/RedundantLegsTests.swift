@@ -128,5 +128,28 @@ extension EndToEnd {
             #expect(said.filter { $0.contains("its first leg is silent") }.count == 1, "\(recorder.standardError)")
             #expect(said.filter { $0.contains("its first leg is heard again") }.count == 1, "\(recorder.standardError)")
         }
+
+        @Test(
+            "a second leg with no route: one line naming --redundant-ip, exit 71, no SDP, nothing sent",
+            .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"))
+        func secondLegWithoutRoute() throws {
+            try #require(TestNetwork.available, "network namespaces need root and iproute2")
+            let folder = try ScratchFolder("st2022-7-noroute")
+            // A test host with loopback alone: the first leg has its route, the second none at all.
+            let network = try TestNetwork(prefix: "asnoroute", hosts: ["tx"])
+            try TestWAV(format: Self.stereo24, seconds: 1, seed: 221).write(to: folder.path("good.wav"))
+            let result = try network.exec(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "--ip", "127.0.0.1", "--port", "31320", "--redundant-ip", "10.238.2.2",
+                    "--sdp-dir", folder.path("sdp"), folder.path("good.wav"),
+                ], folder: folder, label: "sender")
+            #expect(result.status == 71, "exit \(result.status): \(result.error)")
+            let lines = result.error.split(separator: "\n")
+            #expect(
+                lines == ["audiostreamer: --redundant-ip 10.238.2.2: connect: Network is unreachable"],
+                "\(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sdp")), "an SDP folder was left behind")
+        }
     }
 }
