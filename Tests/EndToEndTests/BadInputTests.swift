@@ -151,6 +151,12 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             arguments: ["record", "-o", "take", "dupbad.sdp"], status: 65,
             message: "dupbad.sdp:7: a=group:DUP 1 3 names mid 3, which no audio section has", absent: ["take"]),
         BadInput(
+            label: "record: a duplication group whose legs are not copies",
+            arguments: ["record", "-o", "take", "dupdiff.sdp"], status: 65,
+            message:
+                "dupdiff.sdp:10: a=group:DUP 1 2: its legs differ in payload type, format or packet time, so they are not copies of one stream",
+            absent: ["take"]),
+        BadInput(
             label: "record: an SDP that does not exist", arguments: ["record", "nope.sdp"], status: 66,
             message: "nope.sdp: open: No such file or directory", absent: ["take"]),
         BadInput(
@@ -228,6 +234,10 @@ extension EndToEnd {
                 "dupbad.sdp",
                 head + "a=group:DUP 1 3\r\nm=audio 29402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:1\r\n"
                     + "m=audio 29406 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:2\r\n")
+            try text(
+                "dupdiff.sdp",
+                head + "a=group:DUP 1 2\r\nm=audio 29402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:1\r\n"
+                    + "m=audio 29406 RTP/AVP 96\r\na=rtpmap:96 L24/48000/2\r\na=mid:2\r\n")
             try text("busy.sdp", head + "m=audio 29404 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
             try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
             try text("out/ok.wav", "an earlier take\n")
