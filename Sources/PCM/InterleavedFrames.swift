@@ -46,15 +46,17 @@ public final class InterleavedFrames: FrameSource {
             buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count * width, alignment: 16)
         }
         // Each source's frames into its columns as they come (a source's frames are valid until its next read).
+        // Raw pointers held in locals: the loops touch no property of this object (each such access is checked).
+        let buffer = self.buffer
+        guard let target = buffer.baseAddress else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         var column = 0
         var frames = 0
         for index in sources.indices {
             let part = try sources[index].nextFrames(count)
             let sourceWidth = sources[index].format.bytesPerFrame
             let got = part.count / sourceWidth
-            for frame in 0..<got {
-                let target = frame * width + column
-                for byte in 0..<sourceWidth { buffer[target + byte] = part[frame * sourceWidth + byte] }
+            if got > 0, let from = part.baseAddress {
+                Self.scatter(from, width: sourceWidth, into: target + column, stride: width, frames: got)
             }
             held[index] = got
             frames = max(frames, got)
@@ -65,12 +67,57 @@ public final class InterleavedFrames: FrameSource {
         for index in sources.indices {
             let sourceWidth = sources[index].format.bytesPerFrame
             for frame in held[index]..<frames {
-                let target = frame * width + column
-                for byte in 0..<sourceWidth { buffer[target + byte] = silence }
+                (target + frame * width + column).initializeMemory(
+                    as: UInt8.self, repeating: silence, count: sourceWidth)
             }
             column += sourceWidth
         }
         return UnsafeRawBufferPointer(rebasing: buffer[0..<(frames * width)])
+    }
+
+    /// Copies `frames` frames of `width` bytes each, packed at `from`, to every `stride` bytes from `into`.
+    @inline(__always)
+    static func scatter(
+        _ from: UnsafeRawPointer, width: Int, into: UnsafeMutableRawPointer, stride: Int, frames: Int
+    ) {
+        var source = from
+        var target = into
+        // The common widths unrolled (a mono or stereo file of 16 or 24 bits): a loop per frame costs more than the
+        // bytes it moves.
+        switch width {
+        case 2:
+            for _ in 0..<frames {
+                target.storeBytes(of: source.loadUnaligned(as: UInt16.self), as: UInt16.self)
+                source += 2
+                target += stride
+            }
+        case 3:
+            for _ in 0..<frames {
+                target.storeBytes(of: source.loadUnaligned(as: UInt16.self), as: UInt16.self)
+                (target + 2).storeBytes(of: (source + 2).load(as: UInt8.self), as: UInt8.self)
+                source += 3
+                target += stride
+            }
+        case 4:
+            for _ in 0..<frames {
+                target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                source += 4
+                target += stride
+            }
+        case 6:
+            for _ in 0..<frames {
+                target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                (target + 4).storeBytes(of: (source + 4).loadUnaligned(as: UInt16.self), as: UInt16.self)
+                source += 6
+                target += stride
+            }
+        default:
+            for _ in 0..<frames {
+                target.copyMemory(from: source, byteCount: width)
+                source += width
+                target += stride
+            }
+        }
     }
 
     public func rewind() {

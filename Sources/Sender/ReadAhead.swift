@@ -93,6 +93,11 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: scratch[0..<length])
     }
 
+    /// The most one read of the inner source asks for: small enough that the chunk, and a bundle's sources
+    /// interleaved into it, stay in the processor's cache on their way to the ring (a bundle of 8 mono 24-bit files
+    /// cost 13 % of the process's CPU in the interleave at 393 KB per read).
+    static let chunkBytes = 65_536
+
     /// How long the pacing thread waits before looking at an empty ring again.
     static let underrunWaitNanoseconds: Int64 = 100_000
 
@@ -114,7 +119,7 @@ public final class ReadAheadSource: FrameSource, @unchecked Sendable {
             guard frames > 0 else { return true }
             let chunk: UnsafeRawBufferPointer
             do {
-                chunk = try inner.nextFrames(min(frames, 16_384))
+                chunk = try inner.nextFrames(min(frames, max(1, Self.chunkBytes / bytesPerFrame)))
             } catch {
                 failure.withLock { $0 = "\(error)" }
                 ended.store(true, ordering: .releasing)

@@ -29,6 +29,30 @@ private final class CountingSource: FrameSource {
     func rewind() { position = 0 }
 }
 
+/// Frames from memory whose every byte differs from its neighbours: byte k of the stream is `seed + 7k` (mod 256).
+private final class PatternSource: FrameSource {
+    let format: PCMFormat
+    let bytes: [UInt8]
+    private var position = 0
+    private var buffer: [UInt8] = []
+
+    init(_ format: PCMFormat, frames: Int, seed: UInt8) {
+        self.format = format
+        bytes = (0..<(frames * format.bytesPerFrame)).map { seed &+ UInt8(truncatingIfNeeded: 7 * $0) }
+    }
+
+    var frameCount: Int? { bytes.count / format.bytesPerFrame }
+
+    func nextFrames(_ count: Int) throws -> UnsafeRawBufferPointer {
+        let take = min(count * format.bytesPerFrame, bytes.count - position)
+        buffer = Array(bytes[position..<(position + take)])
+        position += take
+        return buffer.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+    }
+
+    func rewind() { position = 0 }
+}
+
 @Suite struct InterleavedFramesTests {
     static let mono16 = PCMFormat(encoding: .signed16, channelCount: 1, sampleRate: 48_000)
     static let stereo16 = PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 48_000)
@@ -67,5 +91,24 @@ private final class CountingSource: FrameSource {
             CountingSource(mono8, frames: 1, first: 1), CountingSource(mono8, frames: 2, first: 5),
         ])
         #expect(try Self.read(bundle, in: 4) == [1, 5, 0x80, 6])
+    }
+
+    @Test(
+        "every byte lands in its place whatever a source's frame width (1 to 18 bytes: the unrolled and general copies)",
+        arguments: [
+            (SampleEncoding.unsigned8, 1), (.signed16, 1), (.signed24, 1), (.signed16, 2), (.signed24, 2),
+            (.signed32, 2), (.signed24, 6),
+        ])
+    func everyWidth(_ encoding: SampleEncoding, _ channels: Int) throws {
+        let format = PCMFormat(encoding: encoding, channelCount: channels, sampleRate: 48_000)
+        let sources = [
+            PatternSource(format, frames: 37, seed: 1), PatternSource(format, frames: 37, seed: 2),
+            PatternSource(format, frames: 37, seed: 3),
+        ]
+        let width = format.bytesPerFrame
+        let expected = (0..<37).flatMap { frame in
+            sources.flatMap { $0.bytes[(frame * width)..<((frame + 1) * width)] }
+        }
+        #expect(try Self.read(InterleavedFrames(sources), in: 10) == expected)
     }
 }
