@@ -4,10 +4,14 @@ import Platform
 /// `--load 16,64,128`: the audiostreamer command itself, as a user runs it, streaming that many tracks of 48 kHz
 /// stereo 24-bit at 1 ms from one process to loopback sockets that are bound but never read (so no receiver's own
 /// cost is in the figures, and the kernel's delivery up to a full socket buffer is), every thread counted. Next to
-/// it, the machine's own floor in the same run: a bare 1 ms absolute sleep for as long, sending nothing.
+/// it, the machine's own floor in the same run: a bare absolute sleep at the same packet time for as long, sending
+/// nothing.
 func measureLoad(_ count: Int, options: BenchOptions) throws {
-    let floor = try timerLateness(seconds: options.seconds, periodNanoseconds: 1_000_000).sorted()
-    let floorLate = Double(floor.filter { $0 >= 1000 }.count) / Double(max(1, floor.count)) * 100
+    // The floor at the load's own packet time: a wake-up a period late is what a late packet is.
+    let period = Int64(((Double(options.loadPacketTime) ?? 1) * 1_000_000).rounded())
+    let floor = try timerLateness(seconds: options.seconds, periodNanoseconds: period).sorted()
+    let floorLate =
+        Double(floor.filter { $0 >= Double(period) / 1000 }.count) / Double(max(1, floor.count)) * 100
 
     // Bundled: mono files, a stream per `bundle` of them.
     let channels = options.bundle == nil ? 2 : 1
@@ -73,7 +77,7 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
         \(count) tracks at \(options.loadPacketTime) ms (48 kHz \(channels == 1 ? "mono" : "stereo") 24-bit\(options.bundle.map { ", bundled by \($0) into \(streamCount) streams" } ?? "")), \(options.seconds) s, the audiostreamer command (exit \(child.status ?? -1)):
           late \(fixed(late / packets * 100, 3))% (\(Int(late)) of \(Int(sent)) packets a packet time or more late, \(Int(skipped)) skipped), worst \(fixed(worst, 3)) ms
           CPU \(fixed(cpu))% of one core, every thread, \(fixed(cpu / Double(count), 3))% per track; per packet \(fixed(Double(child.userNanoseconds) / packets / 1000, 2)) us user + \(fixed(Double(child.systemNanoseconds) / packets / 1000, 2)) us kernel
-          the machine alone, bare 1 ms timer for \(options.seconds) s: wake-up lateness \(percentiles(floor)) us, \(fixed(floorLate, 3))% of wake-ups a period late
+          the machine alone, bare \(options.loadPacketTime) ms timer for \(options.seconds) s: wake-up lateness \(percentiles(floor)) us, \(fixed(floorLate, 3))% of wake-ups a period late
 
         """)
 }
