@@ -22,6 +22,8 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("RTCP", ["Interfaces", "RTP"]),
     // Pure planning: a take and its inputs' formats -> one plan per track.
     ("Planning", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
+    // Capture files (pcap, pcapng) read packet by packet down to their UDP datagrams: pure, over any bytes.
+    ("Capture", ["Interfaces"]),
     // Rings between one producer thread and one consumer, without locks.
     ("Rings", []),
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "PTPTests", dependencies: ["PTP", "TestSupport"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Interfaces"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Interfaces"]),
         .testTarget(
             name: "PlanningTests",
             dependencies: ["Planning", "Interfaces", "Numbers", "PCM", "RTP", "SDP", "TestSupport"]),
