@@ -24,6 +24,9 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("Planning", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "JSON"]),
     // Capture files (pcap, pcapng) read packet by packet down to their UDP datagrams: pure, over any bytes.
     ("Capture", ["Interfaces"]),
+    // Per-stream measures of RTP audio (loss, PIT, TS-DF, the RTP timestamp against arrival, levels, RTCP), the
+    // verdicts against EBU LIST's profiles, and the report page: pure, fed by a capture or live sockets.
+    ("Analysis", ["Interfaces", "Numbers", "PCM", "RTP", "SDP", "Planning"]),
     // Rings between one producer thread and one consumer, without locks.
     ("Rings", []),
     // The sending engines: packetizer, scheduler, read-ahead, RTCP; clocks and sockets come in as parameters.
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Interfaces"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Interfaces"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Planning", "PCM", "RTP", "SDP"]),
         .testTarget(
             name: "PlanningTests",
             dependencies: ["Planning", "Interfaces", "Numbers", "PCM", "RTP", "SDP", "TestSupport"]),

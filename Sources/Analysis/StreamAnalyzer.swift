@@ -1,0 +1,137 @@
+import PCM
+import Planning
+import RTP
+
+/// Everything measured of one RTP audio stream, from its packets and their arrival times, live or from a capture:
+/// sequence (loss, order, duplicates), timing (PIT, TS-DF per period, the RTP timestamp against arrival, RFC 3550
+/// jitter), the payload against its description, levels per channel, RTCP. One instance per stream; `take`
+/// allocates nothing for a packet of the described format.
+public final class StreamAnalyzer {
+    public let description: StreamDescription
+    public private(set) var sequence = SequenceCounters()
+    public private(set) var intervals: PacketIntervals
+    public private(set) var delayFactor: DelayFactorMeter
+    public private(set) var delay: ArrivalDelay
+    public private(set) var levels: ChannelLevels
+    public private(set) var control = ControlSummary()
+    /// RFC 3550 interarrival jitter (section 6.4.1), kept in nanoseconds rather than whole timestamp units so that
+    /// it can be compared with Wireshark's: its value now, its largest and its mean over the packets after the first.
+    public private(set) var jitterNanoseconds: Double = 0
+    public private(set) var jitterMaximumNanoseconds: Double = 0
+    private var jitterTotal: Double = 0
+    private var jitterCount = 0
+    private var lastTransit: Int64?
+    private var firstTimestamp: Int64 = 0
+    /// Packets whose payload type or length the description does not give, and the first of each seen.
+    public private(set) var wrongPayloadType = 0
+    public private(set) var heardPayloadType: UInt8?
+    public private(set) var wrongLength = 0
+    public private(set) var heardLength: Int?
+    /// Datagrams that are not RTP version 2.
+    public private(set) var malformed = 0
+    public private(set) var firstArrival: Int64?
+    public private(set) var lastArrival: Int64?
+    /// Of a stream on two networks (ST 2022-7): per leg, packets received; packets only one leg carried; and the
+    /// arrival of the second copy after the first.
+    public private(set) var legPackets = [0, 0]
+    private var legSeen: [Int64: (leg: Int, arrival: Int64)] = [:]
+    public private(set) var copySkews: [Int64] = []
+    public private(set) var copies = 0
+    private var newestTimestamp: (extended: Int64, raw: UInt32)?
+
+    public init(
+        _ description: StreamDescription, anchor: ArrivalDelay.ClockAnchor = .relative,
+        periodNanoseconds: Int64 = 1_000_000_000
+    ) {
+        self.description = description
+        let packet = Int64(description.framesPerPacket) * 1_000_000_000 / Int64(max(1, description.sampleRate))
+        intervals = PacketIntervals(packetNanoseconds: packet)
+        delayFactor = DelayFactorMeter(periodNanoseconds: periodNanoseconds, sampleRate: description.sampleRate)
+        delay = ArrivalDelay(anchor: anchor, sampleRate: description.sampleRate)
+        levels = ChannelLevels(
+            channelCount: description.channelCount, encoding: description.encoding,
+            windowFrames: description.sampleRate / 10)
+    }
+
+    /// The packet time the description gives, in nanoseconds.
+    public var packetNanoseconds: Int64 {
+        Int64(description.framesPerPacket) * 1_000_000_000 / Int64(max(1, description.sampleRate))
+    }
+
+    /// Takes an RTP datagram that arrived at `arrival` (Unix nanoseconds) on leg `leg` (0, or 1 for an ST 2022-7
+    /// stream's second network).
+    public func take(_ datagram: UnsafeRawBufferPointer, arrival: Int64, leg: Int = 0) {
+        let packet: RTPPacket
+        do {
+            packet = try RTPPacket(parsing: datagram)
+        } catch {
+            malformed += 1
+            return
+        }
+        if description.secondLeg != nil, leg < 2 {
+            legPackets[leg] += 1
+            // The copy on the other leg: its skew, and it goes no further (the merge keeps the first).
+            let key = Int64(packet.header.ssrc) << 16 | Int64(packet.header.sequenceNumber)
+            if let first = legSeen[key], first.leg != leg {
+                copies += 1
+                if copySkews.count < 100_000 { copySkews.append(arrival - first.arrival) }
+                legSeen[key] = nil
+                return
+            }
+            legSeen[key] = (leg, arrival)
+            if legSeen.count > 4096 {
+                legSeen = legSeen.filter { arrival - $0.value.arrival < 1_000_000_000 }
+            }
+        }
+        let origin = firstArrival ?? arrival
+        firstArrival = origin
+        lastArrival = arrival
+        intervals.arrived(at: arrival)
+        let changes = sequence.ssrcChanges
+        guard let (_, timestamp) = sequence.take(packet.header, at: arrival - origin) else { return }
+        if sequence.ssrcChanges != changes || newestTimestamp == nil {
+            // A new source: the transit times start again.
+            firstTimestamp = timestamp
+            lastTransit = nil
+        }
+        if timestamp > newestTimestamp?.extended ?? Int64.min { newestTimestamp = (timestamp, packet.header.timestamp) }
+        delayFactor.take(arrival: arrival, timestamp: timestamp)
+        delay.take(arrival: arrival, timestamp: packet.header.timestamp, extended: timestamp)
+        let transit =
+            (arrival - origin)
+            &- DelayFactorMeter.nanoseconds(timestamp - firstTimestamp, sampleRate: description.sampleRate)
+        if let lastTransit {
+            jitterNanoseconds += (Double(abs(transit &- lastTransit)) - jitterNanoseconds) / 16
+            jitterMaximumNanoseconds = max(jitterMaximumNanoseconds, jitterNanoseconds)
+            jitterTotal += jitterNanoseconds
+            jitterCount += 1
+        }
+        lastTransit = transit
+        if packet.header.payloadType != description.payloadType {
+            wrongPayloadType += 1
+            heardPayloadType = heardPayloadType ?? packet.header.payloadType
+            return
+        }
+        let payload = UnsafeRawBufferPointer(rebasing: datagram[packet.payloadRange])
+        let expected = description.framesPerPacket * description.channelCount * description.encoding.bytesPerSample
+        if payload.count != expected {
+            wrongLength += 1
+            heardLength = heardLength ?? payload.count
+        }
+        levels.take(payload: payload)
+    }
+
+    /// Takes an RTCP datagram of the stream.
+    public func takeControl(_ datagram: [UInt8]) {
+        control.take(datagram, newestTimestamp: newestTimestamp?.raw)
+    }
+
+    /// Closes the periods under way: after the last packet.
+    public func finish() {
+        delayFactor.finish()
+        levels.finish()
+    }
+
+    /// The mean of the jitter over the packets after the first.
+    public var jitterMeanNanoseconds: Double { jitterCount > 0 ? jitterTotal / Double(jitterCount) : 0 }
+}
