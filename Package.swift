@@ -40,7 +40,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
         "Application",
         [
             "Interfaces", "Numbers", "PCM", "PTP", "WAV", "RTP", "RTCP", "SDP", "JSON", "Planning", "Sender",
-            "Receiver",
+            "Receiver", "Capture", "Analysis",
             "Rings",
             "Platform",
         ]

@@ -247,7 +247,7 @@ public enum RecordPlanner {
     /// Where one leg of a stream is received: on its group's address for a multicast stream (so other groups on
     /// the port stay out), joined from its one source where the description names it; its ports taken once per
     /// address, the RTP port first so a clash names it.
-    static func leg(
+    public static func leg(
         destination: ConnectionAddress, port: Int, rtcpPort: Int, multiplexed: Bool, sourceFilter: ConnectionAddress?,
         taken ports: inout Set<Endpoint>
     ) throws(PlanError) -> RecordLeg {

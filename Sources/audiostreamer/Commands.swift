@@ -8,6 +8,7 @@ enum Command {
     case send(SendArguments)
     case demo(SendArguments)
     case record(RecordArguments)
+    case analyze(AnalyzeArguments)
 
     static let versionNumber = "0.2.0"
 
@@ -22,6 +23,9 @@ enum Command {
         case "record":
             let settings = try RecordOptions.parse(Array(arguments.dropFirst()))
             return settings.help ? .usage(recordUsage) : .record(settings)
+        case "analyze":
+            let settings = try AnalyzeOptions.parse(Array(arguments.dropFirst()))
+            return settings.help ? .usage(analyzeUsage) : .analyze(settings)
         default:
             // Before subcommands, `demo` could also come after options: it still does where no file is named.
             var settings = SendArguments()
@@ -50,6 +54,7 @@ enum Command {
           send      stream WAV files in real time as RTP; what runs when the first argument names no command
           demo      stream a generated 440/660 Hz test tone (10 s unless --duration or --loop)
           record    receive RTP streams into WAV files aligned to the sample, from SDP files or a take file
+          analyze   judge RTP audio streams, live or from a pcap/pcapng capture: loss, PIT, TS-DF, verdicts
         """ + "\n"
 
     static let sendDescription = """
@@ -63,6 +68,7 @@ enum Command {
         usage: audiostreamer [send] [options] FILE.wav|DIR ...
                audiostreamer demo [options]
                audiostreamer record [options]
+               audiostreamer analyze [options]
         """ + "\n\n" + sendDescription + "\n" + commands + "\noptions of send:\n\n"
             + ArgumentParser.help(SendOptions.all)
             + "\nRun 'audiostreamer <command> --help' for one command's options.\n"
@@ -84,6 +90,25 @@ enum Command {
         exact length, counted; tracks placed by RFC 7273 media clocks or by RTCP sender reports, all starting at
         the take's time zero. Receiver reports go back to each sender.
         """ + "\n\noptions:\n\n" + ArgumentParser.help(RecordOptions.all)
+    }
+
+    static var analyzeUsage: String {
+        """
+        usage: audiostreamer analyze [options] [--] FILE.sdp ...
+               audiostreamer analyze [options] CAPTURE.pcap|CAPTURE.pcapng|- [FILE.sdp ...]
+               audiostreamer analyze --sap [options] [NAME ...]
+               audiostreamer analyze --port <n> [--format L16|L24 --rate <hz> --channels <n> --ptime <ms>] [options]
+
+        Tells whether RTP audio streams are right, as a test lab measures them: packets, loss, order and
+        duplicates; the packet interval time (PIT); EBU Tech 3337's timestamped delay factor (TS-DF) per
+        measurement period; the RTP timestamp against arrival; RFC 3550 jitter; the payload against its
+        description; levels per channel; RTCP. Live it listens for --duration (or until Ctrl-C) and times each
+        packet by the kernel; from a capture (a file, or - for standard input) it uses the capture's times, and
+        the streams are described by the SDP files given or by the SAP announcements in the capture. Each
+        stream's timing is narrow (TS-DF below a packet time), wide (at most 17) or outside, as EBU LIST's
+        profiles have it. One line per stream on standard error; exit 0 when every stream meets --profile,
+        1 when one does not.
+        """ + "\n\noptions:\n\n" + ArgumentParser.help(AnalyzeOptions.all)
     }
 
     static var demoUsage: String {

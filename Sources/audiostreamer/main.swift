@@ -38,6 +38,24 @@ func main() -> Int32 {
         return send(arguments, request: SendOptions.request(arguments, demo: true), stop: stop)
     case .record(let arguments):
         return record(arguments, stop: stop)
+    case .analyze(let arguments):
+        return analyze(arguments, stop: stop)
+    }
+}
+
+/// Runs `analyze`: a line per stream; exit 0 when every stream meets the profile, 1 when one does not.
+func analyze(_ arguments: AnalyzeArguments, stop: StopSignal) -> Int32 {
+    let messages = AnalyzeMessages(arguments: arguments)
+    do throws(AnalyzeFailure) {
+        let streams = try AnalyzeProgram.run(
+            AnalyzeOptions.request(arguments), environment: environment(),
+            events: { Console.error(messages.lines($0)) }, stop: stop)
+        for stream in streams { Console.error("audiostreamer: \(messages.summary(stream))\n") }
+        return streams.allSatisfy(\.verdict.meetsProfile) ? ExitCode.ok : 1
+    } catch {
+        let (line, code) = messages.failure(error)
+        Console.error("audiostreamer: \(line)\n")
+        return code
     }
 }
 

@@ -48,14 +48,17 @@ final class Capture {
     let folder: ScratchFolder
     private let process: Subprocess
 
-    init(_ network: TestNetwork, host: Int, interface: String, filter: String, folder: ScratchFolder, label: String)
-        throws
-    {
+    /// `pcap`: written as libpcap's format (`-F pcap`) instead of tshark's pcapng.
+    init(
+        _ network: TestNetwork, host: Int, interface: String, filter: String, folder: ScratchFolder, label: String,
+        pcap: Bool = false
+    ) throws {
         tshark = try ExternalTool.tshark.require()
         self.folder = folder
-        path = folder.path("\(label).pcap")
+        path = folder.path(pcap ? "\(label).pcap" : "\(label).pcapng")
         process = try network.start(
-            host, [tshark, "-i", interface, "-f", filter, "-w", path], folder: folder, label: label)
+            host, [tshark, "-i", interface, "-f", filter] + (pcap ? ["-F", "pcap"] : []) + ["-w", path],
+            folder: folder, label: label)
         let began = Date()
         while !process.standardError.contains("Capturing on") && Date().timeIntervalSince(began) < 20 {
             Thread.sleep(forTimeInterval: 0.05)

@@ -1,0 +1,159 @@
+import Foundation
+import PCM
+import Testing
+
+extension EndToEnd {
+    /// `analyze` on captures tshark wrote of streams nftables thinned on the sender's way out (so the capture never
+    /// holds the dropped packets), against tshark's own RTP statistics of the same files.
+    @Suite(.serialized)
+    struct AnalyzeCaptureTests {
+        /// One row of `tshark -q -z rtp,streams`, read from the right (the payload name may hold spaces): packets,
+        /// lost, max delta and mean and max jitter in milliseconds.
+        struct TsharkStream {
+            var destinationPort: Int
+            var packets: Int
+            var lost: Int
+            var maxDelta: Double
+            var meanJitter: Double
+            var maxJitter: Double
+        }
+
+        static func tsharkStreams(_ tshark: String, _ path: String, ports: [Int], folder: ScratchFolder) throws
+            -> [TsharkStream]
+        {
+            let result = try Subprocess.run(
+                tshark, ["-r", path, "-q"] + ports.flatMap { ["-d", "udp.port==\($0),rtp"] } + ["-z", "rtp,streams"],
+                in: folder.url, label: "tshark-rtp-streams", timeout: 120)
+            try #require(result.status == 0, "tshark: \(result.error)")
+            return result.output.split(separator: "\n").compactMap { line -> TsharkStream? in
+                guard line.contains(" 0x") else { return nil }
+                let words = line.split(separator: " ").map(String.init)
+                var right = Array(words.reversed())
+                if right.first == "X" { right.removeFirst() }
+                guard right.count > 12, let maxJitter = Double(right[0]), let meanJitter = Double(right[1]),
+                    let maxDelta = Double(right[3]), let lost = Int(right[7]), let packets = Int(right[8]),
+                    let port = Int(words[5])
+                else { return nil }
+                return TsharkStream(
+                    destinationPort: port, packets: packets, lost: lost, maxDelta: maxDelta, meanJitter: meanJitter,
+                    maxJitter: maxJitter)
+            }
+        }
+
+        static func number(_ value: Any?) -> Double? { (value as? NSNumber)?.doubleValue }
+
+        @Test(
+            "tshark's pcapng and pcap of streams nftables thinned: packets, lost and max delta as tshark counts them, jitter within 1 % or 1 us",
+            .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"),
+            ExternalTool.tshark.trait)
+        func againstTshark() throws {
+            try #require(TestNetwork.available, "network namespaces need root and iproute2")
+            let nft = try #require(
+                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                "nftables is not installed")
+            let folder = try ScratchFolder("analyze-capture")
+            let network = try TestNetwork(prefix: "asana", hosts: ["tx", "rx"])
+            let (out, into) = try network.link(0, "10.240.1.1", 1, "10.240.1.2", id: 50)
+            // Dropped on the sender's way out: 100-109, 500 and 1200-1249 of the 44.1 kHz stream (61 packets).
+            let rules = """
+                table ip thin {
+                  counter dropped {}
+                  chain output {
+                    type filter hook output priority 0; policy accept;
+                    udp dport 31400 @th,80,16 100-109 counter name "dropped" drop
+                    udp dport 31400 @th,80,16 500 counter name "dropped" drop
+                    udp dport 31400 @th,80,16 1200-1249 counter name "dropped" drop
+                  }
+                }
+                """
+            try rules.write(toFile: folder.path("thin.nft"), atomically: true, encoding: .utf8)
+            try network.must(0, [nft, "-f", folder.path("thin.nft")], folder: folder)
+            try TestWAV(
+                format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 44_100), seconds: 3, seed: 1
+            )
+            .write(to: folder.path("cd.wav"))
+            try TestWAV(
+                format: PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000), seconds: 3, seed: 2
+            )
+            .write(to: folder.path("studio.wav"))
+            _ = BuiltProduct.audiostreamer
+            let captures = try [false, true].map { pcap in
+                try Capture(
+                    network, host: 1, interface: into, filter: "udp", folder: folder, label: "thinned", pcap: pcap)
+            }
+            // The 44.1 kHz stream on PT 10 (a clock rate tshark knows); the 48 kHz one announced with SAP on the
+            // link, so tshark learns its rate from the announcement.
+            let first = try network.start(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "--ip", "10.240.1.2", "--port", "31400", "--seq", "0",
+                    "--no-realtime", "--sdp-dir", folder.path("sdp1"), folder.path("cd.wav"),
+                ], folder: folder, label: "sender-cd")
+            let second = try network.start(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "--ip", "10.240.1.2", "--port", "31402", "--no-realtime", "--sap",
+                    "--interface", out, "--sdp-dir", folder.path("sdp2"), folder.path("studio.wav"),
+                ], folder: folder, label: "sender-studio")
+            #expect(first.wait(seconds: 20) == 0, "\(first.standardError)")
+            #expect(second.wait(seconds: 20) == 0, "\(second.standardError)")
+            for capture in captures { capture.stop() }
+            let counter = try network.exec(
+                0, [nft, "list", "counter", "ip", "thin", "dropped"], folder: folder, label: "nft")
+            let words = counter.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            let dropped = try #require(words.firstIndex(of: "packets").flatMap { Int(words[$0 + 1]) })
+            #expect(dropped == 61, "\(counter.output)")
+
+            for capture in captures {
+                Thread.sleep(forTimeInterval: 0.5)
+                let statistics = folder.path("\(capture.path.hasSuffix("ng") ? "ng" : "pcap").json")
+                let result = try Subprocess.run(
+                    BuiltProduct.audiostreamer,
+                    [
+                        "analyze", capture.path, folder.path("sdp1/cd.sdp"), folder.path("sdp2/studio.sdp"), "--stats",
+                        statistics,
+                    ], in: folder.url, label: "analyze", timeout: 60)
+                // Exit 0 or 1 (a verdict); not an error.
+                #expect(result.status == 0 || result.status == 1, "\(result.status): \(result.error)")
+                let document = try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: URL(fileURLWithPath: statistics)))
+                let streams = try #require((document as? [String: Any])?["streams"] as? [[String: Any]])
+                #expect(streams.count == 2, "\(result.error)")
+                let theirs = try Self.tsharkStreams(
+                    capture.tshark, capture.path, ports: [31400, 31402], folder: folder)
+                for (ours, port) in zip(streams, [31400, 31402]) {
+                    let label = "\(capture.path.hasSuffix("ng") ? "pcapng" : "pcap") port \(port)"
+                    let tshark = try #require(theirs.first { $0.destinationPort == port }, "\(label): no tshark row")
+                    #expect(ours["packets"] as? Int == tshark.packets, "\(label): \(ours) against \(tshark)")
+                    #expect(ours["lost"] as? Int == tshark.lost, "\(label): \(ours) against \(tshark)")
+                    if port == 31400 { #expect(tshark.lost == dropped, "\(label)") }
+                    let pit = ours["pit_us"] as? [String: Any]
+                    let maxDelta = try #require(Self.number(pit?["max"])) / 1000
+                    // tshark prints milliseconds to three places: the capture's microseconds, rounded.
+                    #expect(
+                        abs(maxDelta - tshark.maxDelta) <= 0.0015,
+                        "\(label): max delta \(maxDelta) against \(tshark.maxDelta) ms")
+                    let jitter = ours["jitter_us"] as? [String: Any]
+                    let meanJitter = try #require(Self.number(jitter?["mean"])) / 1000
+                    let maxJitter = try #require(Self.number(jitter?["max"])) / 1000
+                    print(
+                        "\(label): jitter mean \(meanJitter) max \(maxJitter) ms; tshark \(tshark.meanJitter) \(tshark.maxJitter)"
+                    )
+                    // The largest jitter within 1 % or 1 us (tshark prints 1 us steps), on both streams.
+                    #expect(
+                        abs(maxJitter - tshark.maxJitter) <= max(0.0015, tshark.maxJitter * 0.01),
+                        "\(label): max jitter \(maxJitter) against tshark's \(tshark.maxJitter) ms")
+                    // The mean too, but for one thing: Wireshark turns a clock rate into ticks per millisecond by
+                    // integer division (ui/tap-rtp-analysis.c: clock_rate / 1000), so at 44.1 kHz it expects each
+                    // 44-frame packet 1/44 ms per frame apart instead of 1/44.1, and its jitter carries that
+                    // difference, 2.27 us a packet; at 48 kHz the division is exact.
+                    let bias = port == 31400 ? 44.0 / 44.0 - 44.0 / 44.1 : 0
+                    #expect(
+                        tshark.meanJitter - meanJitter >= -0.0015
+                            && tshark.meanJitter - meanJitter <= bias + max(0.0015, tshark.meanJitter * 0.01),
+                        "\(label): mean jitter \(meanJitter) against tshark's \(tshark.meanJitter) ms")
+                }
+            }
+        }
+    }
+}
