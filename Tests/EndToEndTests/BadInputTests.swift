@@ -178,6 +178,32 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(
             label: "record: a latency of 0", arguments: ["record", "--latency", "0", "ok.sdp"], status: 64,
             message: "--latency '0': expected milliseconds from 1 to 10000", absent: []),
+        BadInput(
+            label: "analyze: a file that is not a capture", arguments: ["analyze", "text.pcap", "ok.sdp"], status: 65,
+            message: "text.pcap: not a pcap or pcapng capture (it begins 0x68656C6C)", absent: []),
+        BadInput(
+            label: "analyze: a capture cut short", arguments: ["analyze", "cut.pcap", "ok.sdp"], status: 65,
+            message: "cut.pcap: record 3 is cut short: 56 of its 58 bytes are there", absent: []),
+        BadInput(
+            label: "analyze: an empty capture", arguments: ["analyze", "empty.pcap", "ok.sdp"], status: 65,
+            message: "empty.pcap: the capture holds no UDP datagram", absent: []),
+        BadInput(
+            label: "analyze: an SDP that names no stream in the capture",
+            arguments: ["analyze", "other.pcap", "ok.sdp"], status: 65,
+            message:
+                "other.pcap: no packet of the streams described (ports 29402, 29403) is in the capture; its UDP ports: 6000",
+            absent: []),
+        BadInput(
+            label: "analyze: a capture without a description", arguments: ["analyze", "other.pcap"], status: 65,
+            message:
+                "other.pcap: no SAP announcement in the capture describes a stream; give its SDP files or --port",
+            absent: []),
+        BadInput(
+            label: "analyze: a capture that does not exist", arguments: ["analyze", "nope.pcap", "ok.sdp"], status: 66,
+            message: "nope.pcap: open: No such file or directory", absent: []),
+        BadInput(
+            label: "analyze: an unknown profile", arguments: ["analyze", "--profile", "tight", "other.pcap"],
+            status: 64, message: "--profile 'tight': expected narrow, wide or jtnm-2022", absent: []),
     ]
 }
 
@@ -238,6 +264,17 @@ extension EndToEnd {
                 "dupdiff.sdp",
                 head + "a=group:DUP 1 2\r\nm=audio 29402 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\na=mid:1\r\n"
                     + "m=audio 29406 RTP/AVP 96\r\na=rtpmap:96 L24/48000/2\r\na=mid:2\r\n")
+            // Captures: text, one whose second record is cut short, a header alone, one datagram to port 6000.
+            let frame =
+                [UInt8](repeating: 2, count: 12) + [0x08, 0x00, 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1]
+                + [127, 0, 0, 1, 0x17, 0x70, 0x17, 0x70, 0, 8, 0, 0]
+            let header = le32(0xA1B2_C3D4) + le16(2) + le16(4) + le32(0) + le32(0) + le32(65_535) + le32(1)
+            let record = le32(1) + le32(0) + le32(frame.count) + le32(frame.count) + frame
+            try text("text.pcap", "hello, not a capture\n")
+            try Data(header + record + Array((record + record).dropLast(60))).write(
+                to: URL(fileURLWithPath: folder.path("cut.pcap")))
+            try Data(header).write(to: URL(fileURLWithPath: folder.path("empty.pcap")))
+            try Data(header + record).write(to: URL(fileURLWithPath: folder.path("other.pcap")))
             try text("busy.sdp", head + "m=audio 29404 RTP/AVP 96\r\na=rtpmap:96 L16/48000/2\r\n")
             try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
             try text("out/ok.wav", "an earlier take\n")
