@@ -27,15 +27,18 @@ public struct ArrivalDelay: Sendable {
     public private(set) var maximumNanoseconds = Int64.min
     private var total: Double = 0
     private var first: (arrival: Int64, timestamp: Int64)?
-    /// The lowest and highest delay in each `seriesPeriod` of arrival time, for a picture.
+    /// The lowest and highest delay in each `seriesPeriod` of arrival time, for a picture: 100 ms to begin with;
+    /// when `maximumExtents` are kept, neighbours merge and the period doubles.
     public private(set) var series: [Extent] = []
-    public let seriesPeriodNanoseconds: Int64
+    public private(set) var seriesPeriodNanoseconds: Int64
+    public static let maximumExtents = 2048
     private var origin: Int64?
 
     public init(anchor: ClockAnchor, sampleRate: Int, seriesPeriodNanoseconds: Int64 = 100_000_000) {
         self.anchor = anchor
         self.sampleRate = max(1, sampleRate)
         self.seriesPeriodNanoseconds = seriesPeriodNanoseconds
+        series.reserveCapacity(Self.maximumExtents)
     }
 
     /// Takes a packet: its arrival (Unix nanoseconds), its RTP timestamp and its extended timestamp.
@@ -64,11 +67,38 @@ public struct ArrivalDelay: Sendable {
             series[series.count - 1].lowNanoseconds = min(last.lowNanoseconds, delay)
             series[series.count - 1].highNanoseconds = max(last.highNanoseconds, delay)
         } else {
-            series.append(Extent(startNanoseconds: start, lowNanoseconds: delay, highNanoseconds: delay))
+            if series.count == Self.maximumExtents { mergeNeighbours() }
+            let start = (arrival - origin) / seriesPeriodNanoseconds * seriesPeriodNanoseconds
+            if let last = series.last, last.startNanoseconds == start {
+                series[series.count - 1].lowNanoseconds = min(last.lowNanoseconds, delay)
+                series[series.count - 1].highNanoseconds = max(last.highNanoseconds, delay)
+            } else {
+                series.append(Extent(startNanoseconds: start, lowNanoseconds: delay, highNanoseconds: delay))
+            }
         }
     }
 
     public var meanNanoseconds: Double? { count > 0 ? total / Double(count) : nil }
+
+    /// Halves the extents kept, each pair one, over twice the period.
+    private mutating func mergeNeighbours() {
+        seriesPeriodNanoseconds *= 2
+        var merged: [Extent] = []
+        merged.reserveCapacity(Self.maximumExtents)
+        for extent in series {
+            let start = extent.startNanoseconds / seriesPeriodNanoseconds * seriesPeriodNanoseconds
+            if let last = merged.last, last.startNanoseconds == start {
+                merged[merged.count - 1].lowNanoseconds = min(last.lowNanoseconds, extent.lowNanoseconds)
+                merged[merged.count - 1].highNanoseconds = max(last.highNanoseconds, extent.highNanoseconds)
+            } else {
+                merged.append(
+                    Extent(
+                        startNanoseconds: start, lowNanoseconds: extent.lowNanoseconds,
+                        highNanoseconds: extent.highNanoseconds))
+            }
+        }
+        series = merged
+    }
 
     /// The media clock's value at a Unix instant, modulo 2^32: whole seconds times the rate plus the fraction's
     /// ticks, in wrapping arithmetic (only the low 32 bits count).

@@ -2,24 +2,26 @@ import Numbers
 import PCM
 
 /// The level of each channel of a stream, from its L16 or L24 samples as they arrive: the peak and the RMS over the
-/// whole stream and over each `windowFrames` of media time, clipped samples (at either end of the scale) and
-/// whether a channel held anything but zeros. Levels are in dBFS as AES17 reads them: a full-scale square wave's
-/// peak and a full-scale sine's RMS are 0 dBFS (the RMS against full scale, plus 3.01 dB).
-public struct ChannelLevels: Sendable, Hashable {
+/// whole stream and over windows of media time (100 ms to begin with; when `maximumWindows` are full, neighbours
+/// are merged and the window doubles, so an hour and a minute cost the same memory), clipped samples (at either end
+/// of the scale). Levels are in dBFS as AES17 reads them: a full-scale square wave's peak and a full-scale sine's
+/// RMS are 0 dBFS (the RMS against full scale, plus 3.01 dB). Taking a packet allocates nothing.
+public struct ChannelLevels: Sendable {
     public let channelCount: Int
     public let encoding: AudioPayloadEncoding
-    public let windowFrames: Int
-    public private(set) var peaks: [Int32]
+    /// Frames per window now.
+    public private(set) var windowFrames: Int
     public private(set) var clipped: [Int]
-    private var squares: [Double]
     public private(set) var frames = 0
-    /// Per window and channel, the peak and the RMS (dBFS; nil for digital silence).
-    public private(set) var windows: [[Level]] = []
+    /// Closed windows, channel by channel within each: peak magnitude and sum of squares.
     private var windowPeaks: [Int32]
     private var windowSquares: [Double]
-    private var windowFill = 0
-    /// The most windows kept (an hour of 1 s windows); beyond, the totals alone grow.
-    public static let maximumWindows = 3600
+    public private(set) var windowCount = 0
+    /// The window under way.
+    private var currentPeaks: [Int32]
+    private var currentSquares: [Double]
+    private var currentFill = 0
+    public static let maximumWindows = 2048
 
     public struct Level: Sendable, Hashable {
         public var peak: Double?
@@ -30,11 +32,11 @@ public struct ChannelLevels: Sendable, Hashable {
         self.channelCount = max(1, channelCount)
         self.encoding = encoding
         self.windowFrames = max(1, windowFrames)
-        peaks = [Int32](repeating: 0, count: self.channelCount)
         clipped = [Int](repeating: 0, count: self.channelCount)
-        squares = [Double](repeating: 0, count: self.channelCount)
-        windowPeaks = peaks
-        windowSquares = squares
+        currentPeaks = [Int32](repeating: 0, count: self.channelCount)
+        currentSquares = [Double](repeating: 0, count: self.channelCount)
+        windowPeaks = [Int32](repeating: 0, count: self.channelCount * Self.maximumWindows)
+        windowSquares = [Double](repeating: 0, count: self.channelCount * Self.maximumWindows)
     }
 
     /// Full scale: the largest magnitude a sample of this width holds.
@@ -43,8 +45,7 @@ public struct ChannelLevels: Sendable, Hashable {
     /// Takes a packet's payload (whole frames; a partial frame at its end is ignored).
     public mutating func take(payload: UnsafeRawBufferPointer) {
         let width = encoding.bytesPerSample
-        let frameBytes = width * channelCount
-        let count = payload.count / frameBytes
+        let count = payload.count / (width * channelCount)
         let top: Int32 = encoding == .l16 ? 32_767 : 8_388_607
         let bottom: Int32 = -top - 1
         var at = 0
@@ -54,55 +55,82 @@ public struct ChannelLevels: Sendable, Hashable {
                 if width == 2 {
                     sample = Int32(Int16(bitPattern: UInt16(payload[at]) << 8 | UInt16(payload[at + 1])))
                 } else {
-                    let bits = Int32(payload[at]) << 24 | Int32(payload[at + 1]) << 16 | Int32(payload[at + 2]) << 8
-                    sample = bits >> 8
+                    sample =
+                        (Int32(payload[at]) << 24 | Int32(payload[at + 1]) << 16 | Int32(payload[at + 2]) << 8) >> 8
                 }
                 at += width
-                let magnitude = sample == bottom ? top : abs(sample)
                 if sample == top || sample == bottom { clipped[channel] += 1 }
-                windowPeaks[channel] = max(windowPeaks[channel], magnitude)
-                windowSquares[channel] += Double(sample) * Double(sample)
+                currentPeaks[channel] = max(currentPeaks[channel], sample == bottom ? top : abs(sample))
+                currentSquares[channel] += Double(sample) * Double(sample)
             }
-            windowFill += 1
+            currentFill += 1
             frames += 1
-            if windowFill == windowFrames { closeWindow() }
+            if currentFill == windowFrames { closeWindow() }
         }
     }
 
     /// Ends the window under way (at the end of a stream).
     public mutating func finish() {
-        if windowFill > 0 { closeWindow() }
+        // Twice at most: a merge may make room first.
+        while currentFill > 0 { closeWindow() }
     }
 
     private mutating func closeWindow() {
-        if windows.count < Self.maximumWindows {
-            windows.append(
-                (0..<channelCount).map { channel in
-                    Level(
-                        peak: Decibels.fullScale(Double(windowPeaks[channel]) / fullScale),
-                        rms: Self.rms(windowSquares[channel], count: windowFill, fullScale: fullScale))
-                })
+        if windowCount == Self.maximumWindows {
+            // The windows kept become half as many, twice as long; the one under way is half of the next one.
+            mergeNeighbours()
+            if currentFill < windowFrames { return }
         }
+        let base = windowCount * channelCount
         for channel in 0..<channelCount {
-            peaks[channel] = max(peaks[channel], windowPeaks[channel])
-            squares[channel] += windowSquares[channel]
+            windowPeaks[base + channel] = currentPeaks[channel]
+            windowSquares[base + channel] = currentSquares[channel]
+            currentPeaks[channel] = 0
+            currentSquares[channel] = 0
         }
-        windowPeaks = [Int32](repeating: 0, count: channelCount)
-        windowSquares = [Double](repeating: 0, count: channelCount)
-        windowFill = 0
+        windowCount += 1
+        currentFill = 0
     }
 
-    /// The whole stream's level of `channel` so far (closed windows).
+    /// Halves the windows kept: each pair becomes one (the larger peak, the summed squares), twice as long.
+    private mutating func mergeNeighbours() {
+        for pair in 0..<(windowCount / 2) {
+            for channel in 0..<channelCount {
+                let a = 2 * pair * channelCount + channel
+                let b = a + channelCount
+                windowPeaks[pair * channelCount + channel] = max(windowPeaks[a], windowPeaks[b])
+                windowSquares[pair * channelCount + channel] = windowSquares[a] + windowSquares[b]
+            }
+        }
+        windowCount /= 2
+        windowFrames *= 2
+    }
+
+    /// Window `index`'s level of `channel` (the last window may be shorter: its frames are the remainder).
+    public func level(window index: Int, channel: Int) -> Level {
+        let frames = index == windowCount - 1 ? self.frames - index * windowFrames : windowFrames
+        let slot = index * channelCount + channel
+        return Level(
+            peak: Decibels.fullScale(Double(windowPeaks[slot]) / fullScale),
+            rms: Self.rms(windowSquares[slot], count: min(frames, windowFrames), fullScale: fullScale))
+    }
+
+    /// The whole stream's level of `channel` (closed windows).
     public func level(_ channel: Int) -> Level {
-        Level(
-            peak: Decibels.fullScale(Double(peaks[channel]) / fullScale),
-            rms: Self.rms(squares[channel], count: frames - windowFill, fullScale: fullScale))
+        var peak: Int32 = 0
+        var squares = 0.0
+        for index in 0..<windowCount {
+            peak = max(peak, windowPeaks[index * channelCount + channel])
+            squares += windowSquares[index * channelCount + channel]
+        }
+        return Level(
+            peak: Decibels.fullScale(Double(peak) / fullScale),
+            rms: Self.rms(squares, count: frames - currentFill, fullScale: fullScale))
     }
 
     /// AES17's RMS level: a full-scale sine (RMS 1/sqrt 2 of full scale) reads 0 dBFS.
     static func rms(_ sum: Double, count: Int, fullScale: Double) -> Double? {
         guard count > 0 else { return nil }
-        let mean = sum / Double(count)
-        return Decibels.fullScale((mean * 2).squareRoot() / fullScale)
+        return Decibels.fullScale((sum / Double(count) * 2).squareRoot() / fullScale)
     }
 }

@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import PCM
 import Planning
 import RTP
@@ -99,7 +100,7 @@ import Testing
         let level = analyzer.levels.level(0)
         #expect(abs((level.peak ?? 99) - 0) < 0.001)
         #expect(analyzer.levels.clipped == [4800, 4800])
-        let first = analyzer.levels.windows[0][1]
+        let first = analyzer.levels.level(window: 0, channel: 1)
         #expect(abs((first.peak ?? 0) + 6.0206) < 0.001)
         // A constant is a square wave's RMS: its peak plus 3.01 dB.
         #expect(abs((first.rms ?? 0) + 6.0206 - 3.0103) < 0.001)
@@ -176,5 +177,33 @@ import Testing
         #expect(analyzer.copies == 98)
         #expect(analyzer.sequence.packets == 100 && analyzer.sequence.lost == 0)
         #expect(Set(analyzer.copySkews) == [30_000])
+    }
+}
+
+@Suite struct BoundedSeriesTests {
+    @Test("levels: past 2048 windows neighbours merge and the window doubles; the totals stay exact")
+    func levelWindowsMerge() {
+        var levels = ChannelLevels(channelCount: 1, encoding: .l16, windowFrames: 1)
+        // 5000 frames, sample k = k % 1000 (big-endian 16-bit), in packets of 10.
+        var peakSquares = 0.0
+        for packet in 0..<500 {
+            var bytes = [UInt8]()
+            for frame in 0..<10 {
+                let value = (packet * 10 + frame) % 1000
+                peakSquares += Double(value * value)
+                bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
+            }
+            bytes.withUnsafeBytes { levels.take(payload: $0) }
+        }
+        levels.finish()
+        #expect(levels.windowCount <= ChannelLevels.maximumWindows)
+        #expect(levels.windowFrames == 4)
+        #expect(levels.windowCount == 1250)
+        let whole = levels.level(0)
+        let expectedRMS = 20 * log10((peakSquares / 5000 * 2).squareRoot() / 32_768)
+        #expect(abs((whole.rms ?? 0) - expectedRMS) < 1e-9)
+        #expect(abs((whole.peak ?? 0) - 20 * log10(999.0 / 32_768)) < 1e-9)
+        // The last window: frames 4996 to 4999.
+        #expect(abs((levels.level(window: 1249, channel: 0).peak ?? 0) - 20 * log10(999.0 / 32_768)) < 1e-9)
     }
 }
