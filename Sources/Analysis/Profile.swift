@@ -1,3 +1,5 @@
+import Numbers
+
 /// What a stream's timing must meet, as EBU LIST's analysis profiles give it (`apps/listwebserver/src/enums/
 /// profiles/profiles.ts`, read December 2026), each limit in packet times or microseconds:
 ///
@@ -45,8 +47,9 @@ public enum TimingClass: String, Sendable, Hashable, Comparable {
     }
 }
 
-/// Why a stream does not meet a profile, each with the measured value and the limit.
-public enum ProfileFailure: Sendable, Hashable {
+/// Why a stream does not meet a profile, each with the measured value and the limit; its description is the
+/// sentence the command line and the report page print.
+public enum ProfileFailure: Sendable, Hashable, CustomStringConvertible {
     /// Its TS-DF class is worse than the profile's.
     case delayFactor(TimingClass, maximumNanoseconds: Int64, required: TimingClass)
     /// A packet arrived before the instant its RTP timestamp names (JT-NM 2022: never).
@@ -57,4 +60,23 @@ public enum ProfileFailure: Sendable, Hashable {
     case intervalMaximum(nanoseconds: Int64, limit: Double)
     /// Nothing to judge: fewer packets than a measurement period needs.
     case notMeasured
+
+    static func ms(_ nanoseconds: Double) -> String { DecimalText.fixed(nanoseconds / 1e6, digits: 3) }
+
+    public var description: String {
+        switch self {
+        case .delayFactor(let timing, let maximum, _): "TS-DF \(Self.ms(Double(maximum))) ms is \(timing.rawValue)"
+        case .timestampAhead(let minimum):
+            "a packet arrived \(Self.ms(Double(-minimum))) ms before the instant its RTP timestamp names"
+        case .delayMean(let mean, let limit):
+            "RTP timestamps \(Self.ms(mean)) ms behind arrival on average, above \(Self.ms(limit))"
+        case .delayMaximum(let maximum, let limit):
+            "an RTP timestamp \(Self.ms(Double(maximum))) ms behind arrival, above \(Self.ms(limit))"
+        case .intervalMean(let packetTimes):
+            "the mean packet interval is \(DecimalText.fixed(packetTimes, digits: 4)) packet times, outside 0.99 to 1.01"
+        case .intervalMaximum(let maximum, let limit):
+            "a packet interval of \(Self.ms(Double(maximum))) ms, above \(Self.ms(limit))"
+        case .notMeasured: "too short for one TS-DF period"
+        }
+    }
 }

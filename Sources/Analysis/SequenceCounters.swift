@@ -26,6 +26,9 @@ public struct SequenceCounters: Sendable, Hashable {
     public private(set) var gaps: [Gap] = []
     public static let maximumGaps = 10_000
 
+    /// When packets came after a later one (nanoseconds after the stream's first packet), at most `maximumGaps`.
+    public private(set) var reorders: [Int64] = []
+
     public struct Gap: Sendable, Hashable {
         public var atNanoseconds: Int64
         public var packets: Int
@@ -76,6 +79,7 @@ public struct SequenceCounters: Sendable, Hashable {
                 return nil
             }
             reordered += 1
+            if reorders.count < Self.maximumGaps { reorders.append(time) }
         } else if sequence > highest + 1, gaps.count < Self.maximumGaps {
             gaps.append(Gap(atNanoseconds: time, packets: Int(sequence - highest - 1)))
         }

@@ -33,6 +33,24 @@ public enum AnalyzeProgram {
         {
             throw .statisticsUnwritable(path: path, reason: reason)
         }
+        if let path = request.reportPath {
+            let source: String
+            switch request.input {
+            case .capture(let capture): source = "From the capture \(capture == "-" ? "on standard input" : capture)."
+            case .live: source = "Listened live on this host, kernel receive times."
+            }
+            let page = ReportPage.render(
+                title: "audiostreamer analyze", subtitle: source, profile: request.profile,
+                streams: analysed.map {
+                    ReportPage.Stream(
+                        name: $0.name, analyzer: $0.analyzer, verdict: $0.verdict, facts: [("described by", $0.origin)])
+                })
+            do {
+                try FileSystem.writeAtomically(Array(page.utf8), to: path)
+            } catch {
+                throw .reportUnwritable(path: path, reason: "\(error)")
+            }
+        }
         return analysed
     }
 

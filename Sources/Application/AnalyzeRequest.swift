@@ -15,6 +15,8 @@ public struct AnalyzeRequest: Sendable {
     public var durationNanoseconds: Int64?
     /// Where to write the figures as JSON at the end.
     public var statisticsPath: String?
+    /// Where to write the report page (HTML with inline SVG) at the end.
+    public var reportPath: String?
     /// Live: the interfaces multicast groups are joined on (the second for ST 2022-7 second legs).
     public var interface: String?
     public var redundantInterface: String?
@@ -57,6 +59,7 @@ public enum AnalyzeFailure: Error, Sendable {
     /// Live: nothing arrived for any stream.
     case nothingReceived(ports: [Int])
     case statisticsUnwritable(path: String, reason: String)
+    case reportUnwritable(path: String, reason: String)
 }
 
 /// What happened while analysing, for the command line to tell.

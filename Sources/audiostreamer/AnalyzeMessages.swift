@@ -34,29 +34,12 @@ struct AnalyzeMessages: Sendable {
         if stream.verdict.meetsProfile {
             line += "; meets \(profile)"
         } else {
-            line += "; fails \(profile): " + stream.verdict.failures.map(Self.reason).joined(separator: "; ")
+            line += "; fails \(profile): " + stream.verdict.failures.map(\.description).joined(separator: "; ")
         }
         if arguments.profile == .jtnm2022 && !stream.verdict.delayJudged {
             line += " (RTP timestamps against arrival not judged: no reference clock verified)"
         }
         return line
-    }
-
-    static func reason(_ failure: ProfileFailure) -> String {
-        switch failure {
-        case .delayFactor(let timing, let maximum, _): "TS-DF \(milliseconds(maximum)) ms is \(timing.rawValue)"
-        case .timestampAhead(let minimum):
-            "a packet arrived \(milliseconds(-minimum)) ms before the instant its RTP timestamp names"
-        case .delayMean(let mean, let limit):
-            "RTP timestamps \(milliseconds(mean)) ms behind arrival on average, above \(milliseconds(limit))"
-        case .delayMaximum(let maximum, let limit):
-            "an RTP timestamp \(milliseconds(maximum)) ms behind arrival, above \(milliseconds(limit))"
-        case .intervalMean(let packetTimes):
-            "the mean packet interval is \(DecimalText.fixed(packetTimes, digits: 4)) packet times, outside 0.99 to 1.01"
-        case .intervalMaximum(let maximum, let limit):
-            "a packet interval of \(milliseconds(maximum)) ms, above \(milliseconds(limit))"
-        case .notMeasured: "too short for one TS-DF period"
-        }
     }
 
     func lines(_ event: AnalyzeEvent) -> String {
@@ -95,6 +78,10 @@ struct AnalyzeMessages: Sendable {
         case .statisticsUnwritable(let path, let reason):
             return (
                 "--stats \(Printable.text(path)): cannot be written: \(Printable.text(reason))", ExitCode.cannotCreate
+            )
+        case .reportUnwritable(let path, let reason):
+            return (
+                "--report \(Printable.text(path)): cannot be written: \(Printable.text(reason))", ExitCode.cannotCreate
             )
         }
     }

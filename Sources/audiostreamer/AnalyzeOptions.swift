@@ -9,6 +9,7 @@ struct AnalyzeArguments: Sendable {
     var profile = Profile.wide
     var duration: ExactDecimal?
     var statisticsPath: String?
+    var reportPath: String?
     var interface: String?
     var redundantInterface: String?
     var periodMilliseconds = 1000
@@ -98,6 +99,13 @@ enum AnalyzeOptions {
         SharedOptions.ptpDomain(
             \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
         SharedOptions.statistics(\.statisticsPath, help: "every stream's figures and verdict as JSON, at the end"),
+        .value(
+            ["--report"], "file.html",
+            help: "a page with every stream's figures, verdict and pictures (one HTML file, nothing from elsewhere)"
+        ) { arguments, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs a file") }
+            arguments.reportPath = value
+        },
         SharedOptions.help(\.help),
     ]
 
@@ -159,6 +167,7 @@ enum AnalyzeOptions {
         request.profile = settings.profile
         request.durationNanoseconds = settings.duration.map { Int64($0.scaled(by: 1_000_000_000)) }
         request.statisticsPath = settings.statisticsPath
+        request.reportPath = settings.reportPath
         request.interface = settings.interface
         request.redundantInterface = settings.redundantInterface
         request.periodNanoseconds = Int64(settings.periodMilliseconds) * 1_000_000

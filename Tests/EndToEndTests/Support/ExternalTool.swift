@@ -11,6 +11,7 @@ enum ExternalTool: String, CaseIterable {
     case tshark
     case ptp4l
     case pipewire
+    case chromium = "chromium-headless-shell"
 
     static var required: Bool { ProcessInfo.processInfo.environment["AUDIOSTREAMER_REQUIRE_TOOLS"] == "1" }
 
