@@ -117,6 +117,17 @@ public enum RecordProgram {
             tracks: receivers, settings: RecorderSettings(plan), routes: routes, receiver: receiver,
             reportSockets: reportSockets,
             random: environment.random())
+        // --report: each track's arrival analysed as `analyze` does, from the datagrams the recorder takes in.
+        let analyzers = request.reportPath == nil ? [] : plan.tracks.map { StreamAnalyzer($0.stream) }
+        if !analyzers.isEmpty {
+            recorder.tap = { track, leg, isRTCP, bytes, arrival in
+                if isRTCP {
+                    analyzers[track].takeControl(Array(bytes))
+                } else {
+                    analyzers[track].take(bytes, arrival: arrival, leg: leg)
+                }
+            }
+        }
         do throws(SystemError) {
             try writer.start()
         } catch {
@@ -127,6 +138,9 @@ public enum RecordProgram {
             recorder, plan: plan, outputs: outputs, writer: writer, request: request, environment: environment,
             events: events,
             stop: stop)
+        if let path = request.reportPath {
+            writeReport(recorder, analyzers: analyzers, plan: plan, to: path, events: events)
+        }
         // Every file as long as the longest: a DAW lines them up from their first sample, and ends them together.
         let longest = receivers.map(\.writtenNanoseconds).max() ?? 0
         for track in receivers { track.pad(to: longest) }

@@ -28,6 +28,8 @@ public struct RecordRequest: Sendable {
     public var streams: Streams
     /// Where to write the statistics JSON, every 2 s and at the end.
     public var statisticsPath: String?
+    /// Where to write the take's report page (HTML with inline SVG) at the end.
+    public var reportPath: String?
     /// Where ptp4l answers here, to verify the PTP reference clocks descriptions name, and in which domain.
     public var ptpSocket = PTPClient.defaultSocketPath
     public var ptpDomain: UInt8?
@@ -80,6 +82,8 @@ public enum RecordEvent: Sendable {
     case started(unixNanoseconds: Int64)
     case progress(RecordProgress)
     case statisticsNotWritten(path: String, reason: String)
+    /// The --report page could not be written (the recording itself is kept).
+    case reportNotWritten(path: String, reason: String)
     /// The kernel dropped datagrams: its buffer was too small or the receive thread too slow.
     case kernelDrops(Int)
     /// A track's sender ran fast or slow against the timeline by more than a sample over the take.

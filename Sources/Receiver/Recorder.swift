@@ -73,6 +73,10 @@ public final class Recorder {
     public let outputFailed = Atomic<Bool>(false)
     /// Datagrams that were not valid RTCP.
     public let malformedRTCP = Atomic<Int>(0)
+    /// Sees every datagram as it is dispatched, on the receive thread: the track, the leg, whether it is RTCP, its
+    /// bytes (valid during the call) and its arrival. Set before `run`; an analysis of each track's arrival.
+    public var tap:
+        ((_ track: Int, _ leg: Int, _ isRTCP: Bool, _ bytes: UnsafeRawBufferPointer, _ arrival: Int64) -> Void)?
 
     public init(
         tracks: [TrackReceiver], settings: RecorderSettings, routes: [Route], receiver: any DatagramBatchReceiving,
@@ -158,7 +162,9 @@ public final class Recorder {
         let route = routes[socket]
         let track = tracks[route.track]
         let kind = bytes.count >= 2 ? MultiplexedPacket(firstByte: bytes[0], secondByte: bytes[1]) : .neither
-        if route.isRTCP || (track.reception.rtcpMultiplexed && kind == .rtcp) {
+        let isRTCP = route.isRTCP || (track.reception.rtcpMultiplexed && kind == .rtcp)
+        tap?(route.track, route.leg, isRTCP, bytes, arrival)
+        if isRTCP {
             let packets: [RTCPPacket]
             do {
                 packets = try RTCPPacket.parseCompound(Array(bytes))

@@ -99,13 +99,9 @@ enum AnalyzeOptions {
         SharedOptions.ptpDomain(
             \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
         SharedOptions.statistics(\.statisticsPath, help: "every stream's figures and verdict as JSON, at the end"),
-        .value(
-            ["--report"], "file.html",
-            help: "a page with every stream's figures, verdict and pictures (one HTML file, nothing from elsewhere)"
-        ) { arguments, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs a file") }
-            arguments.reportPath = value
-        },
+        SharedOptions.report(
+            \.reportPath,
+            help: "a page with every stream's figures, verdict and pictures (one HTML file, nothing from elsewhere)"),
         SharedOptions.help(\.help),
     ]
 

@@ -130,6 +130,8 @@ struct RecordMessages: Sendable {
         case .progress(let progress): return self.progress(progress)
         case .statisticsNotWritten(let path, let reason):
             return "warning: --stats \(Printable.text(path)): \(Printable.text(reason))\n"
+        case .reportNotWritten(let path, let reason):
+            return "warning: --report \(Printable.text(path)): \(Printable.text(reason)); the recording is kept\n"
         case .kernelDrops(let count):
             return "warning: the kernel dropped \(count) datagrams: the receive buffers were full\n"
         case .drift(let track, let ppm, let samples):

@@ -6,6 +6,7 @@ struct RecordArguments: Sendable {
     var take = RecordTake()
     var takeFile: String?
     var statisticsPath: String?
+    var reportPath: String?
     var ptpSocket = PTPClient.defaultSocketPath
     var ptpDomain: UInt8?
     var verbose = false
@@ -119,6 +120,11 @@ enum RecordOptions {
         SharedOptions.canonicalName(
             \.take.canonicalName, help: "the recorder's RTCP CNAME (default user@local-address)"),
         SharedOptions.statistics(\.statisticsPath, help: "per-track figures as JSON, every 2 s and at the end"),
+        SharedOptions.report(
+            \.reportPath,
+            help:
+                "a page of the take at the end: per track its placement, loss and lateness, its arrival analysed as analyze does, levels over time"
+        ),
         SharedOptions.verbose(\.verbose, help: "a live line per track: received, lost, late, jitter, peak level"),
         SharedOptions.help(\.help),
     ]
@@ -167,6 +173,7 @@ enum RecordOptions {
             request = RecordRequest(take: settings.take, streams: .sdpFiles(settings.sdpFiles))
         }
         request.statisticsPath = settings.statisticsPath
+        request.reportPath = settings.reportPath
         request.ptpSocket = settings.ptpSocket
         request.ptpDomain = settings.ptpDomain
         return request

@@ -91,6 +91,14 @@ enum SharedOptions {
         }
     }
 
+    /// `--report`: the page of figures and pictures written at the end.
+    static func report<S>(_ path: Path<S, String?>, help: String) -> OptionSpec<S> {
+        .value(["--report"], "file.html", help: help) { settings, value, spelling in
+            guard !value.isEmpty else { throw UsageError("\(spelling) needs a file") }
+            settings[keyPath: path] = value
+        }
+    }
+
     static func verbose<S>(_ path: Path<S, Bool>, help: String) -> OptionSpec<S> {
         .flag(["--verbose", "-v"], help: help) { $0[keyPath: path] = true }
     }

@@ -75,5 +75,37 @@ extension EndToEnd {
             #expect(blue > 2000, "\(blue) pixels of the histogram's blue")
             #expect(orange > 1000, "\(orange) pixels of the TS-DF bars' orange")
         }
+
+        @Test(
+            "record --report: the take's page gives each track's placement and recording beside its arrival's analysis")
+        func recordReport() throws {
+            let folder = try ScratchFolder("record-report")
+            _ = BuiltProduct.audiostreamer
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer,
+                [
+                    "demo", "--ip", "127.0.0.1", "--port", "31540", "--duration", "2", "--start-at", "+1",
+                    "--no-realtime", "--sdp-dir", folder.path("sdp"),
+                ], in: folder.url, label: "sender")
+            #expect(waitForFile(folder.path("sdp/demo.sdp")), "\(sender.standardError)")
+            let record = try Subprocess.run(
+                BuiltProduct.audiostreamer,
+                [
+                    "record", "-o", folder.path("take"), "--idle", "2", "--report", folder.path("take.html"),
+                    folder.path("sdp/demo.sdp"),
+                ], in: folder.url, label: "record", timeout: 30)
+            #expect(record.status == 0, "\(record.error)")
+            #expect(sender.wait(seconds: 20) == 0, "\(sender.standardError)")
+            let page = try String(contentsOfFile: folder.path("take.html"), encoding: .utf8)
+            for fact in [
+                "<th>placed by</th><td style=\"text-align:left\">sender reports</td>",
+                "<th>written</th><td style=\"text-align:left\">96000 frames (2.000 s), 0 of them lost",
+                "<th>packets</th><td style=\"text-align:left\">2000 (0 lost",
+                "<th>offset</th><td style=\"text-align:left\">0 frames",
+            ] {
+                #expect(page.contains(fact), "the page lacks \(fact)")
+            }
+            #expect(page.components(separatedBy: "<svg").count - 1 == 5, "five charts for one track")
+        }
     }
 }
