@@ -132,6 +132,9 @@ public struct RecordTrackProgress: Sendable {
     public var droppedFrames: Int
     /// The largest sample magnitude since the last progress, as a fraction of full scale (0...1).
     public var peak: Double
+    /// The mean square of the samples since the last progress, as a fraction of full scale squared; nil when none
+    /// came (or the figures were read without taking them, for the statistics file).
+    public var meanSquare: Double?
     public var segments: [SegmentSummary]
     public var driftPartsPerMillion: Double?
     public var senderName: String?

@@ -39,6 +39,7 @@ extension RecordProgram {
                     lostFrames: counters.lostFrames.load(ordering: .relaxed),
                     droppedFrames: counters.droppedFrames.load(ordering: .relaxed),
                     peak: Double(takingPeak ? counters.takePeak() : counters.peak.load(ordering: .relaxed)) / fullScale,
+                    meanSquare: takingPeak ? counters.takeMeanSquare() : nil,
                     segments: shared.segments,
                     driftPartsPerMillion: shared.drift, senderName: shared.senderName)
             })

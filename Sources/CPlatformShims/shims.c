@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -286,4 +287,10 @@ int shim_tai_offset(void) {
     memset(&state, 0, sizeof state);
     if (adjtimex(&state) < 0) return 0;
     return state.tai;
+}
+
+int shim_terminal_rows(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) return -1;
+    return size.ws_row;
 }

@@ -182,16 +182,19 @@ public struct NetworkSampleReader: Sendable, Hashable {
     }
 
     /// Converts `sampleCount` samples from `input` into `output`; returns the largest magnitude among them (the
-    /// most negative value counts as full scale).
+    /// most negative value counts as full scale), and adds to `squares` the sum of their squares at 16-bit
+    /// precision (each at most 2^30), for an RMS meter.
     ///
     /// - Precondition: both hold `sampleCount * encoding.bytesPerSample` bytes.
     @inline(__always)
-    public func convert(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, sampleCount: Int)
-        -> Int32
-    {
+    public func convert(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, sampleCount: Int,
+        squares: inout Int
+    ) -> Int32 {
         let width = encoding.bytesPerSample
         precondition(input.count >= sampleCount * width && output.count >= sampleCount * width, "buffers too short")
         var peak: Int32 = 0
+        var sum = 0
         switch encoding {
         case .l16:
             for i in 0..<sampleCount {
@@ -201,6 +204,7 @@ public struct NetworkSampleReader: Sendable, Hashable {
                 output[2 * i + 1] = high
                 let value = Int32(Int16(bitPattern: UInt16(high) << 8 | UInt16(low)))
                 peak = max(peak, value < 0 ? -value : value)
+                sum &+= Int(value) * Int(value)
             }
         case .l24:
             for i in 0..<sampleCount {
@@ -212,8 +216,11 @@ public struct NetworkSampleReader: Sendable, Hashable {
                 output[3 * i + 2] = high
                 let value = Int32(bitPattern: UInt32(high) << 24 | UInt32(middle) << 16 | UInt32(low) << 8) >> 8
                 peak = max(peak, value < 0 ? -value : value)
+                let coarse = Int(value >> 8)
+                sum &+= coarse * coarse
             }
         }
+        squares &+= sum
         return peak
     }
 }

@@ -42,6 +42,12 @@ public enum Console {
     /// Whether standard error is a terminal (isatty(3)).
     public static var errorIsTerminal: Bool { isatty(2) == 1 }
 
+    /// The rows of the terminal standard error is (ioctl TIOCGWINSZ, through CPlatformShims), nil when it is none.
+    public static var errorTerminalRows: Int? {
+        let rows = shim_terminal_rows(2)
+        return rows > 0 ? Int(rows) : nil
+    }
+
     /// An environment variable (getenv(3)).
     public static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

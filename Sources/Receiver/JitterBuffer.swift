@@ -51,21 +51,25 @@ public final class JitterBuffer {
     }
 
     /// Offers a packet of network samples whose first frame is at `position`; returns what became of it and, when
-    /// placed, the peak magnitude of its samples.
-    public func place(position: Int64, payload: UnsafeRawBufferPointer) -> (placement: Placement, peak: Int32) {
+    /// placed, the peak magnitude of its samples, the sum of their squares at 16-bit precision and how many there
+    /// were (for level meters).
+    public func place(position: Int64, payload: UnsafeRawBufferPointer) -> (
+        placement: Placement, peak: Int32, squares: Int, samples: Int
+    ) {
         let frames = payload.count / bytesPerFrame
-        guard frames > 0 else { return (.duplicate, 0) }
+        guard frames > 0 else { return (.duplicate, 0, 0, 0) }
         let end = position + Int64(frames)
-        if end <= releasedUpTo { return (.late, 0) }
-        if end > releasedUpTo + Int64(capacity) { return (.beyondWindow(releaseTo: end - Int64(capacity)), 0) }
+        if end <= releasedUpTo { return (.late, 0, 0, 0) }
+        if end > releasedUpTo + Int64(capacity) { return (.beyondWindow(releaseTo: end - Int64(capacity)), 0, 0, 0) }
         let skip = Int(max(0, releasedUpTo - position))
         var fresh = false
         for frame in Int64(skip)..<Int64(frames) where !isPresent(position + frame) {
             fresh = true
             break
         }
-        guard fresh else { return (skip > 0 ? .late : .duplicate, 0) }
+        guard fresh else { return (skip > 0 ? .late : .duplicate, 0, 0, 0) }
         var peak: Int32 = 0
+        var squares = 0
         var offset = skip
         while offset < frames {
             // The ring wraps: copy up to its end, then from its start.
@@ -75,14 +79,14 @@ public final class JitterBuffer {
                 rebasing: payload[(offset * bytesPerFrame)..<((offset + run) * bytesPerFrame)])
             let output = UnsafeMutableRawBufferPointer(
                 rebasing: ring[(slot * bytesPerFrame)..<((slot + run) * bytesPerFrame)])
-            peak = max(peak, reader.convert(input, into: output, sampleCount: run * channelCount))
+            peak = max(peak, reader.convert(input, into: output, sampleCount: run * channelCount, squares: &squares))
             for index in slot..<(slot + run) { present[index >> 6] |= 1 << UInt64(index & 63) }
             offset += run
         }
         highestEnd = max(highestEnd ?? end, end)
         let start = position + Int64(skip)
         lowestStart = min(lowestStart ?? start, start)
-        return (.placed(lateFrames: skip), peak)
+        return (.placed(lateFrames: skip), peak, squares, (frames - skip) * channelCount)
     }
 
     /// Whether the frame at `position` (inside the window) has been placed.

@@ -42,6 +42,10 @@ public final class ReceiverCounters: Sendable {
     public let jitterMicroseconds = Atomic<Int>(0)
     /// The largest sample magnitude since it was last read (see `takePeak`).
     public let peak = Atomic<Int>(0)
+    /// The sum of the squares of the samples placed since they were last read, at 16-bit precision, and how many
+    /// (see `takeMeanSquare`).
+    public let squares = Atomic<Int>(0)
+    public let levelSamples = Atomic<Int>(0)
     public let segments = Atomic<Int>(0)
     public let reports = Atomic<Int>(0)
     public let goodbyes = Atomic<Int>(0)
@@ -52,6 +56,15 @@ public final class ReceiverCounters: Sendable {
 
     /// The largest magnitude since the last call, resetting it.
     public func takePeak() -> Int { peak.exchange(0, ordering: .relaxed) }
+
+    /// The mean square of the samples placed since the last call, as a fraction of full scale squared; nil when
+    /// none was placed.
+    public func takeMeanSquare() -> Double? {
+        let count = levelSamples.exchange(0, ordering: .relaxed)
+        let sum = squares.exchange(0, ordering: .relaxed)
+        guard count > 0 else { return nil }
+        return Double(sum) / Double(count) / (32_768.0 * 32_768.0)
+    }
 
     /// Packets lost: expected less received (never negative).
     public var lost: Int { max(0, expected.load(ordering: .relaxed) - received.load(ordering: .relaxed)) }

@@ -166,6 +166,8 @@ public final class TrackReceiver {
             if Int(result.peak) > counters.peak.load(ordering: .relaxed) {
                 counters.peak.store(Int(result.peak), ordering: .relaxed)
             }
+            counters.squares.add(result.squares, ordering: .relaxed)
+            counters.levelSamples.add(result.samples, ordering: .relaxed)
         // On two legs, the second copy of every packet is no duplicate.
         case .duplicate: if !reception.redundant { counters.duplicated.add(1, ordering: .relaxed) }
         case .late:

@@ -4,6 +4,16 @@ import Application
 struct RecordMessages: Sendable {
     let arguments: RecordArguments
     let terminal: Bool
+    /// `--verbose` on a terminal: the meters redrawn in place.
+    let meters = LevelMeters()
+    /// The terminal's rows, read at each drawing (nil: not a terminal).
+    let rows: @Sendable () -> Int?
+
+    init(arguments: RecordArguments, terminal: Bool, rows: @escaping @Sendable () -> Int? = { nil }) {
+        self.arguments = arguments
+        self.terminal = terminal
+        self.rows = rows
+    }
 
     func failure(_ failure: RecordFailure) -> (line: String, code: Int32) {
         switch failure {
@@ -102,6 +112,7 @@ struct RecordMessages: Sendable {
     }
 
     func lines(_ event: RecordEvent) -> String {
+        if case .progress = event {} else { meters.interrupted() }
         switch event {
         case .ignoredAttribute(let origin, let attribute):
             return
@@ -228,6 +239,10 @@ struct RecordMessages: Sendable {
 
     func progress(_ progress: RecordProgress) -> String {
         guard arguments.verbose || progress.isFinal else { return "" }
+        if terminal && arguments.verbose && !progress.isFinal {
+            return meters.draw(progress.tracks, rows: rows() ?? 24)
+        }
+        meters.interrupted()
         let lines = progress.tracks.map { Self.statusLine($0, final: progress.isFinal) }
         let live = terminal && progress.tracks.count == 1 && !progress.isFinal
         if live { return "\r\u{1B}[K" + lines.joined() }

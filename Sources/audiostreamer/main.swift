@@ -61,7 +61,8 @@ func analyze(_ arguments: AnalyzeArguments, stop: StopSignal) -> Int32 {
 
 /// Runs `record` and tells what happens.
 func record(_ arguments: RecordArguments, stop: StopSignal) -> Int32 {
-    let messages = RecordMessages(arguments: arguments, terminal: Console.errorIsTerminal)
+    let messages = RecordMessages(
+        arguments: arguments, terminal: Console.errorIsTerminal, rows: { Console.errorTerminalRows })
     do throws(RecordFailure) {
         _ = try RecordProgram.run(
             RecordOptions.request(arguments), environment: environment(), events: { Console.error(messages.lines($0)) },

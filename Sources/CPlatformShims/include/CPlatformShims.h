@@ -24,6 +24,9 @@ long shim_receive_timestamped(int fd, void *buffer, size_t capacity, struct time
 /// STA_UNSYNC clear), 0 when not, -1 on error; fills the estimated and maximum error in microseconds.
 int shim_ntp_state(long *estimated_error_us, long *maximum_error_us);
 
+/// The rows of the terminal `fd` is (ioctl TIOCGWINSZ), or -1 when it is none or does not say.
+int shim_terminal_rows(int fd);
+
 /// Fills `buffer` with up to `length` random bytes from getrandom(2); returns how many, or -1.
 long shim_random_bytes(void *buffer, size_t length);
 
