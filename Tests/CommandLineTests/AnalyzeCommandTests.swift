@@ -43,9 +43,11 @@ import Testing
     @Test(
         "what analyze refuses on its command line",
         arguments: [
-            (["x.pcap", "--sap"], "--sap listens live"), (["x.pcap", "--duration", "3"], "--duration is for listening"),
+            (["x.pcap", "--sap"], "--sap listens live"),
+            (["x.pcap", "--duration", "3"], "--duration is for listening"),
             (["a.sdp", "x.pcap"], "one capture at a time, given first"), ([], "nothing to analyze"),
-            (["--ptime", "1", "a.sdp"], "describe a --port stream"), (["--clock-synchronized", "a.sdp"], "for a capture"),
+            (["--ptime", "1", "a.sdp"], "describe a --port stream"),
+            (["--clock-synchronized", "a.sdp"], "for a capture"),
             (["--profile", "loose", "a.sdp"], "expected narrow, wide or jtnm-2022"),
         ])
     func refusals(_ arguments: [String], _ message: String) {
