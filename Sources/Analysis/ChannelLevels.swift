@@ -45,27 +45,57 @@ public struct ChannelLevels: Sendable {
     /// Takes a packet's payload (whole frames; a partial frame at its end is ignored).
     public mutating func take(payload: UnsafeRawBufferPointer) {
         let width = encoding.bytesPerSample
-        let count = payload.count / (width * channelCount)
-        let top: Int32 = encoding == .l16 ? 32_767 : 8_388_607
-        let bottom: Int32 = -top - 1
-        var at = 0
-        for _ in 0..<count {
-            for channel in 0..<channelCount {
-                let sample: Int32
-                if width == 2 {
-                    sample = Int32(Int16(bitPattern: UInt16(payload[at]) << 8 | UInt16(payload[at + 1])))
-                } else {
-                    sample =
-                        (Int32(payload[at]) << 24 | Int32(payload[at + 1]) << 16 | Int32(payload[at + 2]) << 8) >> 8
-                }
-                at += width
-                if sample == top || sample == bottom { clipped[channel] += 1 }
-                currentPeaks[channel] = max(currentPeaks[channel], sample == bottom ? top : abs(sample))
-                currentSquares[channel] += Double(sample) * Double(sample)
-            }
-            currentFill += 1
-            frames += 1
+        let frameBytes = width * channelCount
+        guard let base = payload.baseAddress else { return }
+        var remaining = payload.count / frameBytes
+        var at = base
+        while remaining > 0 {
+            let run = min(remaining, windowFrames - currentFill)
+            accumulate(at, frames: run, width: width)
+            at += run * frameBytes
+            remaining -= run
+            currentFill += run
+            frames += run
             if currentFill == windowFrames { closeWindow() }
+        }
+    }
+
+    /// Adds `count` frames at `bytes` to the window under way, a channel at a time: its extremes and sum of
+    /// squares kept in registers over the packet (integer squares: at most 2^46 each, a packet's sum far from
+    /// overflowing), through raw pointers; clipped samples counted in a second pass only where an extreme reached
+    /// full scale.
+    private mutating func accumulate(_ bytes: UnsafeRawPointer, frames count: Int, width: Int) {
+        let channels = channelCount
+        let stride = width * channels
+        let top = width == 2 ? 32_767 : 8_388_607
+        let bottom = -top - 1
+        let input = bytes.assumingMemoryBound(to: UInt8.self)
+        @inline(__always) func sample(_ at: Int) -> Int {
+            if width == 2 { return Int(Int16(bitPattern: UInt16(input[at]) << 8 | UInt16(input[at + 1]))) }
+            return Int((Int32(input[at]) << 24 | Int32(input[at + 1]) << 16 | Int32(input[at + 2]) << 8) >> 8)
+        }
+        for channel in 0..<channels {
+            var highest = 0
+            var lowest = 0
+            var sum = 0
+            var at = channel * width
+            for _ in 0..<count {
+                let value = sample(at)
+                at += stride
+                highest = max(highest, value)
+                lowest = min(lowest, value)
+                sum += value * value
+            }
+            if highest == top || lowest == bottom {
+                at = channel * width
+                for _ in 0..<count {
+                    let value = sample(at)
+                    at += stride
+                    if value == top || value == bottom { clipped[channel] += 1 }
+                }
+            }
+            currentPeaks[channel] = max(currentPeaks[channel], Int32(min(top, max(highest, -lowest))))
+            currentSquares[channel] += Double(sum)
         }
     }
 

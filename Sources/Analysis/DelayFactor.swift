@@ -67,6 +67,12 @@ public struct DelayFactorMeter: Sendable {
 
     /// Frames as nanoseconds at `sampleRate`, saturating for a nonsense timestamp jump.
     static func nanoseconds(_ frames: Int64, sampleRate: Int) -> Int64 {
+        // In integers where the product fits (any timestamp step of a real stream), rounded to nearest.
+        if frames.magnitude < 1 << 33 {
+            let product = frames * 1_000_000_000
+            let rate = Int64(sampleRate)
+            return (product + (product < 0 ? -rate : rate) / 2) / rate
+        }
         let value = (Double(frames) * 1e9 / Double(sampleRate)).rounded()
         guard value.magnitude < 9.2e18 else { return value < 0 ? Int64.min / 2 : Int64.max / 2 }
         return Int64(value)

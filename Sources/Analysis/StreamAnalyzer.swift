@@ -6,38 +6,42 @@ import RTP
 /// sequence (loss, order, duplicates), timing (PIT, TS-DF per period, the RTP timestamp against arrival, RFC 3550
 /// jitter), the payload against its description, levels per channel, RTCP. One instance per stream; `take`
 /// allocates nothing for a packet of the described format.
+///
+/// One thread at a time uses an instance (the receive thread, or the capture's reader), so its state is declared
+/// `@exclusivity(unchecked)`: the run-time exclusivity checks of a class's stored properties, several per packet,
+/// were a fifth of the time of reading a capture.
 public final class StreamAnalyzer {
     public let description: StreamDescription
-    public private(set) var sequence = SequenceCounters()
-    public private(set) var intervals: PacketIntervals
-    public private(set) var delayFactor: DelayFactorMeter
-    public private(set) var delay: ArrivalDelay
-    public private(set) var levels: ChannelLevels
-    public private(set) var control = ControlSummary()
+    @exclusivity(unchecked) public private(set) var sequence = SequenceCounters()
+    @exclusivity(unchecked) public private(set) var intervals: PacketIntervals
+    @exclusivity(unchecked) public private(set) var delayFactor: DelayFactorMeter
+    @exclusivity(unchecked) public private(set) var delay: ArrivalDelay
+    @exclusivity(unchecked) public private(set) var levels: ChannelLevels
+    @exclusivity(unchecked) public private(set) var control = ControlSummary()
     /// RFC 3550 interarrival jitter (section 6.4.1), kept in nanoseconds rather than whole timestamp units so that
     /// it can be compared with Wireshark's: its value now, its largest and its mean over the packets after the first.
-    public private(set) var jitterNanoseconds: Double = 0
-    public private(set) var jitterMaximumNanoseconds: Double = 0
-    private var jitterTotal: Double = 0
-    private var jitterCount = 0
-    private var lastTransit: Int64?
-    private var firstTimestamp: Int64 = 0
+    @exclusivity(unchecked) public private(set) var jitterNanoseconds: Double = 0
+    @exclusivity(unchecked) public private(set) var jitterMaximumNanoseconds: Double = 0
+    @exclusivity(unchecked) private var jitterTotal: Double = 0
+    @exclusivity(unchecked) private var jitterCount = 0
+    @exclusivity(unchecked) private var lastTransit: Int64?
+    @exclusivity(unchecked) private var firstTimestamp: Int64 = 0
     /// Packets whose payload type or length the description does not give, and the first of each seen.
-    public private(set) var wrongPayloadType = 0
-    public private(set) var heardPayloadType: UInt8?
-    public private(set) var wrongLength = 0
-    public private(set) var heardLength: Int?
+    @exclusivity(unchecked) public private(set) var wrongPayloadType = 0
+    @exclusivity(unchecked) public private(set) var heardPayloadType: UInt8?
+    @exclusivity(unchecked) public private(set) var wrongLength = 0
+    @exclusivity(unchecked) public private(set) var heardLength: Int?
     /// Datagrams that are not RTP version 2.
-    public private(set) var malformed = 0
-    public private(set) var firstArrival: Int64?
-    public private(set) var lastArrival: Int64?
+    @exclusivity(unchecked) public private(set) var malformed = 0
+    @exclusivity(unchecked) public private(set) var firstArrival: Int64?
+    @exclusivity(unchecked) public private(set) var lastArrival: Int64?
     /// Of a stream on two networks (ST 2022-7): per leg, packets received; packets only one leg carried; and the
     /// arrival of the second copy after the first.
-    public private(set) var legPackets = [0, 0]
-    private var legSeen: [Int64: (leg: Int, arrival: Int64)] = [:]
-    public private(set) var copySkews: [Int64] = []
-    public private(set) var copies = 0
-    private var newestTimestamp: (extended: Int64, raw: UInt32)?
+    @exclusivity(unchecked) public private(set) var legPackets = [0, 0]
+    @exclusivity(unchecked) private var legSeen: [Int64: (leg: Int, arrival: Int64)] = [:]
+    @exclusivity(unchecked) public private(set) var copySkews: [Int64] = []
+    @exclusivity(unchecked) public private(set) var copies = 0
+    @exclusivity(unchecked) private var newestTimestamp: (extended: Int64, raw: UInt32)?
 
     public init(
         _ description: StreamDescription, anchor: ArrivalDelay.ClockAnchor = .relative,

@@ -55,11 +55,13 @@ extension AnalyzeProgram {
                     }
                     continue
                 }
-                if seenPorts.count < 4096 { seenPorts.insert(datagram.destination.port) }
                 guard payload.count >= 2,
                     let route = routes.route(
                         destination: datagram.destination, firstByte: payload[0], secondByte: payload[1])
-                else { continue }
+                else {
+                    if seenPorts.count < 4096 { seenPorts.insert(datagram.destination.port) }
+                    continue
+                }
                 if route.isControl {
                     analyzers[route.stream].takeControl(Array(payload))
                 } else {

@@ -102,6 +102,12 @@ extension AnalyzeProgram {
         for (stream, analyzer) in zip(streams, analyzers) where analyzer.sequence.packets == 0 {
             events(.unheard(name: stream.description.name))
         }
-        return judged(Array(zip(streams, analyzers)), profile: request.profile)
+        var drops = [Int](repeating: 0, count: streams.count)
+        for (socket, route) in routes.enumerated() { drops[route.stream] += receiver.kernelDrops(socket) }
+        return zip(judged(Array(zip(streams, analyzers)), profile: request.profile), drops).map { stream, dropped in
+            var stream = stream
+            stream.kernelDrops = dropped
+            return stream
+        }
     }
 }

@@ -41,6 +41,8 @@ public struct AnalyzedStream {
     public let origin: String
     public let analyzer: StreamAnalyzer
     public let verdict: StreamVerdict
+    /// Live: datagrams of the stream the kernel dropped, its socket buffers full (SO_RXQ_OVFL); 0 from a capture.
+    public var kernelDrops = 0
 }
 
 /// Why an analysis could not be made.

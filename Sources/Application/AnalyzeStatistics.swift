@@ -8,6 +8,7 @@ extension AnalyzeProgram {
     static func statistics(_ streams: [AnalyzedStream], profile: Profile) -> JSONValue {
         .object([
             ("command", .string("analyze")), ("profile", .string(profile.rawValue)),
+            ("kernel_drops", .integer(streams.map(\.kernelDrops).reduce(0, +))),
             ("streams", .array(streams.map(statistics))),
         ])
     }
@@ -29,7 +30,7 @@ extension AnalyzeProgram {
             ("packets", .integer(sequence.packets)), ("lost", .integer(sequence.lost)),
             ("duplicates", .integer(sequence.duplicates)), ("reordered", .integer(sequence.reordered)),
             ("sequence_errors", .integer(sequence.sequenceErrors)), ("ssrc_changes", .integer(sequence.ssrcChanges)),
-            ("malformed", .integer(analyzer.malformed)),
+            ("malformed", .integer(analyzer.malformed)), ("kernel_drops", .integer(stream.kernelDrops)),
             ("packet_time_us", microseconds(analyzer.packetNanoseconds)),
             (
                 "pit_us",

@@ -12,14 +12,18 @@ public final class ChildProcess {
     /// How it ended: its exit status, or 128 + the signal that ended it.
     public private(set) var status: Int32?
 
-    /// Starts `arguments` (the first one found on PATH); its standard error to `errorPath` where given.
-    public init(arguments: [String], quiet: Bool = false, errorPath: String? = nil) throws {
+    /// Starts `arguments` (the first one found on PATH); its standard error to `errorPath` and its standard output
+    /// to `outputPath` where given.
+    public init(arguments: [String], quiet: Bool = false, errorPath: String? = nil, outputPath: String? = nil)
+        throws
+    {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(
+            &actions, 1, outputPath ?? "/dev/null", outputPath == nil ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         if let errorPath {
             posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         } else if quiet {

@@ -22,6 +22,10 @@ struct BenchOptions: Sendable {
     var sendCostDatagrams = 0
     /// Track counts for the recorder run (empty: skip it).
     var recorderTrackCounts: [Int] = []
+    /// Stream counts for `analyze` listening live (empty: skip it).
+    var analyzeCounts: [Int] = []
+    /// Streams and seconds of the capture `analyze` and tshark read (nil: skip it).
+    var captureShape: (streams: Int, seconds: Int)?
     /// Minutes of the soak run (0: skip it), and its tracks.
     var soakMinutes = 0
     var soakTracks = 8
@@ -93,6 +97,21 @@ struct BenchOptions: Sendable {
         .value(["--record"], "n,n", help: "track counts for the recorder run: audiostreamer to audiostreamer record") {
             options, value, spelling in
             options.recorderTrackCounts = try counts(value, spelling, 1...256)
+        },
+        .value(
+            ["--analyze-live"], "n,n",
+            help: "stream counts for analyze listening live: audiostreamer to audiostreamer analyze"
+        ) { options, value, spelling in
+            options.analyzeCounts = try counts(value, spelling, 1...256)
+        },
+        .value(
+            ["--read-capture"], "streams,seconds",
+            help:
+                "a pcap of that many 1 ms streams for that long, read by analyze and by tshark -z rtp,streams (e.g. 64,60)"
+        ) { options, value, spelling in
+            let numbers = try counts(value, spelling, 1...3600)
+            guard numbers.count == 2 else { throw UsageError("\(spelling) '\(value)': expected streams,seconds") }
+            options.captureShape = (numbers[0], numbers[1])
         },
         .value(["--send-cost"], "n", help: "compare send(2), sendto(2) and sendmmsg(2) to n receivers") {
             options, value, spelling in

@@ -33,8 +33,11 @@ func main() -> Int32 {
             printPacketSizes()
         } else if !options.shortestPacketTimeCounts.isEmpty {
             for count in options.shortestPacketTimeCounts { try measureShortestPacketTime(count, options: options) }
-        } else if !options.recorderTrackCounts.isEmpty {
+        } else if !options.recorderTrackCounts.isEmpty || !options.analyzeCounts.isEmpty {
             for count in options.recorderTrackCounts { try measureRecorder(count, options: options) }
+            for count in options.analyzeCounts { try measureAnalyzeLive(count, options: options) }
+        } else if let shape = options.captureShape {
+            try measureCaptureReading(streams: shape.streams, seconds: shape.seconds, options: options)
         } else if options.sendCostDatagrams > 0 {
             try measureSendCost(options.sendCostDatagrams, options: options)
         } else if !options.trackCounts.isEmpty {
