@@ -48,11 +48,12 @@ func measureAnalyzeLive(_ count: Int, options: BenchOptions) throws {
             if case .string("narrow")? = stream["verdict"] { narrow += 1 }
         }
     }
-    let cpu = Double(analyzer.cpuNanoseconds ?? 0) / 1e9 / Double(listened) * 100
+    // Over the span the recorder's figure takes (the run and the 2 s before its start), so the two compare.
+    let cpu = Double(analyzer.cpuNanoseconds ?? 0) / 1e9 / Double(options.seconds + 2) * 100
     Console.output(
         """
         analyze live, \(count) streams of 48 kHz stereo 24-bit at 1 ms from one audiostreamer process, \(listened) s listened (exit \(analyzer.status ?? -1)):
-          CPU \(fixed(cpu))% of one core, \(fixed(cpu / Double(count), 3))% per stream; \(packets) packets, \(lost) lost
+          CPU \(fixed(cpu))% of one core over \(options.seconds + 2) s as the recorder's, \(fixed(cpu / Double(count), 3))% per stream; \(packets) packets, \(lost) lost
           datagrams dropped by the kernel: \(integer(statistics["kernel_drops"])); \(narrow) of \(count) streams judged narrow
 
         """)
