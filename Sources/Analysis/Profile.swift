@@ -60,6 +60,8 @@ public enum ProfileFailure: Sendable, Hashable, CustomStringConvertible {
     case intervalMaximum(nanoseconds: Int64, limit: Double)
     /// Nothing to judge: fewer packets than a measurement period needs.
     case notMeasured
+    /// The description does not meet the ST 2110-30 level asked for.
+    case description(DescriptionFinding)
 
     static func ms(_ nanoseconds: Double) -> String { DecimalText.fixed(nanoseconds / 1e6, digits: 3) }
 
@@ -77,6 +79,7 @@ public enum ProfileFailure: Sendable, Hashable, CustomStringConvertible {
         case .intervalMaximum(let maximum, let limit):
             "a packet interval of \(Self.ms(Double(maximum))) ms, above \(Self.ms(limit))"
         case .notMeasured: "too short for one TS-DF period"
+        case .description(let finding): "the SDP: \(finding)"
         }
     }
 }

@@ -98,6 +98,15 @@ public enum ReportPage {
                     "\(reference): min \(ms(analyzer.delay.minimumNanoseconds)) ms, mean \(ms(analyzer.delay.meanNanoseconds ?? 0)) ms, max \(ms(analyzer.delay.maximumNanoseconds)) ms"
                 ))
         }
+        if analyzer.description.secondLeg != nil {
+            let skews = analyzer.copySkews.map { abs($0) }.sorted()
+            let p99 = skews.isEmpty ? "-" : ms(skews[min(skews.count - 1, skews.count * 99 / 100)])
+            facts.append(
+                (
+                    "two legs (ST 2022-7)",
+                    "received \(analyzer.legPackets[0]) and \(analyzer.legPackets[1]), lost \(analyzer.legLost[0]) and \(analyzer.legLost[1]), \(analyzer.onlyOneLeg) on one leg only; the second copy p99 \(p99) ms after the first"
+                ))
+        }
         if analyzer.wrongPayloadType + analyzer.wrongLength > 0 {
             facts.append(
                 (
@@ -109,6 +118,12 @@ public enum ReportPage {
             (
                 "RTCP",
                 "\(analyzer.control.senderReports) sender reports, \(analyzer.control.goodbyes) BYE, CNAME \(analyzer.control.canonicalNames.first ?? "none")"
+            ))
+        facts.append(
+            (
+                "description (AES67)",
+                stream.verdict.findings.isEmpty
+                    ? "nothing to remark" : stream.verdict.findings.map(\.description).joined(separator: "; ")
             ))
         if !stream.verdict.failures.isEmpty {
             facts.append(("fails the profile", stream.verdict.failures.map(\.description).joined(separator: "; ")))

@@ -136,6 +136,15 @@ public final class StreamAnalyzer {
         levels.finish()
     }
 
+    /// Of a stream on two legs: each leg's packets missing from the span the two together cover (a leg's own
+    /// duplicates aside), and the packets only one leg carried.
+    public var legLost: [Int] {
+        let span = sequence.lost + sequence.packets - sequence.duplicates
+        return legPackets.map { max(0, span - $0) }
+    }
+
+    public var onlyOneLeg: Int { max(0, legPackets.reduce(0, +) - 2 * copies) }
+
     /// The mean of the jitter over the packets after the first.
     public var jitterMeanNanoseconds: Double { jitterCount > 0 ? jitterTotal / Double(jitterCount) : 0 }
 }

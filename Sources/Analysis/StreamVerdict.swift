@@ -1,3 +1,5 @@
+import Planning
+
 /// A stream's timing judged against a profile: its TS-DF class, and every limit of the profile it does not meet.
 public struct StreamVerdict: Sendable, Hashable {
     /// The class of its largest TS-DF (and of its longest packet interval: a stream that stops for more than 17
@@ -7,10 +9,24 @@ public struct StreamVerdict: Sendable, Hashable {
     /// Whether the RTP timestamps were judged against a reference clock (JT-NM 2022's delay limits need one; without
     /// it they are not judged, and the summary says so).
     public var delayJudged: Bool
+    /// What the stream's description says that AES67 (or the level asked for) does not take.
+    public var findings: [DescriptionFinding] = []
 
     public var meetsProfile: Bool { failures.isEmpty }
 
-    public static func judge(_ stream: StreamAnalyzer, profile: Profile) -> StreamVerdict {
+    /// The verdict on `stream` against `profile`; with `level`, its description must also fit that ST 2110-30
+    /// level (the AES67 findings are remarks either way).
+    public static func judge(_ stream: StreamAnalyzer, profile: Profile, level: ST2110Level? = nil) -> StreamVerdict {
+        let findings = DescriptionCheck.findings(stream.description, level: level)
+        let levelFailures = level == nil ? [] : findings.filter(\.failsLevel).map(ProfileFailure.description)
+        var verdict = timed(stream, profile: profile)
+        verdict.findings = findings
+        verdict.failures += levelFailures
+        return verdict
+    }
+
+    /// The timing part of the verdict.
+    static func timed(_ stream: StreamAnalyzer, profile: Profile) -> StreamVerdict {
         let packet = Double(stream.packetNanoseconds)
         guard let factor = stream.delayFactor.summary, packet > 0 else {
             return StreamVerdict(timing: nil, failures: [.notMeasured], delayJudged: false)

@@ -79,7 +79,7 @@ extension AnalyzeProgram {
         for (stream, analyzer) in zip(streams, analyzers) where analyzer.sequence.packets == 0 {
             events(.unheard(name: stream.description.name))
         }
-        return judged(Array(zip(streams, analyzers)), profile: request.profile)
+        return judged(Array(zip(streams, analyzers)), request: request)
     }
 
     /// The streams a SAP announcement in a capture describes that are not known yet (by destination and port).

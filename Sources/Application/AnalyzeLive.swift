@@ -104,7 +104,7 @@ extension AnalyzeProgram {
         }
         var drops = [Int](repeating: 0, count: streams.count)
         for (socket, route) in routes.enumerated() { drops[route.stream] += receiver.kernelDrops(socket) }
-        return zip(judged(Array(zip(streams, analyzers)), profile: request.profile), drops).map { stream, dropped in
+        return zip(judged(Array(zip(streams, analyzers)), request: request), drops).map { stream, dropped in
             var stream = stream
             stream.kernelDrops = dropped
             return stream

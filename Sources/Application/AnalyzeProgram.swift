@@ -87,12 +87,12 @@ public enum AnalyzeProgram {
     }
 
     /// Every stream's verdict, its analysis closed.
-    static func judged(_ streams: [(RecordTake.Stream, StreamAnalyzer)], profile: Profile) -> [AnalyzedStream] {
+    static func judged(_ streams: [(RecordTake.Stream, StreamAnalyzer)], request: AnalyzeRequest) -> [AnalyzedStream] {
         streams.map { stream, analyzer in
             analyzer.finish()
             return AnalyzedStream(
                 name: stream.description.name, origin: stream.origin, analyzer: analyzer,
-                verdict: StreamVerdict.judge(analyzer, profile: profile))
+                verdict: StreamVerdict.judge(analyzer, profile: request.profile, level: request.level))
         }
     }
 }

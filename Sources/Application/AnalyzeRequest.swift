@@ -11,6 +11,8 @@ public struct AnalyzeRequest: Sendable {
     /// What describes the streams; nil for a capture: the SAP announcements in it.
     public var streams: RecordRequest.Streams?
     public var profile = Profile.wide
+    /// An ST 2110-30 level every stream's description must fit (nil: AES67's remarks only).
+    public var level: ST2110Level?
     /// Live: how long to listen (nil: until stopped).
     public var durationNanoseconds: Int64?
     /// Where to write the figures as JSON at the end.

@@ -99,7 +99,8 @@ extension AnalyzeProgram {
                     "legs",
                     .object([
                         ("received", .array(analyzer.legPackets.map { .integer($0) })),
-                        ("copies", .integer(analyzer.copies)),
+                        ("lost", .array(analyzer.legLost.map { .integer($0) })),
+                        ("copies", .integer(analyzer.copies)), ("only_one_leg", .integer(analyzer.onlyOneLeg)),
                         (
                             "skew_p99_us",
                             skews.isEmpty ? .null : microseconds(skews[min(skews.count - 1, skews.count * 99 / 100)])
@@ -108,6 +109,7 @@ extension AnalyzeProgram {
                 ))
         }
         members += [
+            ("description", .array(stream.verdict.findings.map { .string($0.description) })),
             ("verdict", stream.verdict.timing.map { .string($0.rawValue) } ?? .null),
             ("meets_profile", .bool(stream.verdict.meetsProfile)),
         ]

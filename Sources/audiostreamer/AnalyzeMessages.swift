@@ -36,6 +36,10 @@ struct AnalyzeMessages: Sendable {
         } else {
             line += "; fails \(profile): " + stream.verdict.failures.map(\.description).joined(separator: "; ")
         }
+        let remarks = stream.verdict.findings.filter { !(arguments.level != nil && $0.failsLevel) }
+        if let first = remarks.first {
+            line += "; SDP: \(first)\(remarks.count > 1 ? " (and \(remarks.count - 1) more, in --stats)" : "")"
+        }
         if arguments.profile == .jtnm2022 && !stream.verdict.delayJudged {
             line += " (RTP timestamps against arrival not judged: no reference clock verified)"
         }

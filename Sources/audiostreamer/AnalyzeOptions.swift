@@ -7,6 +7,7 @@ struct AnalyzeArguments: Sendable {
     var capture: String?
     var sdpFiles: [String] = []
     var profile = Profile.wide
+    var level: ST2110Level?
     var duration: ExactDecimal?
     var statisticsPath: String?
     var reportPath: String?
@@ -48,6 +49,11 @@ enum AnalyzeOptions {
             }
             arguments.profile = profile
         },
+        SharedOptions.st2110Level(
+            \.level,
+            help:
+                "every stream's description must fit this ST 2110-30 level (rate, channels, packet time, L24, mediaclk:direct=0)"
+        ),
         SharedOptions.duration(\.duration, help: "live: listen this many seconds (default: until Ctrl-C)"),
         .value(
             ["--tsdf-period"], "ms",
@@ -161,6 +167,7 @@ enum AnalyzeOptions {
         }
         var request = AnalyzeRequest(input: settings.capture.map { .capture(path: $0) } ?? .live, streams: streams)
         request.profile = settings.profile
+        request.level = settings.level
         request.durationNanoseconds = settings.duration.map { Int64($0.scaled(by: 1_000_000_000)) }
         request.statisticsPath = settings.statisticsPath
         request.reportPath = settings.reportPath

@@ -84,16 +84,11 @@ enum SendOptions {
         ) { arguments, value, spelling in
             arguments.take.bundle = try OptionValue.integer(value, spelling, 1...64)
         },
-        .value(
-            ["--st2110-level"], "A|AX|B|BX|C|CX",
+        SharedOptions.st2110Level(
+            \.take.st2110Level,
             help:
                 "what SMPTE ST 2110-30 receivers of that level take: L24, 48 kHz (96 kHz under X), tracks bundled up to the level's channels at 1 ms or 125 us, SAP, PTP"
-        ) { arguments, value, spelling in
-            guard let level = ST2110Level(rawValue: value.uppercased()) else {
-                throw UsageError("\(spelling) '\(value)': expected A, AX, B, BX, C or CX")
-            }
-            arguments.take.st2110Level = level
-        },
+        ),
         .flag(["--allow-fragmentation"], help: "keep the asked packet time even when IP must fragment it") {
             arguments in
             try setFragmentation(&arguments, .allowFragmentation)

@@ -91,6 +91,16 @@ enum SharedOptions {
         }
     }
 
+    /// `--st2110-level`: an SMPTE ST 2110-30 conformance level.
+    static func st2110Level<S>(_ path: Path<S, ST2110Level?>, help: String) -> OptionSpec<S> {
+        .value(["--st2110-level"], "A|AX|B|BX|C|CX", help: help) { settings, value, spelling in
+            guard let level = ST2110Level(rawValue: value.uppercased()) else {
+                throw UsageError("\(spelling) '\(value)': expected A, AX, B, BX, C or CX")
+            }
+            settings[keyPath: path] = level
+        }
+    }
+
     /// `--report`: the page of figures and pictures written at the end.
     static func report<S>(_ path: Path<S, String?>, help: String) -> OptionSpec<S> {
         .value(["--report"], "file.html", help: help) { settings, value, spelling in

@@ -177,6 +177,7 @@ import Testing
         #expect(analyzer.copies == 98)
         #expect(analyzer.sequence.packets == 100 && analyzer.sequence.lost == 0)
         #expect(Set(analyzer.copySkews) == [30_000])
+        #expect(analyzer.legLost == [1, 1] && analyzer.onlyOneLeg == 2)
     }
 }
 
