@@ -66,7 +66,7 @@ public enum AnalyzeProgram {
                 environment: environment, start: &start,
                 events: { event in
                     if case .announced(let name, let origin, true) = event {
-                        events(.announced(name: name, origin: origin))
+                        events(.announced(name: name, origin: "SAP from \(origin)"))
                     }
                 })
         } catch {

@@ -68,7 +68,7 @@ public enum AnalyzeFailure: Error, Sendable {
 
 /// What happened while analysing, for the command line to tell.
 public enum AnalyzeEvent: Sendable {
-    /// A stream announced with SAP in a capture, now analysed.
+    /// A stream announced with SAP, now analysed; `origin` says who announced it ("SAP from ADDRESS").
     case announced(name: String, origin: String)
     /// A stream described that sent nothing.
     case unheard(name: String)

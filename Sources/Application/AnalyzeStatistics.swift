@@ -47,6 +47,10 @@ extension AnalyzeProgram {
                     .object([
                         ("median", microseconds($0.median)), ("max", microseconds($0.maximum)),
                         ("periods", .integer(analyzer.delayFactor.periods.count)),
+                        (
+                            "per_period",
+                            .array(analyzer.delayFactor.periods.map { microseconds($0.delayFactorNanoseconds) })
+                        ),
                         ("period_ms", .integer(analyzer.delayFactor.periodNanoseconds / 1_000_000)),
                     ])
                 } ?? .null

@@ -49,7 +49,7 @@ struct AnalyzeMessages: Sendable {
     func lines(_ event: AnalyzeEvent) -> String {
         switch event {
         case .announced(let name, let origin):
-            "audiostreamer: \(Printable.text(name)): announced by \(Printable.text(origin)), analysed\n"
+            "audiostreamer: \(Printable.text(name)): \(Printable.text(origin)), analysed\n"
         case .unheard(let name): "audiostreamer: warning: \(Printable.text(name)): no packet of it arrived\n"
         case .listening: ""
         }
