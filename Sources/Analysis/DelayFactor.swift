@@ -27,6 +27,8 @@ public struct DelayFactorMeter: Sendable {
     public init(periodNanoseconds: Int64 = 1_000_000_000, sampleRate: Int) {
         self.periodNanoseconds = periodNanoseconds
         self.sampleRate = max(1, sampleRate)
+        // Ten minutes of 1 s periods without growing (a packet that closes a period then allocates nothing).
+        periods.reserveCapacity(600)
     }
 
     /// Takes a packet: its arrival and its extended RTP timestamp.

@@ -219,15 +219,25 @@ public enum ReportPage {
         var chart = SVGChart(
             height: max(120, 8 * Double(levels.channelCount) + 46), x: span, y: 0...Double(levels.channelCount),
             xLabel: "seconds of audio", yLabel: "channel (first at the top)")
+        // At most 240 columns (a page of 64 channels x 2048 windows would be megabytes): each the loudest window of
+        // its group.
+        let group = max(1, (levels.windowCount + 239) / 240)
         var cells: [(Int, Double, Double, String)] = []
         for channel in 0..<levels.channelCount {
-            for window in 0..<levels.windowCount {
-                let rms = levels.level(window: window, channel: channel).rms ?? floor
+            for first in stride(from: 0, to: levels.windowCount, by: group) {
+                let windows = first..<min(levels.windowCount, first + group)
+                let rms = windows.compactMap { levels.level(window: $0, channel: channel).rms }.max() ?? floor
                 let shade = Int(255 - 215 * min(1, max(0, (rms - floor) / -floor)))
-                cells.append((channel, Double(window) * windowSeconds, windowSeconds, "rgb(\(shade),\(shade),255)"))
+                cells.append(
+                    (
+                        channel, Double(first) * windowSeconds, Double(windows.count) * windowSeconds,
+                        "rgb(\(shade),\(shade),255)"
+                    ))
             }
         }
         chart.cells(cells, rows: levels.channelCount)
-        return "<h3>Levels: RMS per channel, white silent to blue full scale</h3>\n" + chart.svg
+        return
+            "<h3>Levels: RMS per channel (each column its loudest \(DecimalText.fixed(windowSeconds * 1000, digits: 0)) ms), white silent to blue full scale</h3>\n"
+            + chart.svg
     }
 }

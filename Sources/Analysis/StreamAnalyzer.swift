@@ -38,8 +38,11 @@ public final class StreamAnalyzer {
     /// Of a stream on two networks (ST 2022-7): per leg, packets received; packets only one leg carried; and the
     /// arrival of the second copy after the first.
     @exclusivity(unchecked) public private(set) var legPackets = [0, 0]
-    @exclusivity(unchecked) private var legSeen: [Int64: (leg: Int, arrival: Int64)] = [:]
+    /// The last 4096 sequence numbers' first copies (SSRC and sequence, leg, arrival), by sequence number: room
+    /// fixed at the start, so a packet allocates nothing.
+    @exclusivity(unchecked) private var firstCopies: [(key: Int64, leg: Int, arrival: Int64)] = []
     @exclusivity(unchecked) public private(set) var copySkews: [Int64] = []
+    public static let maximumSkews = 100_000
     @exclusivity(unchecked) public private(set) var copies = 0
     @exclusivity(unchecked) private var newestTimestamp: (extended: Int64, raw: UInt32)?
 
@@ -55,6 +58,10 @@ public final class StreamAnalyzer {
         levels = ChannelLevels(
             channelCount: description.channelCount, encoding: description.encoding,
             windowFrames: description.sampleRate / 10)
+        if description.secondLeg != nil {
+            firstCopies = Array(repeating: (-1, 0, 0), count: 4096)
+            copySkews.reserveCapacity(Self.maximumSkews)
+        }
     }
 
     /// The packet time the description gives, in nanoseconds.
@@ -76,16 +83,15 @@ public final class StreamAnalyzer {
             legPackets[leg] += 1
             // The copy on the other leg: its skew, and it goes no further (the merge keeps the first).
             let key = Int64(packet.header.ssrc) << 16 | Int64(packet.header.sequenceNumber)
-            if let first = legSeen[key], first.leg != leg {
+            let slot = Int(packet.header.sequenceNumber) & (firstCopies.count - 1)
+            let first = firstCopies[slot]
+            if first.key == key, first.leg != leg {
                 copies += 1
-                if copySkews.count < 100_000 { copySkews.append(arrival - first.arrival) }
-                legSeen[key] = nil
+                if copySkews.count < Self.maximumSkews { copySkews.append(arrival - first.arrival) }
+                firstCopies[slot].key = -1
                 return
             }
-            legSeen[key] = (leg, arrival)
-            if legSeen.count > 4096 {
-                legSeen = legSeen.filter { arrival - $0.value.arrival < 1_000_000_000 }
-            }
+            firstCopies[slot] = (key, leg, arrival)
         }
         let origin = firstArrival ?? arrival
         firstArrival = origin

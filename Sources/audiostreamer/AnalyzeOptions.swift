@@ -38,78 +38,74 @@ struct AnalyzeArguments: Sendable {
 
 /// The options of `analyze`, each declared once.
 enum AnalyzeOptions {
-    static let all: [OptionSpec<AnalyzeArguments>] = [
-        .value(
-            ["--profile"], "name",
-            help:
-                "what every stream must meet: narrow (TS-DF below 1 packet time), wide (at most 17; the default) or jtnm-2022 (adds the RTP timestamp against arrival and the packet interval limits)"
-        ) { arguments, value, spelling in
-            guard let profile = Profile(rawValue: value) else {
-                throw UsageError("\(spelling) '\(value)': expected narrow, wide or jtnm-2022")
-            }
-            arguments.profile = profile
-        },
-        SharedOptions.st2110Level(
-            \.level,
-            help:
-                "every stream's description must fit this ST 2110-30 level (rate, channels, packet time, L24, mediaclk:direct=0)"
-        ),
-        SharedOptions.duration(\.duration, help: "live: listen this many seconds (default: until Ctrl-C)"),
-        .value(
-            ["--tsdf-period"], "ms",
-            help: "TS-DF's measurement period (default 1000, as EBU Tech 3337 recommends; EBU LIST uses 200)"
-        ) { arguments, value, spelling in
-            arguments.periodMilliseconds = try OptionValue.integer(value, spelling, 10...60_000)
-        },
-        .flag(
-            ["--clock-synchronized"],
-            help:
-                "a capture: its timestamps are on the streams' reference clock (PTP or NTP), so RTP timestamps are judged against them"
-        ) { $0.clockSynchronized = true },
-        .flag(["--sap"], help: "live: the streams announced with SAP, those named as operands or all") {
-            $0.sap = true
-        },
-        .value(["--sap-wait"], "seconds", help: "how long --sap listens for announcements, at most (default 35)") {
-            arguments, value, spelling in
-            arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
-        },
-        SharedOptions.sapAddress(\.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
-        SharedOptions.interface(\.interface, help: "live: the interface multicast groups are joined on"),
-        .value(
-            ["--redundant-interface"], "name|addr",
-            help: "live: the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"
-        ) { settings, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-            settings.redundantInterface = value
-        },
-        .value(["--port"], "n", help: "without an SDP: the RTP port of a stream (its RTCP on the next one)") {
-            arguments, value, spelling in
-            arguments.port = try OptionValue.integer(value, spelling, 1...65_534)
-        },
-        SharedOptions.format(\.encoding, help: "without an SDP: its payload (default L24)"),
-        .value(["--rate"], "hz", help: "without an SDP: its sample rate (default 48000)") {
-            arguments, value, spelling in
-            arguments.sampleRate = try OptionValue.integer(value, spelling, 1000...768_000)
-        },
-        .value(["--channels"], "n", help: "without an SDP: its channels (default 2)") { arguments, value, spelling in
-            arguments.channels = try OptionValue.integer(value, spelling, 1...64)
-        },
-        SharedOptions.payloadType(\.payloadType, help: "without an SDP: its RTP payload type (default 96)"),
-        .value(["--ptime"], "ms", help: "without an SDP: its packet time (default 1)") { arguments, value, spelling in
-            arguments.packetTime = try DecimalValue.positive(value, spelling, maximum: 1000, unit: "milliseconds")
-        },
-        SharedOptions.ptp4lSocket(
-            \.ptpSocket,
-            help: "ptp4l's management socket, to verify PTP clocks (default \(PTPClient.defaultSocketPath))"
-        ),
-        SharedOptions.ptpDomain(
-            \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
-        SharedOptions.statistics(\.statisticsPath, help: "every stream's figures and verdict as JSON, at the end"),
-        SharedOptions.report(
-            \.reportPath,
-            help: "a page with every stream's figures, verdict and pictures (one HTML file, nothing from elsewhere)"),
-        SharedOptions.help(\.help),
-    ]
+    static let all: [OptionSpec<AnalyzeArguments>] =
+        [
+            .value(
+                ["--profile"], "name",
+                help:
+                    "what every stream must meet: narrow (TS-DF below 1 packet time), wide (at most 17; the default) or jtnm-2022 (adds the RTP timestamp against arrival and the packet interval limits)"
+            ) { arguments, value, spelling in
+                guard let profile = Profile(rawValue: value) else {
+                    throw UsageError("\(spelling) '\(value)': expected narrow, wide or jtnm-2022")
+                }
+                arguments.profile = profile
+            },
+            SharedOptions.st2110Level(
+                \.level,
+                help:
+                    "every stream's description must fit this ST 2110-30 level (rate, channels, packet time, L24, mediaclk:direct=0)"
+            ),
+            SharedOptions.duration(\.duration, help: "live: listen this many seconds (default: until Ctrl-C)"),
+            .value(
+                ["--tsdf-period"], "ms",
+                help: "TS-DF's measurement period (default 1000, as EBU Tech 3337 recommends; EBU LIST uses 200)"
+            ) { arguments, value, spelling in
+                arguments.periodMilliseconds = try OptionValue.integer(value, spelling, 10...60_000)
+            },
+            .flag(
+                ["--clock-synchronized"],
+                help:
+                    "a capture: its timestamps are on the streams' reference clock (PTP or NTP), so RTP timestamps are judged against them"
+            ) { $0.clockSynchronized = true },
+            .flag(["--sap"], help: "live: the streams announced with SAP, those named as operands or all") {
+                $0.sap = true
+            },
+            .value(["--sap-wait"], "seconds", help: "how long --sap listens for announcements, at most (default 35)") {
+                arguments, value, spelling in
+                arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
+            },
+            SharedOptions.sapAddress(
+                \.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
+            SharedOptions.interface(\.interface, help: "live: the interface multicast groups are joined on"),
+            .value(
+                ["--redundant-interface"], "name|addr",
+                help: "live: the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"
+            ) { settings, value, spelling in
+                guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
+                settings.redundantInterface = value
+            },
+        ]
+        + SharedOptions.portStream(
+            port: \.port, encoding: \.encoding, sampleRate: \.sampleRate, channels: \.channels,
+            payloadType: \.payloadType)
+        + [
+            .value(["--ptime"], "ms", help: "without an SDP: its packet time (default 1)") {
+                arguments, value, spelling in
+                arguments.packetTime = try DecimalValue.positive(value, spelling, maximum: 1000, unit: "milliseconds")
+            },
+            SharedOptions.ptp4lSocket(
+                \.ptpSocket,
+                help: "ptp4l's management socket, to verify PTP clocks (default \(PTPClient.defaultSocketPath))"
+            ),
+            SharedOptions.ptpDomain(
+                \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
+            SharedOptions.statistics(\.statisticsPath, help: "every stream's figures and verdict as JSON, at the end"),
+            SharedOptions.report(
+                \.reportPath,
+                help: "a page with every stream's figures, verdict and pictures (one HTML file, nothing from elsewhere)"
+            ),
+            SharedOptions.help(\.help),
+        ]
 
     static func parse(_ arguments: [String]) throws(UsageError) -> AnalyzeArguments {
         var settings = AnalyzeArguments()

@@ -27,107 +27,110 @@ struct RecordArguments: Sendable {
 
 /// The options of `record`, each declared once.
 enum RecordOptions {
-    static let all: [OptionSpec<RecordArguments>] = [
-        .value(
-            ["--output", "-o"], "dir", help: "folder for the recording, one WAV per track (default: the current one)"
-        ) {
-            arguments, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs a folder") }
-            arguments.take.output = .directory(value)
-            arguments.outputGiven = true
-        },
-        .value(["--multichannel"], "file.wav", help: "every track interleaved in one WAV instead, in the take's order")
-        {
-            arguments, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs a file") }
-            if arguments.outputGiven, case .directory = arguments.take.output {
-                throw UsageError("--output and --multichannel contradict each other")
-            }
-            arguments.take.output = .multichannel(value)
-            arguments.outputGiven = true
-        },
-        SharedOptions.takeFile(
-            \.takeFile, help: "record every track of a take file (the one the senders use), expecting what they send"),
-        .flag(["--sap"], help: "record the streams announced with SAP: those named as operands, or all") {
-            $0.sap = true
-        },
-        .value(
-            ["--sap-wait"], "seconds",
-            help:
-                "how long --sap listens for announcements, at most (default 35; it stops once every named stream is heard)"
-        ) {
-            arguments, value, spelling in
-            arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
-        },
-        SharedOptions.sapAddress(
-            \.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
-        SharedOptions.interface(\.take.interface, help: "the interface multicast groups are joined on"),
-        .value(
-            ["--redundant-interface"], "name|addr",
-            help: "the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"
-        ) { settings, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-            settings.take.redundantInterface = value
-        },
-        .value(
-            ["--rtcp-interval"], "seconds",
-            help: "minimum seconds between receiver reports before randomisation (default 5, RFC 3550)"
-        ) { arguments, value, spelling in
-            arguments.take.rtcpMinimumSeconds = try DecimalValue.parse(
-                value, spelling, ExactDecimal(numerator: 1, denominator: 100)...ExactDecimal(numerator: 3600),
-                unit: "seconds")
-        },
-        SharedOptions.dscp(\.take.dscp, help: "DSCP of the receiver reports (default \(NetworkOptions.defaultDSCP))"),
-        .value(["--port"], "n", help: "without an SDP: the RTP port of a stream (its RTCP on the next one)") {
-            arguments, value, spelling in
-            arguments.port = try OptionValue.integer(value, spelling, 1...65_534)
-        },
-        SharedOptions.format(\.encoding, help: "without an SDP: its payload (default L24)"),
-        .value(["--rate"], "hz", help: "without an SDP: its sample rate (default 48000)") {
-            arguments, value, spelling in
-            arguments.sampleRate = try OptionValue.integer(value, spelling, 1000...768_000)
-        },
-        .value(["--channels"], "n", help: "without an SDP: its channels (default 2)") { arguments, value, spelling in
-            arguments.channels = try OptionValue.integer(value, spelling, 1...64)
-        },
-        SharedOptions.payloadType(\.payloadType, help: "without an SDP: its RTP payload type (default 96)"),
-        .value(
-            ["--latency"], "ms",
-            help:
-                "how long a packet may be late and still take its place (default \(RecordTake.Defaults.latencyMilliseconds))"
-        ) { arguments, value, spelling in
-            guard let latency = ExactDecimal(value), latency.scaled(by: 1) >= 1, latency.scaled(by: 1) <= 10_000 else {
-                throw UsageError("\(spelling) '\(value)': expected milliseconds from 1 to 10000")
-            }
-            arguments.take.latencyMilliseconds = latency
-        },
-        SharedOptions.startAt(
-            \.take.start, text: \.startText,
-            help: "the take's time zero: ISO 8601 UTC or +SECONDS (default: the first sample)"),
-        SharedOptions.duration(\.take.duration, help: "stop after this many seconds from time zero"),
-        .value(
-            ["--idle"], "seconds",
-            help:
-                "stop this long after the last packet, or after the start while none came (default \(RecordTake.Defaults.idleSeconds))"
-        ) { arguments, value, spelling in
-            arguments.take.idleSeconds = try DecimalValue.positive(value, spelling, maximum: 86_400, unit: "seconds")
-        },
-        SharedOptions.ptp4lSocket(
-            \.ptpSocket,
-            help: "ptp4l's management socket, to verify a=ts-refclk:ptp (default \(PTPClient.defaultSocketPath))"),
-        SharedOptions.ptpDomain(
-            \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
-        SharedOptions.canonicalName(
-            \.take.canonicalName, help: "the recorder's RTCP CNAME (default user@local-address)"),
-        SharedOptions.statistics(\.statisticsPath, help: "per-track figures as JSON, every 2 s and at the end"),
-        SharedOptions.report(
-            \.reportPath,
-            help:
-                "a page of the take at the end: per track its placement, loss and lateness, its arrival analysed as analyze does, levels over time"
-        ),
-        SharedOptions.verbose(\.verbose, help: "a live line per track: received, lost, late, jitter, peak level"),
-        SharedOptions.help(\.help),
-    ]
+    static let all: [OptionSpec<RecordArguments>] =
+        [
+            .value(
+                ["--output", "-o"], "dir",
+                help: "folder for the recording, one WAV per track (default: the current one)"
+            ) {
+                arguments, value, spelling in
+                guard !value.isEmpty else { throw UsageError("\(spelling) needs a folder") }
+                arguments.take.output = .directory(value)
+                arguments.outputGiven = true
+            },
+            .value(
+                ["--multichannel"], "file.wav", help: "every track interleaved in one WAV instead, in the take's order"
+            ) {
+                arguments, value, spelling in
+                guard !value.isEmpty else { throw UsageError("\(spelling) needs a file") }
+                if arguments.outputGiven, case .directory = arguments.take.output {
+                    throw UsageError("--output and --multichannel contradict each other")
+                }
+                arguments.take.output = .multichannel(value)
+                arguments.outputGiven = true
+            },
+            SharedOptions.takeFile(
+                \.takeFile,
+                help: "record every track of a take file (the one the senders use), expecting what they send"),
+            .flag(["--sap"], help: "record the streams announced with SAP: those named as operands, or all") {
+                $0.sap = true
+            },
+            .value(
+                ["--sap-wait"], "seconds",
+                help:
+                    "how long --sap listens for announcements, at most (default 35; it stops once every named stream is heard)"
+            ) {
+                arguments, value, spelling in
+                arguments.sapWait = try OptionValue.integer(value, spelling, 1...3600)
+            },
+            SharedOptions.sapAddress(
+                \.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
+            SharedOptions.interface(\.take.interface, help: "the interface multicast groups are joined on"),
+            .value(
+                ["--redundant-interface"], "name|addr",
+                help: "the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"
+            ) { settings, value, spelling in
+                guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
+                settings.take.redundantInterface = value
+            },
+            .value(
+                ["--rtcp-interval"], "seconds",
+                help: "minimum seconds between receiver reports before randomisation (default 5, RFC 3550)"
+            ) { arguments, value, spelling in
+                arguments.take.rtcpMinimumSeconds = try DecimalValue.parse(
+                    value, spelling, ExactDecimal(numerator: 1, denominator: 100)...ExactDecimal(numerator: 3600),
+                    unit: "seconds")
+            },
+            SharedOptions.dscp(
+                \.take.dscp, help: "DSCP of the receiver reports (default \(NetworkOptions.defaultDSCP))"),
+        ]
+        + SharedOptions.portStream(
+            port: \.port, encoding: \.encoding, sampleRate: \.sampleRate, channels: \.channels,
+            payloadType: \.payloadType)
+        + [
+            .value(
+                ["--latency"], "ms",
+                help:
+                    "how long a packet may be late and still take its place (default \(RecordTake.Defaults.latencyMilliseconds))"
+            ) { arguments, value, spelling in
+                guard let latency = ExactDecimal(value), latency.scaled(by: 1) >= 1, latency.scaled(by: 1) <= 10_000
+                else {
+                    throw UsageError("\(spelling) '\(value)': expected milliseconds from 1 to 10000")
+                }
+                arguments.take.latencyMilliseconds = latency
+            },
+            SharedOptions.startAt(
+                \.take.start, text: \.startText,
+                help: "the take's time zero: ISO 8601 UTC or +SECONDS (default: the first sample)"),
+            SharedOptions.duration(\.take.duration, help: "stop after this many seconds from time zero"),
+            .value(
+                ["--idle"], "seconds",
+                help:
+                    "stop this long after the last packet, or after the start while none came (default \(RecordTake.Defaults.idleSeconds))"
+            ) { arguments, value, spelling in
+                arguments.take.idleSeconds = try DecimalValue.positive(
+                    value, spelling, maximum: 86_400, unit: "seconds")
+            },
+            SharedOptions.ptp4lSocket(
+                \.ptpSocket,
+                help: "ptp4l's management socket, to verify a=ts-refclk:ptp (default \(PTPClient.defaultSocketPath))"),
+            SharedOptions.ptpDomain(
+                \.ptpDomain, help: "the PTP domain to ask ptp4l about (default: the one it answers in)"),
+            SharedOptions.canonicalName(
+                \.take.canonicalName, help: "the recorder's RTCP CNAME (default user@local-address)"),
+            SharedOptions.statistics(\.statisticsPath, help: "per-track figures as JSON, every 2 s and at the end"),
+            SharedOptions.report(
+                \.reportPath,
+                help:
+                    "a page of the take at the end: per track its placement, loss and lateness, its arrival analysed as analyze does, levels over time"
+            ),
+            SharedOptions.verbose(
+                \.verbose,
+                help:
+                    "on a terminal, a level meter per track redrawn in place (RMS, peak, CLIP, loss); elsewhere a line per track: received, lost, late, jitter, peak"
+            ),
+            SharedOptions.help(\.help),
+        ]
 
     static func parse(_ arguments: [String]) throws(UsageError) -> RecordArguments {
         var settings = RecordArguments()

@@ -91,6 +91,30 @@ enum SharedOptions {
         }
     }
 
+    /// A stream without an SDP, as `record` and `analyze` take it: `--port`, `--format`, `--rate`, `--channels`,
+    /// `--payload-type`.
+    static func portStream<S>(
+        port: Path<S, Int?>, encoding: Path<S, AudioPayloadEncoding?>, sampleRate: Path<S, Int?>,
+        channels: Path<S, Int?>, payloadType: Path<S, UInt8?>
+    ) -> [OptionSpec<S>] {
+        [
+            .value(["--port"], "n", help: "without an SDP: the RTP port of a stream (its RTCP on the next one)") {
+                settings, value, spelling in
+                settings[keyPath: port] = try OptionValue.integer(value, spelling, 1...65_534)
+            },
+            format(encoding, help: "without an SDP: its payload (default L24)"),
+            .value(["--rate"], "hz", help: "without an SDP: its sample rate (default 48000)") {
+                settings, value, spelling in
+                settings[keyPath: sampleRate] = try OptionValue.integer(value, spelling, 1000...768_000)
+            },
+            .value(["--channels"], "n", help: "without an SDP: its channels (default 2)") {
+                settings, value, spelling in
+                settings[keyPath: channels] = try OptionValue.integer(value, spelling, 1...64)
+            },
+            self.payloadType(payloadType, help: "without an SDP: its RTP payload type (default 96)"),
+        ]
+    }
+
     /// `--st2110-level`: an SMPTE ST 2110-30 conformance level.
     static func st2110Level<S>(_ path: Path<S, ST2110Level?>, help: String) -> OptionSpec<S> {
         .value(["--st2110-level"], "A|AX|B|BX|C|CX", help: help) { settings, value, spelling in
