@@ -77,13 +77,9 @@ enum AnalyzeOptions {
             SharedOptions.sapAddress(
                 \.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
             SharedOptions.interface(\.interface, help: "live: the interface multicast groups are joined on"),
-            .value(
-                ["--redundant-interface"], "name|addr",
-                help: "live: the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"
-            ) { settings, value, spelling in
-                guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-                settings.redundantInterface = value
-            },
+            SharedOptions.redundantInterface(
+                \.redundantInterface,
+                help: "live: the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"),
         ]
         + SharedOptions.portStream(
             port: \.port, encoding: \.encoding, sampleRate: \.sampleRate, channels: \.channels,

@@ -66,13 +66,9 @@ enum RecordOptions {
             SharedOptions.sapAddress(
                 \.sapGroup, sap: \.sap, help: "the group SAP listens on (default 239.255.255.255)"),
             SharedOptions.interface(\.take.interface, help: "the interface multicast groups are joined on"),
-            .value(
-                ["--redundant-interface"], "name|addr",
-                help: "the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"
-            ) { settings, value, spelling in
-                guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-                settings.take.redundantInterface = value
-            },
+            SharedOptions.redundantInterface(
+                \.take.redundantInterface,
+                help: "the interface the second legs of ST 2022-7 streams (a=group:DUP) are joined on"),
             .value(
                 ["--rtcp-interval"], "seconds",
                 help: "minimum seconds between receiver reports before randomisation (default 5, RFC 3550)"

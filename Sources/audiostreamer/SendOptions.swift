@@ -186,11 +186,8 @@ enum SendOptions {
             arguments, value, spelling in
             arguments.redundantPort = try OptionValue.integer(value, spelling, 1...65535)
         },
-        .value(["--redundant-interface"], "name|addr", help: "the interface the second leg's multicast leaves by") {
-            arguments, value, spelling in
-            guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
-            arguments.redundantInterface = value
-        },
+        SharedOptions.redundantInterface(
+            \.redundantInterface, help: "the interface the second leg's multicast leaves by"),
         .value(["--redundant-bind"], "addr", help: "the local address the second leg's sockets bind to") {
             arguments, value, spelling in
             guard IPAddress(value) != nil else {

@@ -28,7 +28,16 @@ enum SharedOptions {
     }
 
     static func interface<S>(_ path: Path<S, String?>, help: String) -> OptionSpec<S> {
-        .value(["--interface"], "name|addr", help: help) { settings, value, spelling in
+        interface(["--interface"], path, help: help)
+    }
+
+    /// `--redundant-interface`: the second leg's interface (SMPTE ST 2022-7).
+    static func redundantInterface<S>(_ path: Path<S, String?>, help: String) -> OptionSpec<S> {
+        interface(["--redundant-interface"], path, help: help)
+    }
+
+    private static func interface<S>(_ spellings: [String], _ path: Path<S, String?>, help: String) -> OptionSpec<S> {
+        .value(spellings, "name|addr", help: help) { settings, value, spelling in
             guard !value.isEmpty else { throw UsageError("\(spelling) needs an interface name or address") }
             settings[keyPath: path] = value
         }
