@@ -138,6 +138,8 @@ public struct RecordTrackProgress: Sendable {
     public var segments: [SegmentSummary]
     public var driftPartsPerMillion: Double?
     public var senderName: String?
+    /// Packets lost since the look before this one (`RecordMonitor` sets it).
+    public var lostSinceLast = 0
 }
 
 /// How the recording ended.

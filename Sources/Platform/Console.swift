@@ -4,9 +4,35 @@ import Synchronization
 
 /// The process's standard streams and environment.
 public enum Console {
-    /// Writes `text` to standard error with write(2), unbuffered.
+    /// Writes `text` to standard error with write(2), unbuffered. A block `redraw` drew stays above it.
     public static func error(_ text: String) {
-        write(text, to: 2)
+        block.withLock { drawn in
+            drawn = 0
+            write(text, to: 2)
+        }
+    }
+
+    /// Lines the last block `redraw` drew left at the bottom of standard error; 0 once anything else is written.
+    private static let block = Mutex<Int>(0)
+
+    /// Draws `lines` on standard error (a terminal) in place of the block it drew last, where nothing was written
+    /// after that one; below any other text where something was.
+    public static func redraw(_ lines: [String]) {
+        block.withLock { drawn in
+            write(blockText(lines, replacing: drawn), to: 2)
+            drawn = lines.count
+        }
+    }
+
+    /// The terminal text that draws `lines` over the `drawn` lines above the cursor: back up over them, each line
+    /// cleared and written, and the lines a longer last block leaves below cleared.
+    public static func blockText(_ lines: [String], replacing drawn: Int) -> String {
+        var out = drawn > 0 ? "\u{1B}[\(drawn)A" : ""
+        out += lines.map { "\r\u{1B}[K" + $0 + "\n" }.joined()
+        if drawn > lines.count {
+            out += String(repeating: "\r\u{1B}[K\n", count: drawn - lines.count) + "\u{1B}[\(drawn - lines.count)A"
+        }
+        return out
     }
 
     /// Writes `text` to standard output, unbuffered.

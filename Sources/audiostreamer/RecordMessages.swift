@@ -4,8 +4,6 @@ import Application
 struct RecordMessages: Sendable {
     let arguments: RecordArguments
     let terminal: Bool
-    /// `--verbose` on a terminal: the meters redrawn in place.
-    let meters = LevelMeters()
     /// The terminal's rows, read at each drawing (nil: not a terminal).
     let rows: @Sendable () -> Int?
 
@@ -111,8 +109,13 @@ struct RecordMessages: Sendable {
         }
     }
 
+    /// `--verbose` on a terminal, a progress event is drawn as meters in place (`Console.redraw`), not as lines.
+    func meters(_ event: RecordEvent) -> [String]? {
+        guard terminal && arguments.verbose, case .progress(let progress) = event, !progress.isFinal else { return nil }
+        return LevelMeters.lines(progress.tracks, elapsedSeconds: progress.elapsedSeconds, rows: rows() ?? 24)
+    }
+
     func lines(_ event: RecordEvent) -> String {
-        if case .progress = event {} else { meters.interrupted() }
         switch event {
         case .ignoredAttribute(let origin, let attribute):
             return
@@ -238,15 +241,9 @@ struct RecordMessages: Sendable {
     }
 
     func progress(_ progress: RecordProgress) -> String {
+        // On a terminal the live progress is drawn as meters instead (`meters`).
         guard arguments.verbose || progress.isFinal else { return "" }
-        if terminal && arguments.verbose && !progress.isFinal {
-            return meters.draw(progress.tracks, rows: rows() ?? 24)
-        }
-        meters.interrupted()
-        let lines = progress.tracks.map { Self.statusLine($0, final: progress.isFinal) }
-        let live = terminal && progress.tracks.count == 1 && !progress.isFinal
-        if live { return "\r\u{1B}[K" + lines.joined() }
-        return (terminal && progress.tracks.count == 1 ? "\r\u{1B}[K" : "") + lines.map { $0 + "\n" }.joined()
+        return progress.tracks.map { Self.statusLine($0, final: progress.isFinal) + "\n" }.joined()
     }
 
     /// One track: written, received, lost (and the frames of silence standing for them), late, reordered,

@@ -65,7 +65,14 @@ func record(_ arguments: RecordArguments, stop: StopSignal) -> Int32 {
         arguments: arguments, terminal: Console.errorIsTerminal, rows: { Console.errorTerminalRows })
     do throws(RecordFailure) {
         _ = try RecordProgram.run(
-            RecordOptions.request(arguments), environment: environment(), events: { Console.error(messages.lines($0)) },
+            RecordOptions.request(arguments), environment: environment(),
+            events: { event in
+                if let meters = messages.meters(event) {
+                    Console.redraw(meters)
+                } else {
+                    Console.error(messages.lines(event))
+                }
+            },
             stop: stop)
         return ExitCode.ok
     } catch {

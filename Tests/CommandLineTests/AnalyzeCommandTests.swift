@@ -58,46 +58,67 @@ import Testing
         }
     }
 
-    func track(_ name: String, peak: Double, meanSquare: Double?, lost: Int) -> RecordTrackProgress {
-        RecordTrackProgress(
-            name: name, sampleRate: 48_000, channels: 2, received: 100, lost: lost, late: 0, reordered: 0,
+    func track(_ name: String, peak: Double, meanSquare: Double?, lostSinceLast: Int) -> RecordTrackProgress {
+        var track = RecordTrackProgress(
+            name: name, sampleRate: 48_000, channels: 2, received: 100, lost: lostSinceLast, late: 0, reordered: 0,
             duplicated: 0, unexpected: 0, malformed: 0, mismatched: 0, legs: [], jitterMilliseconds: 0,
             framesWritten: 0, lostFrames: 0, droppedFrames: 0, peak: peak, meanSquare: meanSquare, segments: [],
             driftPartsPerMillion: nil, senderName: nil)
+        track.lostSinceLast = lostSinceLast
+        return track
     }
 
     @Test("a meter: the RMS as a bar, the peak marked on it, CLIP at full scale, the loss since the last drawing")
     func meterLine() {
         // A full-scale sine: peak 0 dBFS, RMS 0 dBFS by AES17 (mean square 1/2).
-        let sine = LevelMeters.meter(track("sine", peak: 1, meanSquare: 0.5, lost: 0), lostSince: 0)
+        let sine = LevelMeters.meter(track("sine", peak: 1, meanSquare: 0.5, lostSinceLast: 0))
         #expect(sine == "sine             [#############################|] peak    0.0 rms    0.0 dBFS CLIP")
         // Half scale: peak -6.02 dBFS, marked in cell 26 of 30 ((60 - 6.02) / 60 * 30); RMS -20 dBFS fills 20.
-        let quiet = LevelMeters.meter(
-            track("a very long track name", peak: 0.5, meanSquare: 0.005, lost: 3), lostSince: 3)
+        let quiet = LevelMeters.meter(track("a very long track name", peak: 0.5, meanSquare: 0.005, lostSinceLast: 3))
         #expect(quiet.hasPrefix("a very long tra~ [####################-----|----] peak   -6.0 rms  -20.0 dBFS"))
         #expect(quiet.hasSuffix(" lost 3") && !quiet.contains("CLIP"))
-        let silent = LevelMeters.meter(track("s", peak: 0, meanSquare: nil, lost: 0), lostSince: 0)
+        let silent = LevelMeters.meter(track("s", peak: 0, meanSquare: nil, lostSinceLast: 0))
         #expect(silent.contains("[------------------------------] peak   -inf rms   -inf dBFS"))
     }
 
-    @Test("meters go back over their last drawing, page through more tracks than rows, restart below other lines")
+    @Test("more tracks than the terminal's rows: a page at a time under a header, turning every 2 s")
     func meterPages() {
-        let meters = LevelMeters()
-        let tracks = (1...5).map { track("t\($0)", peak: 0.1, meanSquare: 0.001, lost: $0) }
-        let first = meters.draw(tracks, rows: 4)
-        // Two rows of meters a page, under a header: "tracks 1-2 of 5"; nothing to go back over yet.
-        #expect(!first.hasPrefix("\u{1B}["))
-        #expect(first.contains("tracks 1-2 of 5") && first.contains("t1 ") && !first.contains("t3 "))
-        let second = meters.draw(tracks, rows: 4)
-        #expect(second.hasPrefix("\u{1B}[3A"))
-        for _ in 0..<2 { _ = meters.draw(tracks, rows: 4) }
-        // The fifth drawing turns the page.
-        #expect(meters.draw(tracks, rows: 4).contains("tracks 3-4 of 5"))
-        meters.interrupted()
-        #expect(!meters.draw(tracks, rows: 40).hasPrefix("\u{1B}["))
-        // Loss since the last drawing: t2 lost 2 in all, none since.
-        let later = (1...5).map { track("t\($0)", peak: 0.1, meanSquare: 0.001, lost: $0 + ($0 == 2 ? 7 : 0)) }
-        let drawn = meters.draw(later, rows: 40)
-        #expect(drawn.contains("lost 7") && drawn.split(separator: "\n").filter { $0.contains("lost") }.count == 1)
+        let tracks = (1...5).map { track("t\($0)", peak: 0.1, meanSquare: 0.001, lostSinceLast: 0) }
+        // A 4-row terminal: two meters a page.
+        let first = LevelMeters.lines(tracks, elapsedSeconds: 0.5, rows: 4)
+        #expect(first.count == 3 && first[0] == "tracks 1-2 of 5" && first[1].hasPrefix("t1 "))
+        #expect(LevelMeters.lines(tracks, elapsedSeconds: 2.5, rows: 4).first == "tracks 3-4 of 5")
+        #expect(
+            LevelMeters.lines(tracks, elapsedSeconds: 4.5, rows: 4) == [
+                "tracks 5-5 of 5", LevelMeters.meter(tracks[4]),
+            ])
+        #expect(LevelMeters.lines(tracks, elapsedSeconds: 6.5, rows: 4) == first)
+        // Room for all: no header.
+        #expect(LevelMeters.lines(tracks, elapsedSeconds: 0.5, rows: 40).count == 5)
+    }
+
+    @Test("the monitor counts each track's loss since the last look")
+    func lossSinceLast() {
+        var monitor = RecordMonitor()
+        func look(_ lost: [Int]) -> [Int] {
+            let progress = RecordProgress(
+                elapsedSeconds: 0, isFinal: false,
+                tracks: lost.map { track("t", peak: 0, meanSquare: nil, lostSinceLast: 0).with(lost: $0) })
+            for case .progress(let seen) in monitor.events(start: nil, kernelDrops: 0, progress: progress) {
+                return seen.tracks.map(\.lostSinceLast)
+            }
+            return []
+        }
+        #expect(look([2, 0]) == [2, 0])
+        #expect(look([2, 5]) == [0, 5])
+        #expect(look([9, 5]) == [7, 0])
+    }
+}
+
+extension RecordTrackProgress {
+    func with(lost: Int) -> RecordTrackProgress {
+        var track = self
+        track.lost = lost
+        return track
     }
 }
