@@ -2,7 +2,7 @@ import RTP
 
 /// What a stream's RTCP said (RFC 3550 section 6): sender reports and how their RTP timestamps stand against the
 /// packets', the canonical names, goodbyes, and compound packets that do not parse.
-public struct ControlSummary: Sendable, Hashable {
+public struct ControlSummary: Sendable {
     public private(set) var senderReports = 0
     public private(set) var goodbyes = 0
     public private(set) var malformed = 0
@@ -16,16 +16,6 @@ public struct ControlSummary: Sendable, Hashable {
     private var previous: RTCPSenderReport?
 
     public init() {}
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.senderReports == rhs.senderReports && lhs.goodbyes == rhs.goodbyes && lhs.malformed == rhs.malformed
-            && lhs.canonicalNames == rhs.canonicalNames
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(senderReports)
-        hasher.combine(canonicalNames)
-    }
 
     /// Takes a compound RTCP datagram; `newestTimestamp` is the newest packet's RTP timestamp, to place the report's.
     public mutating func take(_ datagram: [UInt8], newestTimestamp: UInt32?) {

@@ -71,6 +71,17 @@ public enum ReportPage {
         return html + "</body></html>\n"
     }
 
+    /// How the sender reports' RTP timestamps stood against the newest packet's, and the rate two of them imply.
+    static func reportMapping(_ control: ControlSummary) -> String {
+        var text = ""
+        if let offset = control.reportOffsetFrames {
+            text += " (their RTP timestamps \(offset.minimum) to \(offset.maximum) frames from the newest packet's"
+            if let rate = control.reportedRate { text += ", a rate of \(DecimalText.fixed(rate, digits: 1)) Hz" }
+            text += ")"
+        }
+        return text
+    }
+
     static func section(_ stream: Stream, index: Int) -> String {
         let analyzer = stream.analyzer
         let packet = Double(analyzer.packetNanoseconds)
@@ -117,7 +128,7 @@ public enum ReportPage {
         facts.append(
             (
                 "RTCP",
-                "\(analyzer.control.senderReports) sender reports, \(analyzer.control.goodbyes) BYE, CNAME \(analyzer.control.canonicalNames.first ?? "none")"
+                "\(analyzer.control.senderReports) sender reports\(Self.reportMapping(analyzer.control)), \(analyzer.control.goodbyes) BYE, CNAME \(analyzer.control.canonicalNames.first ?? "none")"
             ))
         facts.append(
             (

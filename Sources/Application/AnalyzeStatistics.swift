@@ -92,6 +92,16 @@ extension AnalyzeProgram {
                     ("sender_reports", .integer(analyzer.control.senderReports)),
                     ("cnames", .array(analyzer.control.canonicalNames.map { .string($0) })),
                     ("byes", .integer(analyzer.control.goodbyes)),
+                    (
+                        "sr_rtp_vs_newest_packet_frames",
+                        analyzer.control.reportOffsetFrames.map {
+                            .object([("min", .integer($0.minimum)), ("max", .integer($0.maximum))])
+                        } ?? .null
+                    ),
+                    (
+                        "sr_rate_hz",
+                        analyzer.control.reportedRate.map { .number(DecimalText.fixed($0, digits: 1)) } ?? .null
+                    ),
                     ("malformed", .integer(analyzer.control.malformed)),
                 ])
             ),

@@ -7,8 +7,6 @@ final class ByteInput {
     private var start = 0
     private var end = 0
     private var ended = false
-    /// Bytes consumed so far, from the beginning of the input.
-    private(set) var offset = 0
 
     static let readSize = 1 << 16
 
@@ -39,7 +37,6 @@ final class ByteInput {
     func skip(_ count: Int) {
         let taken = min(count, end - start)
         start += taken
-        offset += taken
     }
 
     /// Consumes `count` bytes whether buffered or not, reading through them in pieces; returns how many there were.

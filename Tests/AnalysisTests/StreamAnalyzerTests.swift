@@ -208,3 +208,32 @@ import Testing
         #expect(abs((levels.level(window: 1249, channel: 0).peak ?? 0) - 20 * log10(999.0 / 32_768)) < 1e-9)
     }
 }
+
+@Suite struct ControlSummaryTests {
+    /// A compound of a sender report at `seconds` with RTP timestamp `rtp`, and an SDES with a CNAME.
+    static func compound(seconds: Int64, rtp: UInt32) -> [UInt8] {
+        RTCPPacket.compound([
+            .senderReport(
+                RTCPSenderReport(
+                    ssrc: 7, ntpTimestamp: NTPTimestamp(unixNanoseconds: seconds * 1_000_000_000), rtpTimestamp: rtp,
+                    packetCount: 0, octetCount: 0)),
+            .sourceDescription(
+                RTCPSourceDescription(chunks: [
+                    .init(ssrc: 7, items: [.init(type: RTCPSourceDescription.Item.canonicalName, text: "pc1")])
+                ])),
+        ])
+    }
+
+    @Test("sender reports: their RTP timestamps against the newest packet's, the rate two imply, the CNAME")
+    func senderReports() {
+        var summary = ControlSummary()
+        // Across the 32-bit wrap: the newest packet at 4294967290, reports 48 frames past it, then 1 s later.
+        summary.take(Self.compound(seconds: 1_700_000_000, rtp: 4_294_967_290 &+ 48), newestTimestamp: 4_294_967_290)
+        summary.take(Self.compound(seconds: 1_700_000_001, rtp: 42 &+ 48_000), newestTimestamp: 4_294_967_290 &+ 48_000)
+        summary.take([0x80, 200, 0, 9], newestTimestamp: nil)
+        #expect(summary.senderReports == 2 && summary.malformed == 1)
+        #expect(summary.reportOffsetFrames?.minimum == 48 && summary.reportOffsetFrames?.maximum == 48)
+        #expect(summary.reportedRate == 48_000)
+        #expect(summary.canonicalNames == ["pc1"])
+    }
+}
