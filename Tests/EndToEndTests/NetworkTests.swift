@@ -362,7 +362,12 @@ extension EndToEnd {
                     BuiltProduct.audiostreamer, "record", "--sap", "--sap-wait", "20", "--interface", rxLink, "-o",
                     folder.path("take"), "--idle", "8", "announced",
                 ], folder: folder, label: "recorder")
-            #expect(network.waitForUDPListener(in: 1, port: 9875, folder: folder))
+            // Both listeners bound, ffmpeg's and the recorder's. The stream is shorter than the announcement
+            // interval: an ffmpeg that missed the first announcement would skip the deletions, wait for another
+            // and never stop (a CI run saw that when only the recorder had been waited for).
+            #expect(
+                network.waitForUDPListener(in: 1, port: 9875, folder: folder, sockets: 2),
+                "ffmpeg: \(ffmpeg.standardError)\nrecorder: \(recorder.standardError)")
             Thread.sleep(forTimeInterval: 0.5)
             let sender = try network.exec(
                 0,

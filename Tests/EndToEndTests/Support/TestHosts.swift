@@ -24,17 +24,20 @@ extension TestNetwork {
         return try Subprocess(program, arguments, in: folder.url, label: label)
     }
 
-    /// Waits until a socket inside host `index` is bound to UDP `port` (its own /proc/net/udp and udp6).
-    func waitForUDPListener(in index: Int, port: Int, folder: ScratchFolder, seconds: Double = 10) -> Bool {
+    /// Waits until `sockets` sockets inside host `index` are bound to UDP `port` (its own /proc/net/udp and udp6).
+    func waitForUDPListener(
+        in index: Int, port: Int, folder: ScratchFolder, sockets: Int = 1, seconds: Double = 10
+    ) -> Bool {
         let suffix = String(format: ":%04X", port)
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let tables = try? exec(
                 index, ["/bin/cat", "/proc/net/udp", "/proc/net/udp6"], folder: folder, label: "udp")
-            for line in (tables?.output ?? "").split(separator: "\n") {
+            let bound = (tables?.output ?? "").split(separator: "\n").count { line in
                 let fields = line.split(separator: " ")
-                if fields.count > 1, fields[1].hasSuffix(suffix) { return true }
+                return fields.count > 1 && fields[1].hasSuffix(suffix)
             }
+            if bound >= sockets { return true }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return false
