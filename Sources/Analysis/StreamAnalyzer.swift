@@ -154,3 +154,39 @@ public final class StreamAnalyzer {
     /// The mean of the jitter over the packets after the first.
     public var jitterMeanNanoseconds: Double { jitterCount > 0 ? jitterTotal / Double(jitterCount) : 0 }
 }
+
+extension StreamAnalyzer {
+    /// A stream's analysis so far, while it goes on.
+    public struct Progress: Sendable, Hashable {
+        public var name: String
+        public var packets: Int
+        public var lost: Int
+        /// The TS-DF of the newest measurement period closed, and the largest so far; nil before the first closes.
+        public var lastDelayFactorNanoseconds: Int64?
+        public var largestDelayFactorNanoseconds: Int64?
+        /// The class the largest TS-DF so far gives: the verdict's timing, but for the period under way.
+        public var timing: TimingClass?
+
+        public init(
+            name: String, packets: Int, lost: Int, lastDelayFactorNanoseconds: Int64?,
+            largestDelayFactorNanoseconds: Int64?, timing: TimingClass?
+        ) {
+            self.name = name
+            self.packets = packets
+            self.lost = lost
+            self.lastDelayFactorNanoseconds = lastDelayFactorNanoseconds
+            self.largestDelayFactorNanoseconds = largestDelayFactorNanoseconds
+            self.timing = timing
+        }
+    }
+
+    /// The analysis so far; read by the thread that feeds the analyzer.
+    public var progress: Progress {
+        let largest = delayFactor.periods.lazy.map(\.delayFactorNanoseconds).max()
+        return Progress(
+            name: description.name, packets: sequence.packets, lost: sequence.lost,
+            lastDelayFactorNanoseconds: delayFactor.periods.last?.delayFactorNanoseconds,
+            largestDelayFactorNanoseconds: largest,
+            timing: largest.map { TimingClass.of(delayFactorNanoseconds: $0, packetNanoseconds: packetNanoseconds) })
+    }
+}

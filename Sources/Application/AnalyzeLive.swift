@@ -81,9 +81,18 @@ extension AnalyzeProgram {
             throw .record(.network(error as? SystemError ?? SystemError("setsockopt", errno: 0)))
         }
         let clock = environment.timeline
-        let end = request.durationNanoseconds.map { clock.now() + $0 }
+        let started = clock.now()
+        let end = request.durationNanoseconds.map { started + $0 }
+        var nextProgress = started + 1_000_000_000
         while !stop.isStopped {
-            if let end, clock.now() >= end { break }
+            let now = clock.now()
+            if let end, now >= end { break }
+            if now >= nextProgress {
+                // Once a second, between receives: the analyzers are touched by this thread alone.
+                events(.progress(elapsedNanoseconds: now - started, streams: analyzers.map(\.progress)))
+                nextProgress += 1_000_000_000
+                if nextProgress <= now { nextProgress = now + 1_000_000_000 }
+            }
             _ = receiver.receive(waitingMilliseconds: 50) { socket, bytes, _, arrival in
                 guard bytes.count >= 2 else { return }
                 let route = routes[socket]

@@ -73,4 +73,6 @@ public enum AnalyzeEvent: Sendable {
     /// A stream described that sent nothing.
     case unheard(name: String)
     case listening(name: String, port: Int)
+    /// Live, once a second: every stream's analysis so far, `elapsedNanoseconds` after listening began.
+    case progress(elapsedNanoseconds: Int64, streams: [StreamAnalyzer.Progress])
 }

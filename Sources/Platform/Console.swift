@@ -4,8 +4,10 @@ import Synchronization
 
 /// The process's standard streams and environment.
 public enum Console {
-    /// Writes `text` to standard error with write(2), unbuffered. A block `redraw` drew stays above it.
+    /// Writes `text` to standard error with write(2), unbuffered. A block `redraw` drew stays above it; an empty
+    /// text writes nothing, and the block can still be drawn in place.
     public static func error(_ text: String) {
+        guard !text.isEmpty else { return }
         block.withLock { drawn in
             drawn = 0
             write(text, to: 2)

@@ -3,6 +3,9 @@ import Application
 /// The words of `analyze`: one summary line per stream, and what each failure says.
 struct AnalyzeMessages: Sendable {
     let arguments: AnalyzeArguments
+    /// Whether standard error is a terminal, and its rows, read at each drawing.
+    var terminal = false
+    var rows: @Sendable () -> Int? = { nil }
 
     static func milliseconds(_ nanoseconds: Double, digits: Int = 3) -> String {
         DecimalText.fixed(nanoseconds / 1e6, digits: digits)
@@ -51,7 +54,33 @@ struct AnalyzeMessages: Sendable {
         case .announced(let name, let origin):
             "audiostreamer: \(Printable.text(name)): \(Printable.text(origin)), analysed\n"
         case .unheard(let name): "audiostreamer: warning: \(Printable.text(name)): no packet of it arrived\n"
-        case .listening: ""
+        case .listening(let name, let port):
+            arguments.verbose ? "audiostreamer: \(Printable.text(name)): listening on port \(port)\n" : ""
+        case .progress(let elapsed, let streams):
+            arguments.verbose && !terminal ? progress(elapsed, streams).map { "audiostreamer: \($0)\n" }.joined() : ""
+        }
+    }
+
+    /// `--verbose` on a terminal: the progress drawn in place (`Console.redraw`) rather than as lines.
+    func redrawn(_ event: AnalyzeEvent) -> [String]? {
+        guard terminal && arguments.verbose, case .progress(let elapsed, let streams) = event else { return nil }
+        return TerminalPage.shown(
+            progress(elapsed, streams), elapsedSeconds: Double(elapsed) / 1e9, rows: rows() ?? 24, noun: "streams")
+    }
+
+    /// A line per stream of its analysis so far: "NAME: 12 s, 12000 packets, 0 lost; TS-DF 0.041 ms, largest
+    /// 0.118 ms: narrow so far".
+    func progress(_ elapsedNanoseconds: Int64, _ streams: [StreamAnalyzer.Progress]) -> [String] {
+        let seconds = elapsedNanoseconds / 1_000_000_000
+        return streams.map { stream in
+            var line = "\(Printable.text(stream.name)): \(seconds) s, \(stream.packets) packets, \(stream.lost) lost"
+            if let last = stream.lastDelayFactorNanoseconds, let largest = stream.largestDelayFactorNanoseconds,
+                let timing = stream.timing
+            {
+                line +=
+                    "; TS-DF \(Self.milliseconds(last)) ms, largest \(Self.milliseconds(largest)) ms: \(timing.rawValue) so far"
+            }
+            return line
         }
     }
 

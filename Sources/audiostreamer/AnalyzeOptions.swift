@@ -20,6 +20,7 @@ struct AnalyzeArguments: Sendable {
     var sap = false
     var sapWait = 35
     var sapGroup: String?
+    var verbose = false
     /// A stream without an SDP: its port and format.
     var port: Int?
     var encoding: AudioPayloadEncoding?
@@ -99,6 +100,11 @@ enum AnalyzeOptions {
             SharedOptions.report(
                 \.reportPath,
                 help: "a page with every stream's figures, verdict and pictures (one HTML file, nothing from elsewhere)"
+            ),
+            SharedOptions.verbose(
+                \.verbose,
+                help:
+                    "live: the ports listened on, and every stream's packets, loss and TS-DF so far each second (redrawn in place on a terminal)"
             ),
             SharedOptions.help(\.help),
         ]

@@ -11,13 +11,7 @@ enum LevelMeters {
 
     /// The lines of one drawing of `tracks`, `elapsedSeconds` into the take, on a terminal of `rows` rows.
     static func lines(_ tracks: [RecordTrackProgress], elapsedSeconds: Double, rows: Int) -> [String] {
-        let perPage = max(1, rows - 2)
-        let pages = (tracks.count + perPage - 1) / perPage
-        let page = pages > 1 ? Int(max(0, elapsedSeconds) / 2) % pages : 0
-        let shown = tracks[(page * perPage)..<min(tracks.count, (page + 1) * perPage)]
-        let header =
-            pages > 1 ? ["tracks \(page * perPage + 1)-\(page * perPage + shown.count) of \(tracks.count)"] : []
-        return header + shown.map { meter($0) }
+        TerminalPage.shown(tracks.map(meter), elapsedSeconds: elapsedSeconds, rows: rows, noun: "tracks")
     }
 
     /// One meter: name, bar, peak and RMS, CLIP, loss.

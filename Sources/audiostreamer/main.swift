@@ -45,11 +45,18 @@ func main() -> Int32 {
 
 /// Runs `analyze`: a line per stream; exit 0 when every stream meets the profile, 1 when one does not.
 func analyze(_ arguments: AnalyzeArguments, stop: StopSignal) -> Int32 {
-    let messages = AnalyzeMessages(arguments: arguments)
+    let messages = AnalyzeMessages(
+        arguments: arguments, terminal: Console.errorIsTerminal, rows: { Console.errorTerminalRows })
     do throws(AnalyzeFailure) {
         let streams = try AnalyzeProgram.run(
             AnalyzeOptions.request(arguments), environment: environment(),
-            events: { Console.error(messages.lines($0)) }, stop: stop)
+            events: { event in
+                if let lines = messages.redrawn(event) {
+                    Console.redraw(lines)
+                } else {
+                    Console.error(messages.lines(event))
+                }
+            }, stop: stop)
         for stream in streams { Console.error("audiostreamer: \(messages.summary(stream))\n") }
         return streams.allSatisfy(\.verdict.meetsProfile) ? ExitCode.ok : 1
     } catch {

@@ -73,6 +73,32 @@ import Testing
         #expect(analyzer.sequence.lost == 0)
     }
 
+    @Test("the analysis so far: no TS-DF before a period closes, then the newest and the largest, and their class")
+    func progressSoFar() {
+        let analyzer = StreamAnalyzer(Self.stereo24)
+        let before = analyzer.progress
+        #expect(before.name == "t" && before.packets == 0 && before.timing == nil)
+        // Packet 1500 comes 3.5 ms late (after 1503), packets 2200-2209 never: read after each second.
+        let arrivals = (0..<3500).filter { !(2200..<2210).contains($0) }.map { n in
+            (n, Self.start + Int64(n) * 1_000_000 + (n == 1500 ? 3_500_000 : 0))
+        }
+        var seen: [StreamAnalyzer.Progress] = []
+        for (n, arrival) in arrivals.sorted(by: { $0.1 < $1.1 }) {
+            if n % 1000 == 999 { seen.append(analyzer.progress) }
+            Self.feed(analyzer, Self.packet(n), at: arrival)
+        }
+        // Before packet 999 no period has closed; before 1999 the first has (at 1001, TS-DF 0); before 2999 the
+        // second (at 2002: 3.5 ms, wide), and the ten lost packets are counted.
+        #expect(seen.map(\.packets) == [999, 1999, 2989])
+        #expect(seen.map(\.lastDelayFactorNanoseconds) == [nil, 0, 3_500_000])
+        #expect(seen.map(\.largestDelayFactorNanoseconds) == [nil, 0, 3_500_000])
+        #expect(seen.map(\.timing) == [nil, .narrow, .wide])
+        #expect(seen.map(\.lost) == [0, 0, 10])
+        // The third period, on time but for the loss, closed at packet 3003: the newest 0, the largest still 3.5 ms.
+        #expect(analyzer.progress.lastDelayFactorNanoseconds == 0)
+        #expect(analyzer.progress.largestDelayFactorNanoseconds == 3_500_000 && analyzer.progress.timing == .wide)
+    }
+
     @Test("lost, duplicated and reordered packets are counted apart; a gap is placed where it showed")
     func sequenceCounts() {
         let analyzer = StreamAnalyzer(Self.stereo24)

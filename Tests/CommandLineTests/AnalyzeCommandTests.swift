@@ -97,6 +97,35 @@ import Testing
         #expect(LevelMeters.lines(tracks, elapsedSeconds: 0.5, rows: 40).count == 5)
     }
 
+    @Test("analyze --verbose: a line per stream each second, drawn in place and paged on a terminal; none without it")
+    func progressLines() {
+        let streams = [
+            StreamAnalyzer.Progress(
+                name: "left", packets: 2000, lost: 0, lastDelayFactorNanoseconds: 41_000,
+                largestDelayFactorNanoseconds: 118_000, timing: .narrow),
+            StreamAnalyzer.Progress(
+                name: "right\u{1B}[2J", packets: 10, lost: 3, lastDelayFactorNanoseconds: nil,
+                largestDelayFactorNanoseconds: nil, timing: nil),
+        ]
+        let event = AnalyzeEvent.progress(elapsedNanoseconds: 2_400_000_000, streams: streams)
+        let left = "left: 2 s, 2000 packets, 0 lost; TS-DF 0.041 ms, largest 0.118 ms: narrow so far"
+        // A name from the network is printed escaped.
+        let right = "right\\u{1b}[2J: 2 s, 10 packets, 3 lost"
+        var arguments = AnalyzeArguments()
+        #expect(AnalyzeMessages(arguments: arguments).lines(event).isEmpty)
+        #expect(AnalyzeMessages(arguments: arguments, terminal: true).redrawn(event) == nil)
+        arguments.verbose = true
+        let plain = AnalyzeMessages(arguments: arguments)
+        #expect(plain.lines(event) == "audiostreamer: \(left)\naudiostreamer: \(right)\n")
+        #expect(plain.redrawn(event) == nil)
+        #expect(plain.lines(.listening(name: "left", port: 5004)) == "audiostreamer: left: listening on port 5004\n")
+        let roomy = AnalyzeMessages(arguments: arguments, terminal: true, rows: { 24 })
+        #expect(roomy.lines(event).isEmpty && roomy.redrawn(event) == [left, right])
+        // Three rows: a stream a page, the second page 2.4 s in.
+        let cramped = AnalyzeMessages(arguments: arguments, terminal: true, rows: { 3 })
+        #expect(cramped.redrawn(event) == ["streams 2-2 of 2", right])
+    }
+
     @Test("the monitor counts each track's loss since the last look")
     func lossSinceLast() {
         var monitor = RecordMonitor()

@@ -70,5 +70,81 @@ extension EndToEnd {
             #expect(ffmpegs.verdict != "narrow", "\(ffmpegs.line)")
             #expect(ffmpegs.median >= 10 * max(ours.median, 1), "ffmpeg \(ffmpegs.line); audiostreamer \(ours.line)")
         }
+
+        @Test(
+            "analyze --sap on a test host: both announced streams found and analysed live, the loss nftables made counted, a progress line each second with --verbose",
+            .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"))
+        func announcedOnAnotherHost() throws {
+            try #require(TestNetwork.available, "network namespaces need root and iproute2")
+            let nft = try #require(
+                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                "nftables is not installed")
+            let folder = try ScratchFolder("analyze-sap")
+            let network = try TestNetwork(prefix: "asanl", hosts: ["tx", "rx"])
+            let (txLink, rxLink) = try network.link(0, "10.241.1.1", 1, "10.241.1.2", id: 51)
+            try network.must(1, [network.ip, "route", "add", "224.0.0.0/4", "dev", rxLink], folder: folder)
+            // The second stream loses packets 200-219 on its way in.
+            let rules = """
+                table ip thin {
+                  counter dropped {}
+                  chain input {
+                    type filter hook input priority 0; policy accept;
+                    udp dport 31602 @th,80,16 200-219 counter name "dropped" drop
+                  }
+                }
+                """
+            try rules.write(toFile: folder.path("thin.nft"), atomically: true, encoding: .utf8)
+            try network.must(1, [nft, "-f", folder.path("thin.nft")], folder: folder)
+            let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
+            for (name, seed) in [("left", UInt64(230)), ("right", 231)] {
+                try TestWAV(format: format, seconds: 3, seed: seed).write(to: folder.path("\(name).wav"))
+            }
+            _ = BuiltProduct.audiostreamer
+            let statistics = folder.path("sap.json")
+            let analyzer = try network.start(
+                1,
+                [
+                    BuiltProduct.audiostreamer, "analyze", "--sap", "--sap-wait", "15", "--interface", rxLink,
+                    "--duration", "7", "--verbose", "--stats", statistics, "left", "right",
+                ], folder: folder, label: "analyze")
+            #expect(
+                network.waitForUDPListener(in: 1, port: 9875, folder: folder), "\(analyzer.standardError)")
+            Thread.sleep(forTimeInterval: 0.3)
+            // Announced at once; the packets from 2 s later, for 3 s.
+            let sender = try network.exec(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "--ip", "239.77.0.20", "--interface", txLink, "--port", "31600",
+                    "--ptime", "1", "--seq", "0", "--sap", "--start-at", "+2", "--no-realtime", "--sdp-dir",
+                    folder.path("sdp"), folder.path("left.wav"), folder.path("right.wav"),
+                ], folder: folder, label: "sender")
+            #expect(sender.status == 0, "\(sender.error)")
+            let status = analyzer.wait(seconds: 30)
+            #expect(status == 0 || status == 1, "exit \(String(describing: status)): \(analyzer.standardError)")
+            let said = analyzer.standardError
+            for (name, port) in [("left", 31600), ("right", 31602)] {
+                #expect(said.contains("audiostreamer: \(name): SAP from 10.241.1.1, analysed"), "\(said)")
+                #expect(said.contains("audiostreamer: \(name): listening on port \(port)"), "\(said)")
+            }
+            // Standard error is not a terminal: the progress as plain lines, a line per stream each second, its
+            // counts growing; the right stream's last one has its loss.
+            func progress(_ name: String) -> [String] {
+                said.split(separator: "\n").map(String.init).filter {
+                    $0.hasPrefix("audiostreamer: \(name): ") && $0.contains(" s, ") && $0.contains(" packets, ")
+                }
+            }
+            let left = progress("left")
+            #expect(left.count >= 5, "\(said)")
+            #expect(left.last?.contains(", 3000 packets, 0 lost; TS-DF ") == true, "\(said)")
+            #expect(progress("right").last?.contains(", 2980 packets, 20 lost; TS-DF ") == true, "\(said)")
+
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statistics)))
+            let streams = try #require((document as? [String: Any])?["streams"] as? [[String: Any]])
+            let figures = Dictionary(
+                streams.map { ($0["name"] as? String ?? "", ($0["packets"] as? Int ?? -1, $0["lost"] as? Int ?? -1)) },
+                uniquingKeysWith: { first, _ in first })
+            #expect(figures["left"]?.0 == 3000 && figures["left"]?.1 == 0, "\(streams)")
+            #expect(figures["right"]?.0 == 2980 && figures["right"]?.1 == 20, "\(streams)")
+        }
     }
 }
