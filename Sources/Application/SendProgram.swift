@@ -211,7 +211,8 @@ public enum SendProgram {
         events: @escaping @Sendable (SendEvent) -> Void, stop: StopSignal
     ) throws(SendFailure) -> [TrackOutcome] {
         let sessions = opened.map(\.rtcp)
-        // Sender reports go out on each leg of an ST 2022-7 stream; the statistics are the first leg's.
+        // Sender reports go out on each leg of an ST 2022-7 stream, and receivers report back on each: the
+        // statistics file keeps the legs apart; the progress lines list the receivers of both.
         let reporting = sessions + opened.compactMap { $0.secondLeg?.rtcp }
         var rtcpSockets: [any DatagramSocket] = []
         let legSockets = opened.flatMap { [$0.sockets.rtcp] + ($0.secondLeg.map { [$0.sockets.rtcp] } ?? []) }
@@ -237,7 +238,8 @@ public enum SendProgram {
                     SendMonitor.Snapshot.Track(
                         name: trackPlan.name, destination: trackPlan.destination,
                         sampleRate: item.track.identity.sampleRate, plannedFrames: item.track.plannedFrames,
-                        counters: item.track.counters.snapshot, receivers: item.rtcp.receiverStatistics,
+                        counters: item.track.counters.snapshot,
+                        receivers: item.rtcp.receiverStatistics + (item.secondLeg?.rtcp.receiverStatistics ?? []),
                         datagramBytes: RTPHeader.fixedByteCount + trackPlan.sizing.payloadBytes,
                         pathMTU: item.sockets.pathMTU())
                 },
@@ -268,7 +270,9 @@ public enum SendProgram {
                 }
             }
             if let path = request.statisticsPath, final || elapsed >= nextStatistics {
-                writeStatistics(sessions, start: runner.start, to: path, events: events)
+                writeStatistics(
+                    sessions, secondLegs: opened.map { $0.secondLeg?.rtcp }, start: runner.start, to: path,
+                    events: events)
                 nextStatistics = elapsed + Double(StatisticsFile.intervalNanoseconds) / 1e9
             }
             progress.map(events)
@@ -284,10 +288,12 @@ public enum SendProgram {
 
     /// Writes the statistics of every stream as one JSON document, atomically.
     static func writeStatistics(
-        _ sessions: [StreamParticipant], start: ClockPair, to path: String, events: (SendEvent) -> Void
+        _ sessions: [StreamParticipant], secondLegs: [StreamParticipant?], start: ClockPair, to path: String,
+        events: (SendEvent) -> Void
     ) {
         let document = StatisticsFile.document(
-            command: "send", startUnixNanoseconds: start.wall, tracks: sessions.map { $0.statistics(start: start) })
+            command: "send", startUnixNanoseconds: start.wall,
+            tracks: zip(sessions, secondLegs).map { $0.statistics(start: start, secondLeg: $1) })
         if let reason = StatisticsFile.write(document, to: path) {
             events(.statisticsNotWritten(path: path, reason: reason))
         }

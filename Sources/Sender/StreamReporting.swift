@@ -65,22 +65,32 @@ extension RTCPParticipant where Sending == StreamReportSource, Receiving == NotR
         sending.report(ssrc: ssrc, at: now, start: start)
     }
 
-    /// The stream's figures and its receivers' as a JSON object; `start` is when its first frame was due.
-    public func statistics(start: ClockPair) -> JSONValue {
+    /// What the receivers that reported to this participant said, as a JSON array.
+    var receiversJSON: JSONValue {
+        .array(
+            receiverStatistics.map { receiver -> JSONValue in
+                .object([
+                    ("ssrc", .integer(receiver.ssrc)),
+                    ("cname", receiver.canonicalName.map(JSONValue.string) ?? .null),
+                    ("address", .string(receiver.address)),
+                    ("reports", .integer(receiver.reports)),
+                    ("fraction_lost", .number(DecimalText.fixed(receiver.fractionLost, digits: 3))),
+                    ("cumulative_lost", .integer(receiver.cumulativeLost)),
+                    ("jitter_ms", .number(DecimalText.fixed(receiver.jitterMilliseconds, digits: 3))),
+                    (
+                        "rtt_ms",
+                        receiver.roundTripMilliseconds.map { .number(DecimalText.fixed($0, digits: 3)) } ?? .null
+                    ),
+                ])
+            })
+    }
+
+    /// The stream's figures and its receivers' as a JSON object; `start` is when its first frame was due. An
+    /// ST 2022-7 stream's `secondLeg` (the participant reporting on the second network) adds its own RTCP counts
+    /// and the receivers that reported there.
+    public func statistics(start: ClockPair, secondLeg: StreamParticipant? = nil) -> JSONValue {
         let counts = counters.snapshot
-        let receivers = receiverStatistics.map { receiver -> JSONValue in
-            .object([
-                ("ssrc", .integer(receiver.ssrc)),
-                ("cname", receiver.canonicalName.map(JSONValue.string) ?? .null),
-                ("address", .string(receiver.address)),
-                ("reports", .integer(receiver.reports)),
-                ("fraction_lost", .number(DecimalText.fixed(receiver.fractionLost, digits: 3))),
-                ("cumulative_lost", .integer(receiver.cumulativeLost)),
-                ("jitter_ms", .number(DecimalText.fixed(receiver.jitterMilliseconds, digits: 3))),
-                ("rtt_ms", receiver.roundTripMilliseconds.map { .number(DecimalText.fixed($0, digits: 3)) } ?? .null),
-            ])
-        }
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("track", .string(name)),
             ("ssrc", .integer(ssrc)),
             ("cname", .string(canonicalName)),
@@ -97,8 +107,21 @@ extension RTCPParticipant where Sending == StreamReportSource, Receiving == NotR
             ("ignored_receivers", .integer(ignoredReceivers.load(ordering: .relaxed))),
             ("rtcp_sent", .integer(sentPackets.load(ordering: .relaxed))),
             ("rtcp_dropped", .integer(droppedPackets.load(ordering: .relaxed))),
-            ("receivers", .array(receivers)),
-        ])
+            ("receivers", receiversJSON),
+        ]
+        if let secondLeg {
+            fields.append(
+                (
+                    "second_leg",
+                    .object([
+                        ("rtcp_sent", .integer(secondLeg.sentPackets.load(ordering: .relaxed))),
+                        ("rtcp_dropped", .integer(secondLeg.droppedPackets.load(ordering: .relaxed))),
+                        ("ignored_receivers", .integer(secondLeg.ignoredReceivers.load(ordering: .relaxed))),
+                        ("receivers", secondLeg.receiversJSON),
+                    ])
+                ))
+        }
+        return .object(fields)
     }
 
     /// `statistics(start:)` as JSON text.

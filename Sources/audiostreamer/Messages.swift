@@ -132,7 +132,6 @@ struct SendMessages: Sendable {
             "\(Printable.text(track.name)): \(seconds(MediaTime.seconds(frames: counts.frames, sampleRate: rate)))/\(total) s, \(counts.packets) packets, \(counts.latePackets) late (worst \(seconds(Double(counts.worstLatenessNanoseconds) / 1e6)) ms), \(counts.skippedPackets > 0 ? "\(counts.skippedPackets) skipped, " : "")\(counts.refusedSends) refused, \(counts.failedSends) failed"
     }
 
-    /// What one receiver reported: loss, jitter, round trip.
     /// Why a datagram could not be sent: the C library's words, and for a full send buffer what that means for a
     /// stream.
     static func sendReason(_ errno: Int32) -> String {
@@ -141,6 +140,8 @@ struct SendMessages: Sendable {
         return "\(reason): the send buffer is full, the way out is slower than the stream"
     }
 
+    /// What one receiver reported (on either leg of an ST 2022-7 stream; its address tells which): loss, jitter,
+    /// round trip.
     static func receiverLine(_ receiver: ReceiverStatistics) -> String {
         // A CNAME is whatever a peer sent: quoted, escaped and cut to a length.
         let name =

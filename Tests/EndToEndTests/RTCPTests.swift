@@ -179,6 +179,77 @@ extension EndToEnd {
             #expect(stats.contains("\"cname\": \"sender@test\""), "\(stats)")
         }
 
+        /// Waits for the first sender report on `receiver`'s RTCP port: where replies go, and the stream's SSRC.
+        static func firstSenderReport(_ receiver: Receiver) throws -> (source: Endpoint, ssrc: UInt32) {
+            let deadline = Date().addingTimeInterval(10)
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while Date() < deadline {
+                for socket in UDPSocket.waitForReadable([receiver.rtp, receiver.rtcp], milliseconds: 50) {
+                    guard let (count, from) = buffer.withUnsafeMutableBytes({ socket.receiveNow(into: $0) }) else {
+                        continue
+                    }
+                    guard socket === receiver.rtcp,
+                        case .senderReport(let report) = try RTCPPacket.parseCompound(Array(buffer[0..<count])).first
+                    else { continue }
+                    return (from, report.ssrc)
+                }
+            }
+            throw RTCPTestError.noSenderReport
+        }
+
+        enum RTCPTestError: Error { case noSenderReport }
+
+        /// A receiver report from `reporter` about `ssrc`, with its SDES CNAME.
+        static func receiverReport(from reporter: UInt32, about ssrc: UInt32, lost: Int32, cname: String) -> [UInt8] {
+            let block = RTCPReportBlock(
+                ssrc: ssrc, fractionLost: 0, cumulativeLost: lost, extendedHighestSequence: 1000, jitter: 48,
+                lastSenderReport: 0, delaySinceLastSenderReport: 0)
+            return RTCPPacket.compound([
+                .receiverReport(RTCPReceiverReport(ssrc: reporter, reports: [block])),
+                .sourceDescription(
+                    RTCPSourceDescription(chunks: [.init(ssrc: reporter, items: [.init(type: 1, text: cname)])])),
+            ])
+        }
+
+        @Test(
+            "an ST 2022-7 stream: sender reports on each leg, receivers report back on each, --stats keeps the legs apart"
+        )
+        func receiverReportsOnBothLegs() throws {
+            let folder = try ScratchFolder("rr-legs")
+            try TestWAV(format: Self.format, seconds: 2.5).write(to: folder.path("t.wav"))
+            let legs = [try Receiver(port: 26_140), try Receiver(port: 26_150)]
+            let statsPath = folder.path("stats.json")
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer,
+                [
+                    "--port", "26140", "--redundant-ip", "127.0.0.1", "--redundant-port", "26150", "--rtcp-interval",
+                    "0.3", "--stats", statsPath, "--no-realtime", "--sdp-dir", folder.path("sdp"), folder.path("t.wav"),
+                ], in: folder.url, label: "sender")
+            // Each leg's SR comes from that leg's RTCP socket; a receiver on each network answers there.
+            for (leg, (reporter, lost, cname)) in zip(
+                legs, [(UInt32(0xA1), Int32(3), "first@test"), (0xB2, 7, "second@test")])
+            {
+                let (source, ssrc) = try Self.firstSenderReport(leg)
+                let report = Self.receiverReport(from: reporter, about: ssrc, lost: lost, cname: cname)
+                _ = report.withUnsafeBytes { leg.rtcp.send($0, to: source) }
+            }
+            #expect(sender.wait(seconds: 15) == 0, "\(sender.standardError)")
+            let said = sender.standardError
+            #expect(said.contains("t: receiver 'first@test' (127.0.0.1:26141): lost 3"), "\(said)")
+            #expect(said.contains("t: receiver 'second@test' (127.0.0.1:26151): lost 7"), "\(said)")
+
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statsPath)))
+            let track = try #require(((document as? [String: Any])?["tracks"] as? [[String: Any]])?.first)
+            let firstLeg = try #require(track["receivers"] as? [[String: Any]])
+            let secondLeg = try #require(track["second_leg"] as? [String: Any])
+            let secondReceivers = try #require(secondLeg["receivers"] as? [[String: Any]])
+            #expect(firstLeg.map { $0["cname"] as? String } == ["first@test"], "\(track)")
+            #expect(firstLeg.first?["cumulative_lost"] as? Int == 3, "\(track)")
+            #expect(secondReceivers.map { $0["cname"] as? String } == ["second@test"], "\(track)")
+            #expect(secondReceivers.first?["cumulative_lost"] as? Int == 7, "\(track)")
+            #expect((secondLeg["rtcp_sent"] as? Int ?? 0) >= 2, "\(secondLeg)")
+        }
+
         @Test("SIGINT ends the stream with SR and BYE within 100 ms, exit 0")
         func interruptSendsGoodbye() throws {
             let folder = try ScratchFolder("sigint")
