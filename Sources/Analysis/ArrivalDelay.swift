@@ -4,7 +4,8 @@
 ///
 /// Against a reference clock (`ClockAnchor.mediaClock`), the arrival is turned into the media clock's ticks
 /// (Unix nanoseconds, plus the TAI offset for PTP, times the rate, plus the SDP's `mediaclk:direct` offset, modulo
-/// 2^32) and the packet's timestamp subtracted as a signed 32-bit difference. Without one (`.relative`), each
+/// 2^32) and the packet's timestamp subtracted as a signed 32-bit difference, to which the time since the clock's
+/// tick began is added: the delay in nanoseconds, not rounded to a sample. Without one (`.relative`), each
 /// packet's delay is taken against the stream's first packet's, which counts as 0.
 public struct ArrivalDelay: Sendable {
     /// The lowest and highest of a measure over a stretch of time that starts `startNanoseconds` after the stream's
@@ -52,9 +53,12 @@ public struct ArrivalDelay: Sendable {
                 (arrival - start.arrival)
                 &- DelayFactorMeter.nanoseconds(extended - start.timestamp, sampleRate: sampleRate)
         case .mediaClock(let offset, let tai):
-            let ticks = Self.mediaClockTicks(unixNanoseconds: arrival, taiOffsetSeconds: tai, sampleRate: sampleRate)
-            let difference = Int32(bitPattern: (ticks &+ offset) &- timestamp)
-            delay = DelayFactorMeter.nanoseconds(Int64(difference), sampleRate: sampleRate)
+            let clock = Self.mediaClockPosition(unixNanoseconds: arrival, taiOffsetSeconds: tai, sampleRate: sampleRate)
+            let difference = Int32(bitPattern: (clock.ticks &+ offset) &- timestamp)
+            // Whole ticks and the billionths past the last, in one division: at most 2^31 ticks, no overflow.
+            let nanoticks = Int64(difference) * 1_000_000_000 + clock.nanoticks
+            let rate = Int64(sampleRate)
+            delay = (nanoticks + (nanoticks < 0 ? -rate : rate) / 2) / rate
         }
         count += 1
         minimumNanoseconds = min(minimumNanoseconds, delay)
@@ -103,14 +107,25 @@ public struct ArrivalDelay: Sendable {
     /// The media clock's value at a Unix instant, modulo 2^32: whole seconds times the rate plus the fraction's
     /// ticks, in wrapping arithmetic (only the low 32 bits count).
     public static func mediaClockTicks(unixNanoseconds: Int64, taiOffsetSeconds: Int64, sampleRate: Int) -> UInt32 {
+        mediaClockPosition(unixNanoseconds: unixNanoseconds, taiOffsetSeconds: taiOffsetSeconds, sampleRate: sampleRate)
+            .ticks
+    }
+
+    /// The media clock at a Unix instant: its value modulo 2^32, and how far past that tick the instant is, in
+    /// billionths of a tick (exact), so that a delay against the clock is not rounded to a sample.
+    public static func mediaClockPosition(unixNanoseconds: Int64, taiOffsetSeconds: Int64, sampleRate: Int) -> (
+        ticks: UInt32, nanoticks: Int64
+    ) {
         var (whole, part) = unixNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
         if part < 0 {
             whole -= 1
             part += 1_000_000_000
         }
         let seconds = UInt64(bitPattern: whole &+ taiOffsetSeconds)
-        let fraction = UInt64(part)
-        let rate = UInt64(sampleRate)
-        return UInt32(truncatingIfNeeded: seconds &* rate &+ fraction * rate / 1_000_000_000)
+        let rate = UInt64(max(1, sampleRate))
+        // The fraction of the second in billionths of a tick: its whole ticks, and the rest of one.
+        let nanoticks = UInt64(part) * rate
+        let tick = nanoticks / 1_000_000_000
+        return (UInt32(truncatingIfNeeded: seconds &* rate &+ tick), Int64(nanoticks - tick * 1_000_000_000))
     }
 }

@@ -187,6 +187,29 @@ import Testing
         #expect(verdict.failures.contains(.timestampAhead(minimumNanoseconds: -1_000_000)))
     }
 
+    @Test("against a media clock the delay is in nanoseconds, not in samples: 5 us and 25 us behind read as such")
+    func againstMediaClockFinely() {
+        let analyzer = StreamAnalyzer(Self.stereo24, anchor: .mediaClock(offset: 0, taiOffsetSeconds: 37))
+        // Each packet's timestamp is a tick of the clock; it arrives 5 us after that tick (25 us for the odd ones),
+        // 5 us being a quarter of a 48 kHz tick (20.8 us) and 25 us more than one.
+        for n in 0..<200 {
+            let due = Self.start + 7_000_000 + Int64(n) * 1_000_000
+            let ticks = ArrivalDelay.mediaClockTicks(unixNanoseconds: due, taiOffsetSeconds: 37, sampleRate: 48_000)
+            var packet = Self.packet(n)
+            for (index, shift) in [24, 16, 8, 0].enumerated() {
+                packet[4 + index] = UInt8(truncatingIfNeeded: ticks >> UInt32(shift))
+            }
+            Self.feed(analyzer, packet, at: due + (n % 2 == 0 ? 5_000 : 25_000))
+        }
+        #expect(analyzer.delay.minimumNanoseconds == 5_000)
+        #expect(analyzer.delay.maximumNanoseconds == 25_000)
+        #expect(analyzer.delay.meanNanoseconds == 15_000)
+        // 1 s and 25 us at 48 kHz: tick 48001, and 0.2 of a tick past it.
+        let position = ArrivalDelay.mediaClockPosition(
+            unixNanoseconds: 1_000_025_000, taiOffsetSeconds: 0, sampleRate: 48_000)
+        #expect(position.ticks == 48_001 && position.nanoticks == 200_000_000)
+    }
+
     @Test("an ST 2022-7 stream: each leg counted, copies merged, what one leg alone carried, the copies' skew")
     func twoLegs() {
         var description = Self.stereo24

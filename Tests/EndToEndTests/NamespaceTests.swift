@@ -102,7 +102,8 @@ extension EndToEnd {
             while !capturer.standardError.contains("Capturing on") && Date().timeIntervalSince(began) < 20 {
                 Thread.sleep(forTimeInterval: 0.05)
             }
-            // Whole seconds, 2 to 3 s from now, the same text for both hosts.
+            // Whole seconds, 2 to 3 s from now, the same text for both hosts (the command built first).
+            _ = BuiltProduct.audiostreamer
             let startDate = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.down))
             let startText = ISO8601DateFormatter().string(from: startDate)
             let senders = try [(1, "10.201.1.2", 40_000, 0), (2, "10.201.2.2", 40_008, 4)].map {

@@ -464,6 +464,8 @@ extension EndToEnd {
             let source = TestWAV(format: Self.stereo24, seconds: 1, seed: 140)
             try source.write(to: folder.path("ptp.wav"))
             try source.write(to: folder.path("wall.wav"))
+            // Built before the start time is chosen: a first build would take longer than the 4 s allowed.
+            _ = BuiltProduct.audiostreamer
             let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 4).rounded(.down))
             let startText = ISO8601DateFormatter().string(from: start)
             let capture = try Capture(network, host: 0, interface: gmLink, filter: "udp", folder: folder, label: "gm")
@@ -510,6 +512,38 @@ extension EndToEnd {
             let wallTrack = try RecordedFile(folder.path("take/wall.wav"))
             expectSame(ptpTrack.samples, source.samples, "the PTP-timestamped track")
             expectSame(wallTrack.samples, source.samples, "the wall-clock track")
+
+            // analyze on the grandmaster's host, ptp4l there verifying the stream's reference clock: its RTP
+            // timestamps judged against arrival on the media clock (TAI, by ptp4l's UTC offset), never ahead and
+            // within JT-NM Tested 2022's limits; the hosts share one kernel clock, so only the path's delay remains.
+            let analyzedSender = try network.start(
+                1,
+                [
+                    BuiltProduct.audiostreamer, "--ip", "10.214.1.1", "--port", "29084", "--ptp4l-socket",
+                    followerSocket, "--timestamps", "ptp", "--start-at", "+2", "--sdp-dir", folder.path("sdp-analyzed"),
+                    folder.path("ptp.wav"),
+                ], folder: folder, label: "sender-analyzed")
+            let analyzedSDP = folder.path("sdp-analyzed/ptp.sdp")
+            #expect(waitForFile(analyzedSDP), "\(analyzedSender.standardError)")
+            let statistics = folder.path("analyzed.json")
+            let analyzer = try network.exec(
+                0,
+                [
+                    BuiltProduct.audiostreamer, "analyze", "--ptp4l-socket", gmSocket, "--profile", "jtnm-2022",
+                    "--duration", "4", "--stats", statistics, analyzedSDP,
+                ], folder: folder, label: "analyze")
+            #expect(analyzedSender.wait(seconds: 10) == 0, "\(analyzedSender.standardError)")
+            #expect(analyzer.status == 0 || analyzer.status == 1, "\(analyzer.status): \(analyzer.error)")
+            #expect(!analyzer.error.contains("not judged"), "\(analyzer.error)")
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statistics)))
+            let stream = try #require(((document as? [String: Any])?["streams"] as? [[String: Any]])?.first)
+            let delay = try #require(stream["rtp_vs_arrival_us"] as? [String: Any], "\(stream)")
+            let least = try #require((delay["min"] as? NSNumber)?.doubleValue)
+            let mean = try #require((delay["mean"] as? NSNumber)?.doubleValue)
+            print("analyze, PTP media clock: RTP timestamp against arrival min \(least) mean \(mean) us")
+            #expect(delay["reference"] as? String == "media clock", "\(delay)")
+            #expect(stream["packets"] as? Int == 1000, "\(stream)")
+            #expect(least >= 0 && mean < 2500, "never ahead, at most 2.5 ms behind on average: \(delay)")
 
             // The AES67 preset on the follower, multicast: PTP timestamps and clock, SAP on. The grandmaster is
             // replaced while it streams: the sender says so, its SDP file names the new one, and a new version of
