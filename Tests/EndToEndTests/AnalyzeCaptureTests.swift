@@ -48,9 +48,6 @@ extension EndToEnd {
             ExternalTool.tshark.trait)
         func againstTshark() throws {
             try #require(TestNetwork.available, "network namespaces need root and iproute2")
-            let nft = try #require(
-                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                "nftables is not installed")
             let folder = try ScratchFolder("analyze-capture")
             let network = try TestNetwork(prefix: "asana", hosts: ["tx", "rx"])
             let (out, into) = try network.link(0, "10.240.1.1", 1, "10.240.1.2", id: 50)
@@ -66,8 +63,7 @@ extension EndToEnd {
                   }
                 }
                 """
-            try rules.write(toFile: folder.path("thin.nft"), atomically: true, encoding: .utf8)
-            try network.must(0, [nft, "-f", folder.path("thin.nft")], folder: folder)
+            try network.loadRules(rules, in: 0, folder: folder)
             try TestWAV(
                 format: PCMFormat(encoding: .signed16, channelCount: 2, sampleRate: 44_100), seconds: 3, seed: 1
             )
@@ -98,11 +94,8 @@ extension EndToEnd {
             #expect(first.wait(seconds: 20) == 0, "\(first.standardError)")
             #expect(second.wait(seconds: 20) == 0, "\(second.standardError)")
             for capture in captures { capture.stop() }
-            let counter = try network.exec(
-                0, [nft, "list", "counter", "ip", "thin", "dropped"], folder: folder, label: "nft")
-            let words = counter.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-            let dropped = try #require(words.firstIndex(of: "packets").flatMap { Int(words[$0 + 1]) })
-            #expect(dropped == 61, "\(counter.output)")
+            let dropped = try network.counted("dropped", table: "thin", in: 0, folder: folder)
+            #expect(dropped == 61)
 
             for capture in captures {
                 Thread.sleep(forTimeInterval: 0.5)

@@ -76,9 +76,6 @@ extension EndToEnd {
             .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"))
         func announcedOnAnotherHost() throws {
             try #require(TestNetwork.available, "network namespaces need root and iproute2")
-            let nft = try #require(
-                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                "nftables is not installed")
             let folder = try ScratchFolder("analyze-sap")
             let network = try TestNetwork(prefix: "asanl", hosts: ["tx", "rx"])
             let (txLink, rxLink) = try network.link(0, "10.241.1.1", 1, "10.241.1.2", id: 51)
@@ -93,8 +90,7 @@ extension EndToEnd {
                   }
                 }
                 """
-            try rules.write(toFile: folder.path("thin.nft"), atomically: true, encoding: .utf8)
-            try network.must(1, [nft, "-f", folder.path("thin.nft")], folder: folder)
+            try network.loadRules(rules, in: 1, folder: folder)
             let format = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
             for (name, seed) in [("left", UInt64(230)), ("right", 231)] {
                 try TestWAV(format: format, seconds: 3, seed: seed).write(to: folder.path("\(name).wav"))

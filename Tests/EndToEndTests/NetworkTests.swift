@@ -599,9 +599,7 @@ extension EndToEnd {
             hosts)
         func lossReportedBack() throws {
             try #require(TestNetwork.available, "network namespaces need root and iproute2")
-            let nft = try #require(
-                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                "nftables is not installed")
+            let nft = try ExternalTool.nft.require()
             let folder = try ScratchFolder("loss-reported")
             let network = try TestNetwork(prefix: "asloss", hosts: ["tx", "rx"])
             try network.link(0, "10.215.1.1", 1, "10.215.1.2", id: 16)
@@ -615,8 +613,7 @@ extension EndToEnd {
                   }
                 }
                 """
-            try rules.write(toFile: folder.path("rules.nft"), atomically: true, encoding: .utf8)
-            try network.must(1, [nft, "-f", folder.path("rules.nft")], folder: folder)
+            try network.loadRules(rules, in: 1, folder: folder)
             try TestWAV(format: Self.stereo24, seconds: 3, seed: 150).write(to: folder.path("lossy.wav"))
             let recorder = try network.start(
                 1,

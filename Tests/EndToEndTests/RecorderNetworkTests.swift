@@ -10,10 +10,6 @@ extension EndToEnd {
     @Suite(.serialized)
     struct RecorderNetworkTests {
         static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
-        static var nft: String? {
-            ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
-
         /// An ISO 8601 UTC time with milliseconds for `date`.
         static func iso(_ date: Date) -> String {
             let formatter = ISO8601DateFormatter()
@@ -84,11 +80,11 @@ extension EndToEnd {
         @Test(
             "2 % of one track dropped by nftables: exactly those counted lost, each a packet of silence at its place",
             .enabled(
-                if: (TestNetwork.available && nft != nil) || ExternalTool.required,
+                if: (TestNetwork.available && ExternalTool.nft.path != nil) || ExternalTool.required,
                 "needs root, iproute2 and nftables for test hosts"))
         func lossIsExactAndCounted() throws {
             try #require(TestNetwork.available, "network namespaces need root and iproute2")
-            let nft = try #require(Self.nft, "nftables is not installed")
+            let nft = try ExternalTool.nft.require()
             let folder = try ScratchFolder("record-loss")
             let network = try TestNetwork(prefix: "asloss", hosts: ["rx", "pc1"])
             try network.link(1, "10.203.1.1", 0, "10.203.1.2", id: 3)
@@ -106,10 +102,7 @@ extension EndToEnd {
                   }
                 }
                 """
-            try rules.write(toFile: folder.path("rules.nft"), atomically: true, encoding: .utf8)
-            let (nftProgram, nftArguments) = network.inside(0, [nft, "-f", folder.path("rules.nft")])
-            let loaded = try Subprocess.run(nftProgram, nftArguments, in: folder.url, label: "nft")
-            try #require(loaded.status == 0, "\(loaded.error)")
+            try network.loadRules(rules, in: 0, folder: folder)
             let (program, arguments) = network.inside(
                 1,
                 [

@@ -10,24 +10,11 @@ extension EndToEnd {
     struct RedundantLegsTests {
         static let stereo24 = PCMFormat(encoding: .signed24, channelCount: 2, sampleRate: 48_000)
 
-        /// The packets a named nftables counter counted.
-        static func counted(_ network: TestNetwork, _ nft: String, _ name: String, folder: ScratchFolder) throws -> Int
-        {
-            let listing = try network.exec(
-                1, [nft, "list", "counter", "ip", "legs", name], folder: folder, label: "nft-\(name)")
-            let words = listing.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-            return try #require(
-                words.firstIndex(of: "packets").flatMap { Int(words[$0 + 1]) }, "no counter in \(listing.output)")
-        }
-
         @Test(
             "two legs, each losing its own packets and one down for 2 s: merged bit-exact, per-leg loss as nftables counted",
             .enabled(if: TestNetwork.available || ExternalTool.required, "needs root and iproute2 for test hosts"))
         func mergedAcrossTwoNetworks() throws {
             try #require(TestNetwork.available, "network namespaces need root and iproute2")
-            let nft = try #require(
-                ["/usr/sbin/nft", "/sbin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                "nftables is not installed")
             let folder = try ScratchFolder("st2022-7")
             let network = try TestNetwork(prefix: "asdup", hosts: ["tx", "rx"])
             let (firstOut, firstLink) = try network.link(0, "10.236.1.1", 1, "10.236.1.2", id: 47)
@@ -49,8 +36,7 @@ extension EndToEnd {
                   }
                 }
                 """
-            try rules.write(toFile: folder.path("legs.nft"), atomically: true, encoding: .utf8)
-            try network.must(1, [nft, "-f", folder.path("legs.nft")], folder: folder)
+            try network.loadRules(rules, in: 1, folder: folder)
             let source = TestWAV(format: Self.stereo24, seconds: 5, seed: 220)
             try source.write(to: folder.path("dup.wav"))
             _ = BuiltProduct.audiostreamer
@@ -108,8 +94,8 @@ extension EndToEnd {
                     apart.count, median, p99, apart.last ?? 0))
             #expect(apart.count > 2500, "\(apart.count) packets seen on both legs")
 
-            let first = try Self.counted(network, nft, "first", folder: folder)
-            let second = try Self.counted(network, nft, "second", folder: folder)
+            let first = try network.counted("first", table: "legs", in: 1, folder: folder)
+            let second = try network.counted("second", table: "legs", in: 1, folder: folder)
             #expect(first == 2011 && second == 12, "nftables dropped \(first) and \(second)")
             let statistics = try RecorderStatistics(folder.path("rec.json"))
             let track = try statistics.track("dup")

@@ -12,6 +12,7 @@ enum ExternalTool: String, CaseIterable {
     case ptp4l
     case pipewire
     case chromium = "chromium-headless-shell"
+    case nft
 
     static var required: Bool { ProcessInfo.processInfo.environment["AUDIOSTREAMER_REQUIRE_TOOLS"] == "1" }
 

@@ -18,6 +18,23 @@ extension TestNetwork {
         try #require(result.status == 0, "\(command.joined(separator: " ")): \(result.error)")
     }
 
+    /// Loads an nftables ruleset (its text) into host `index`; nftables missing is a recorded failure.
+    func loadRules(_ rules: String, in index: Int, folder: ScratchFolder) throws {
+        let path = folder.path("rules-\(index).nft")
+        try rules.write(toFile: path, atomically: true, encoding: .utf8)
+        try must(index, [try ExternalTool.nft.require(), "-f", path], folder: folder)
+    }
+
+    /// The packets the named counter of table `table` (family ip) in host `index` counted.
+    func counted(_ counter: String, table: String, in index: Int, folder: ScratchFolder) throws -> Int {
+        let listing = try exec(
+            index, [try ExternalTool.nft.require(), "list", "counter", "ip", table, counter], folder: folder,
+            label: "nft-\(counter)")
+        let words = listing.output.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        return try #require(
+            words.firstIndex(of: "packets").flatMap { Int(words[$0 + 1]) }, "no counter in \(listing.output)")
+    }
+
     /// Starts `command` inside host `index`.
     func start(_ index: Int, _ command: [String], folder: ScratchFolder, label: String) throws -> Subprocess {
         let (program, arguments) = inside(index, command)
