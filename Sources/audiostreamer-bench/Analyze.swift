@@ -163,9 +163,3 @@ func writeCapture(_ path: String, streams: Int, seconds: Int, basePort: Int) thr
     try flush()
     return count
 }
-
-/// The path of another executable built beside this one.
-func siblingExecutable(_ name: String) -> String {
-    (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast() + [Substring(name)])
-        .joined(separator: "/")
-}

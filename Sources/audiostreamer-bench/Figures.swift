@@ -105,3 +105,9 @@ final class Measurements: @unchecked Sendable {
         values = [Double](repeating: 0, count: count)
     }
 }
+
+/// The path of another executable built beside this one.
+func siblingExecutable(_ name: String) -> String {
+    (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast() + [Substring(name)])
+        .joined(separator: "/")
+}

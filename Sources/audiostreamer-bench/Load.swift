@@ -32,9 +32,7 @@ func measureLoad(_ count: Int, options: BenchOptions) throws {
         removeTree(folder)
         FileSystem.remove(statistics)
     }
-    let executable =
-        (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        + ["audiostreamer"]).joined(separator: "/")
+    let executable = siblingExecutable("audiostreamer")
     var arguments = [
         executable, "--ip", "127.0.0.1", "--port", String(base), "--ptime", options.loadPacketTime, "--format", "L24",
         "--sdp-dir", folder, "--stats", statistics,

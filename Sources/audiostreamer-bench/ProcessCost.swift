@@ -32,9 +32,7 @@ func measureCommandLine(_ count: Int, options: BenchOptions) throws -> ProcessCo
         for name in (try? FileSystem.contents(ofDirectory: folder)) ?? [] { FileSystem.remove(folder + "/" + name) }
         FileSystem.remove(folder)
     }
-    let executable =
-        (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        + ["audiostreamer"]).joined(separator: "/")
+    let executable = siblingExecutable("audiostreamer")
     let result = try withExtendedLifetime(sinks) {
         try runProcesses(
             count: 1,

@@ -16,9 +16,7 @@ func measureRecorder(_ count: Int, options: BenchOptions) throws {
         try silentWAV(seconds: options.seconds, label: "record\(count)-\(index)").path
     }
     defer { files.forEach(FileSystem.remove) }
-    let executable =
-        (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        + ["audiostreamer"]).joined(separator: "/")
+    let executable = siblingExecutable("audiostreamer")
     // Ports of their own for each run, clear of the other measures'.
     let base = options.port + 400 + 4 * count
     let clocks = SystemClocks()

@@ -14,9 +14,7 @@ func measureSoak(minutes: Int, tracks: Int, options: BenchOptions) throws {
     defer { removeTree(folder) }
     let files = try (0...tracks).map { try silentWAV(seconds: 10, label: "soak\($0)").path }
     defer { files.forEach(FileSystem.remove) }
-    let executable =
-        (CommandLine.arguments[0].split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        + ["audiostreamer"]).joined(separator: "/")
+    let executable = siblingExecutable("audiostreamer")
     let base = options.port + 700
     let clocks = SystemClocks()
     let common = ["--loop", "--duration", String(seconds), "--format", "L24", "--start-at", "+2"]
