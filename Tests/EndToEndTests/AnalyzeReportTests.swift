@@ -9,6 +9,19 @@ extension EndToEnd {
         static let width = 1100
         static let height = 2400
 
+        /// The demo sent to loopback `port` for `seconds`, its first packet 1 s after its SDP is written in
+        /// `folder`/sdp.
+        static func demo(port: Int, seconds: Int, folder: ScratchFolder) throws -> Subprocess {
+            let sender = try Subprocess(
+                BuiltProduct.audiostreamer,
+                [
+                    "demo", "--ip", "127.0.0.1", "--port", String(port), "--duration", String(seconds), "--start-at",
+                    "+1", "--no-realtime", "--sdp-dir", folder.path("sdp"),
+                ], in: folder.url, label: "sender")
+            #expect(waitForFile(folder.path("sdp/demo.sdp")), "\(sender.standardError)")
+            return sender
+        }
+
         @Test(
             "the report opens in headless Chromium with its plots drawn, and references nothing outside itself",
             ExternalTool.chromium.trait, ExternalTool.ffmpeg.trait)
@@ -16,14 +29,7 @@ extension EndToEnd {
             let chromium = try ExternalTool.chromium.require()
             let ffmpeg = try ExternalTool.ffmpeg.require()
             let folder = try ScratchFolder("analyze-report")
-            _ = BuiltProduct.audiostreamer
-            let sender = try Subprocess(
-                BuiltProduct.audiostreamer,
-                [
-                    "demo", "--ip", "127.0.0.1", "--port", "31520", "--duration", "3", "--start-at", "+1",
-                    "--no-realtime", "--sdp-dir", folder.path("sdp"),
-                ], in: folder.url, label: "sender")
-            #expect(waitForFile(folder.path("sdp/demo.sdp")), "\(sender.standardError)")
+            let sender = try Self.demo(port: 31_520, seconds: 3, folder: folder)
             let analyze = try Subprocess.run(
                 BuiltProduct.audiostreamer,
                 ["analyze", "--duration", "4.5", "--report", folder.path("report.html"), folder.path("sdp/demo.sdp")],
@@ -80,14 +86,7 @@ extension EndToEnd {
             "record --report: the take's page gives each track's placement and recording beside its arrival's analysis")
         func recordReport() throws {
             let folder = try ScratchFolder("record-report")
-            _ = BuiltProduct.audiostreamer
-            let sender = try Subprocess(
-                BuiltProduct.audiostreamer,
-                [
-                    "demo", "--ip", "127.0.0.1", "--port", "31540", "--duration", "2", "--start-at", "+1",
-                    "--no-realtime", "--sdp-dir", folder.path("sdp"),
-                ], in: folder.url, label: "sender")
-            #expect(waitForFile(folder.path("sdp/demo.sdp")), "\(sender.standardError)")
+            let sender = try Self.demo(port: 31_540, seconds: 2, folder: folder)
             let record = try Subprocess.run(
                 BuiltProduct.audiostreamer,
                 [
